@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -28,15 +30,52 @@ COLUMNS = [
 _MAGIC = {b"%PDF": "en PDF-fil", b"PK\x03\x04": "en zip-fil (t.ex. .xlsx)", b"\xd0\xcf\x11\xe0": "en gammal Excel-fil (.xls)"}
 
 
-def observation_files(data_dir: str | os.PathLike | None = None) -> list[Path]:
-    """All observation CSV files under the data directory (``meta/`` excluded), sorted."""
+_PREFIX_RE = re.compile(r"^(\d{2})_")
+
+
+def file_region(path: Path) -> str | None:
+    """The region a file is reserved for by its name ("17_varmland.csv" -> "17"), else None.
+
+    A file whose name starts with a county code and ``_`` may hold only that region's
+    rows; this lets a report for one region read only the files it needs, so that a
+    change to another region's file does not invalidate it.
+    """
+    m = _PREFIX_RE.match(path.name)
+    return m[1] if m else None
+
+
+def observation_files(
+    data_dir: str | os.PathLike | None = None, regions: Iterable[str] | None = None
+) -> list[Path]:
+    """Observation CSV files under the data directory (``meta/`` excluded), sorted.
+
+    With ``regions``, only files reserved for those regions and the shared files (no
+    region prefix) are returned.
+    """
     root = config.data_dir(data_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"datakatalogen {root} finns inte")
-    return sorted(
-        p for p in root.rglob("*.csv")
-        if config.META_SUBDIR not in p.relative_to(root).parts[:-1] and not p.name.startswith(".")
-    )
+    wanted = None if regions is None else {resolve_region(r) for r in regions}
+    files = []
+    for p in sorted(root.rglob("*.csv")):
+        if config.META_SUBDIR in p.relative_to(root).parts[:-1] or p.name.startswith("."):
+            continue
+        owner = file_region(p)
+        if wanted is None or owner is None or owner in wanted:
+            files.append(p)
+    return files
+
+
+#: Environment variable naming a file to which :func:`load` appends every file it reads;
+#: the report runner uses it to know which data files a report depends on.
+READ_LOG_ENV = "REGIONANALYS_READ_LOG"
+
+
+def _log_reads(paths: list[Path]) -> None:
+    target = os.environ.get(READ_LOG_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.writelines(f"{p}\n" for p in paths)
 
 
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
@@ -100,6 +139,7 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
     if not body:
         return [], [Problem(display, 1, "", "filen har bara en rubrikrad och inga data", "minst en datarad")]
 
+    owner = file_region(path)
     registry = series_registry()
     records: list[dict] = []
     for line, cells in body:
@@ -119,6 +159,9 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
             rec["region"] = resolve_region(row["region"]) if row["region"] else ""
         except UnknownRegionError:
             rec["region"] = row["region"]  # the schema reports it with the expected values
+        else:
+            if owner is not None and rec["region"] != owner:
+                fail("region", f"region {rec['region']} i en fil som enligt namnet bara har region {owner}", f"region {owner}, eller ett filnamn utan länskod för delade filer")
         rec["series"] = row["series"]
         rec["kind"] = row["kind"].lower()
         try:
@@ -144,7 +187,8 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
             if src.family == dst.family:
                 factor = src.factor / dst.factor
                 value *= factor
-                rec["source"] = f"{rec['source']} [omräknat från {src.label} till {dst.label}, × {str(factor).replace(".", ",")}]"
+                shown = f"{factor:g}".replace(".", ",")
+                rec["source"] = f"{rec['source']} [omräknat från {src.label} till {dst.label}, × {shown}]"
                 unit = series.unit
         rec["unit"] = unit
         rec["value"] = value
@@ -155,17 +199,21 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
     return records, problems
 
 
-def _read_all(data_dir: str | os.PathLike | None) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     root = config.data_dir(data_dir)
     records: list[dict] = []
     problems: list[Problem] = []
-    for path in observation_files(root):
+    files = observation_files(root, regions)
+    _log_reads(files)
+    for path in files:
         recs, probs = _parse_file(path, root)
         records.extend(recs)
         problems.extend(probs)
     df = pd.DataFrame.from_records(records, columns=["region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note", "example", "_file", "_line"])
     df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file")})
     df["value"] = df["value"].astype(float)
+    # Years and months share the column, so it stays object even when one kind is present.
+    df["period"] = pd.Series(list(df["period"]), index=df.index, dtype=object)
     df["example"] = df["example"].astype(bool)
     problems.extend(check_table(df))
     return df, problems
@@ -176,15 +224,18 @@ def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
     return sorted(_read_all(data_dir)[1])
 
 
-def load(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int] | None = None) -> pd.DataFrame:
     """Every observation under ``data/`` (or ``data_dir``) as one tidy, validated table.
+
+    ``regions`` (codes or names) limits reading to those regions' files and the shared
+    files; the shared files may still hold other regions' rows (e.g. riket), which are kept.
 
     Columns: see :data:`COLUMNS`. ``period`` holds pandas Periods (years and months
     mixed); ``year`` and ``freq`` ("Y"/"M") make filtering and sorting easy. Money is in
     mnkr. Raises :class:`DataError` listing every problem when any file is invalid:
     nothing is silently dropped.
     """
-    df, problems = _read_all(data_dir)
+    df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
     if problems:
         raise DataError(problems)
     df = df.rename(columns={"_file": "source_file", "_line": "source_line"})
