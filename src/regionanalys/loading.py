@@ -246,6 +246,41 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     return df.drop(columns="_sort").reset_index(drop=True)[COLUMNS]
 
 
+def _read_meta(name: str, columns: list[str], data_dir) -> tuple[list[dict], list[Problem], str]:
+    path = config.data_dir(data_dir) / config.META_SUBDIR / name
+    if not path.exists():
+        return [], [], name
+    display = f"{config.META_SUBDIR}/{name}"
+    header, body, problems = read_rows(path, display)
+    missing = [c for c in columns if c not in header]
+    if missing and not problems:
+        problems.append(Problem(display, 1, ", ".join(missing), "kolumn saknas", "kolumnerna " + ", ".join(columns)))
+    if problems:
+        return [], problems, display
+    return [{"_line": ln, **dict(zip(header, (c.strip() for c in cells)))} for ln, cells in body], [], display
+
+
+def load_orgs(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The org hierarchy from ``data/meta/orgs.csv``: region, org, parent, source.
+
+    ``parent`` is the org a part belongs to ("region" for a nämnd of the whole region);
+    reconciliation uses it to check that parts add up to the stated total.
+    """
+    cols = ["region", "org", "parent", "source"]
+    rows, problems, display = _read_meta("orgs.csv", cols, data_dir)
+    out = []
+    for row in rows:
+        try:
+            row["region"] = resolve_region(row["region"])
+        except UnknownRegionError as exc:
+            problems.append(Problem(display, row["_line"], "region", str(exc), "en länskod eller ett regionnamn"))
+            continue
+        out.append(row)
+    if problems:
+        raise DataError(problems)
+    return pd.DataFrame(out, columns=cols)
+
+
 def load_events(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Dated decisions (hiring stops, savings plans) from ``data/meta/events.csv``.
 

@@ -1,0 +1,98 @@
+"""Generic indicators on the tidy table: selection, annual series, growth, per invånare,
+shares. Domain analyses (deficits, savings, staffing) build on these."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .regions import resolve_region
+
+
+def _as_list(value) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        return [value]
+    return list(value)
+
+
+def select(
+    df: pd.DataFrame,
+    *,
+    region: str | Iterable[str] | None = None,
+    org: str | Iterable[str] | None = None,
+    series: str | Iterable[str] | None = None,
+    kind: str | Iterable[str] | None = None,
+    category: str | Iterable[str] | None = None,
+    freq: str | None = None,
+    year: int | Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Rows matching every given filter; each filter takes one value or a list.
+
+    Regions may be given by code or name.
+    """
+    mask = pd.Series(True, index=df.index)
+    regions = _as_list(region)
+    if regions is not None:
+        mask &= df["region"].isin([resolve_region(r) for r in regions])
+    for col, wanted in (("org", org), ("series", series), ("kind", kind), ("category", category), ("year", year)):
+        values = _as_list(wanted)
+        if values is not None:
+            mask &= df[col].isin(values)
+    if freq is not None:
+        mask &= df["freq"] == freq
+    return df[mask]
+
+
+def annual(
+    df: pd.DataFrame, series: str, region: str, *, org: str = "region", kind: str = "utfall", category: str = ""
+) -> pd.Series:
+    """One annual series as values indexed by year (sorted); empty if the data has none."""
+    rows = select(df, region=region, series=series, org=org, kind=kind, category=category, freq="Y")
+    if rows["year"].duplicated().any():
+        raise ValueError(f"flera värden per år för {series} {region} {org} {kind} {category!r}")
+    return rows.set_index("year")["value"].sort_index().rename(series)
+
+
+def value_at(
+    df: pd.DataFrame, series: str, region: str, year: int, *, org: str = "region", kind: str = "utfall", category: str = ""
+) -> float:
+    """The annual value for one year, or NaN if the data does not contain it."""
+    s = annual(df, series, region, org=org, kind=kind, category=category)
+    return float(s.get(year, np.nan))
+
+
+def growth_pct(current: float, previous: float) -> float:
+    """Percentage change from ``previous`` to ``current`` (NaN when undefined)."""
+    if previous is None or np.isnan(previous) or previous == 0 or current is None or np.isnan(current):
+        return np.nan
+    return (current - previous) / abs(previous) * 100.0
+
+
+def yearly_growth(values: pd.Series) -> pd.Series:
+    """Growth in percent against the previous *calendar* year (a gap gives NaN, not a
+    longer comparison)."""
+    prev = values.reindex(values.index - 1).to_numpy()
+    return pd.Series([growth_pct(c, p) for c, p in zip(values.to_numpy(), prev)], index=values.index)
+
+
+def per_capita(amount_mnkr: float | pd.Series, population: float | pd.Series) -> float | pd.Series:
+    """Kronor per invånare from an amount in mnkr and a population."""
+    return amount_mnkr * 1e6 / population
+
+
+def share_pct(part: float | pd.Series, whole: float | pd.Series) -> float | pd.Series:
+    """``part`` as a percentage of ``whole``."""
+    return part / whole * 100.0
+
+
+def population(df: pd.DataFrame, region: str) -> pd.Series:
+    """Population 31 December by year (SCB), from the data."""
+    return annual(df, "befolkning", region)
+
+
+def budget_from_deviation(outcome: float, deviation: float) -> float:
+    """Budget implied by an outcome and its stated deviation from budget (utfall − avvikelse)."""
+    return outcome - deviation

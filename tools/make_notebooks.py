@@ -1,0 +1,89 @@
+"""Author the foundation notebooks (01_region, 00_utforska). Run from the repo root: python tools/make_notebooks.py"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from nbmake import write_notebook
+
+write_notebook("notebooks/01_region.ipynb", [
+    ("params", '''
+# Parametrar (papermill ersätter dem vid körning)
+region = "17"
+year = 2023
+data_dir = None
+'''),
+    ("code", '''
+from regionanalys import load, load_orgs, present as p, deficits, savings
+from regionanalys.charts import economy as economy_charts, savings as savings_charts
+from regionanalys.regions import region_name, resolve_region
+
+region = resolve_region(region)
+name = region_name(region)
+df = load(data_dir, regions=[region])
+orgs = load_orgs(data_dir)
+p.page_style()
+p.heading(f"Ekonomin i {name} {year}", 1)
+p.example_banner(df[df["region"] == region])
+'''),
+    ("md", "## Nettokostnader och skatteintäkter"),
+    ("code", '''
+table = deficits.cost_revenue_table(df, region)
+p.show_table(table, "Nettokostnader, skatteintäkter och resultat", units={"nettokostnader": "mnkr", "skatt_statsbidrag": "mnkr", "verksamhetens_resultat": "mnkr", "kostnadsökning_pct": "procent", "intäktsökning_pct": "procent"}, empty=f"Underlaget innehåller inga regionövergripande nettokostnader eller skatteintäkter för {name}.")
+p.show_figure(economy_charts.cost_revenue_chart(table, f"{name}: nettokostnader och skatteintäkter"), alt=f"Stapeldiagram över nettokostnader och skatteintäkter per år för {name}", caption=deficits.cost_revenue_reading(table, region))
+'''),
+    ("code", '''
+p.show_table(deficits.stated_growth_check(df, region, year), "Ökningstakt: uppgiven i källan och beräknad ur beloppen", units="procent")
+'''),
+    ("md", "## Resultat och avvikelse mot budget"),
+    ("code", '''
+p.show_table(deficits.budget_deviation_table(df, region, year), f"Utfall {year} och avvikelse mot budget (mnkr)", units="mnkr", sign_columns=["avvikelse mot budget"], empty=f"Underlaget anger ingen avvikelse mot budget för {name} {year}.")
+'''),
+    ("code", '''
+for org in deficits.orgs_with_result_statement(df, region):
+    p.show_table(deficits.result_statement(df, region, org), f"Resultatbudget, {org} (mnkr)", units="mnkr")
+'''),
+    ("md", "## Sparplaner per område och år"),
+    ("code", '''
+plan = savings.plan_by_org_and_year(df, region, orgs)
+p.show_figure(savings_charts.plan_by_org_chart(plan, f"{name}: planerade besparingar per område"), alt=f"Staplat stapeldiagram över planerade besparingar per område och år för {name}", caption=savings.plan_reading(plan, region))
+p.show_table(savings.savings_table(df, region).drop(columns=["region", "källa"]).pipe(savings.readable), "Sparkrav, planer och beslut", units={"belopp_mnkr": "mnkr", "årsarbetare": "arsarbetare", "tjänster": "tjanster", "anställda": "anstallda"}, empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
+'''),
+    ("code", '''
+p.sources(df[df["region"] == region])
+'''),
+])
+
+write_notebook("notebooks/00_utforska.ipynb", [
+    ("md", '''
+# Utforska data med regionanalys
+
+En startpunkt för analytiker: ladda all data, filtrera, räkna en indikator och rita ett diagram.
+All logik finns i biblioteket `regionanalys`; se `help(...)` för varje funktion.
+'''),
+    ("params", '''
+region = "Värmland"
+data_dir = None
+'''),
+    ("code", '''
+import regionanalys as ra
+from regionanalys import indicators, deficits, present as p
+from regionanalys.charts import economy as economy_charts
+
+df = ra.load(data_dir)
+df.groupby(["region", "series"]).size().rename("rader").reset_index().head(20)
+'''),
+    ("md", "Filtrera: en regions nettokostnader och skatteintäkter, utfall per år."),
+    ("code", '''
+indicators.select(df, region=region, series=["nettokostnader", "skatt_statsbidrag"], kind="utfall")[["region", "series", "period", "value", "unit", "source"]]
+'''),
+    ("md", "En indikator: nettokostnad per invånare (kr) ur nettokostnader och SCB:s folkmängd."),
+    ("code", '''
+costs = indicators.annual(df, "nettokostnader", region)
+indicators.per_capita(costs, indicators.population(df, region)).dropna().round(0)
+'''),
+    ("md", "Ett diagram i projektets stil:"),
+    ("code", '''
+table = deficits.cost_revenue_table(df, region)
+economy_charts.cost_revenue_chart(table, "Nettokostnader och skatteintäkter")
+'''),
+])
