@@ -39,8 +39,7 @@ p.show_table(deficits.stated_growth_check(df, region, year), "Ökningstakt: uppg
 p.show_table(deficits.budget_deviation_table(df, region, year), f"Utfall {year} och avvikelse mot budget (mnkr)", units="mnkr", sign_columns=["avvikelse mot budget"], empty=f"Underlaget anger ingen avvikelse mot budget för {name} {year}.")
 '''),
     ("code", '''
-for org in deficits.orgs_with_result_statement(df, region):
-    p.show_table(deficits.result_statement(df, region, org), f"Resultatbudget, {org} (mnkr)", units="mnkr")
+p.show_tables(deficits.result_statements(df, region), "Resultatbudget, {name} (mnkr)", units="mnkr")
 '''),
     ("md", "## Sparplaner per område och år"),
     ("code", '''
@@ -70,7 +69,7 @@ from regionanalys import indicators, deficits, present as p
 from regionanalys.charts import economy as economy_charts
 
 df = ra.load(data_dir)
-df.groupby(["region", "series"]).size().rename("rader").reset_index().head(20)
+indicators.coverage(df)
 '''),
     ("md", "Filtrera: en regions nettokostnader och skatteintäkter, utfall per år."),
     ("code", '''

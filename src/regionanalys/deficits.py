@@ -125,3 +125,8 @@ def orgs_with_result_statement(df: pd.DataFrame, region: str) -> list[str]:
     code = resolve_region(region)
     rows = select(df, region=code, series="arets_resultat", freq="Y")
     return sorted(set(rows.loc[rows["org"] != "region", "org"]))
+
+
+def result_statements(df: pd.DataFrame, region: str) -> dict[str, pd.DataFrame]:
+    """:func:`result_statement` for every org below the region level that has one."""
+    return {org: result_statement(df, region, org) for org in orgs_with_result_statement(df, region)}

@@ -96,3 +96,13 @@ def population(df: pd.DataFrame, region: str) -> pd.Series:
 def budget_from_deviation(outcome: float, deviation: float) -> float:
     """Budget implied by an outcome and its stated deviation from budget (utfall − avvikelse)."""
     return outcome - deviation
+
+
+def coverage(df: pd.DataFrame) -> pd.DataFrame:
+    """What the data holds: rows, first and last period and kinds per region and series."""
+    keyed = df.assign(_p=df["period"].astype(str))
+    out = keyed.groupby(["region", "series"], as_index=False).agg(
+        rader=("value", "size"), från=("_p", "min"), till=("_p", "max"),
+        slag=("kind", lambda k: ", ".join(sorted(set(k)))), exempeldata=("example", "any"),
+    )
+    return out

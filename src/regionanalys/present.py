@@ -17,7 +17,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from .charts.style import EXAMPLE_MARK, close, mark_example
-from .formatting import fmt_auto
+from .formatting import default_decimals, fmt_unit
 
 CSS = """
 <style>
@@ -30,9 +30,9 @@ figure.ra-figure { margin: .5em 0 1.5em 0; break-inside: avoid; }
 figure.ra-figure img { max-width: 100%; height: auto; }
 figure.ra-figure figcaption { font-size: .95em; color: #222; margin-top: .3em; max-width: 52em; }
 table.ra-table { border-collapse: collapse; margin: .5em 0 1.2em 0; font-size: .92em; break-inside: avoid; }
-table.ra-table th, table.ra-table td { border-bottom: 1px solid #DDD; padding: .25em .7em; }
-table.ra-table th { text-align: left; background: #F4F6F8; }
-table.ra-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.ra-table th, table.ra-table td { border-bottom: 1px solid #DDD; padding: .25em .7em; text-align: left; }
+table.ra-table th { background: #F4F6F8; }
+table.ra-table td.num, table.ra-table th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.ra-table caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
 .ra-sources { font-size: .85em; color: #444; }
 @media print { .ra-banner { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
@@ -71,20 +71,22 @@ def missing(text: str) -> None:
     _show(f'<p class="ra-missing">{esc(text)}</p>')
 
 
-def example_banner(df: pd.DataFrame | None = None, force: bool = False) -> bool:
-    """Show the example-data warning if ``df`` holds example rows (or ``force``).
+def uses_example(df: pd.DataFrame | None) -> bool:
+    """Whether a table holds any generated example rows."""
+    return df is not None and "example" in df and bool(df["example"].any())
 
-    Returns whether it was shown. The marker attribute lets the runner and the index
-    know that the report uses example data.
+
+def example_banner(df: pd.DataFrame | None = None, force: bool = False) -> None:
+    """Show the example-data warning at the top of a report if ``df`` holds example rows.
+
+    The marker attribute lets the runner and the index know the report uses example data.
     """
-    uses = force or (df is not None and "example" in df and bool(df["example"].any()))
-    if uses:
+    if force or uses_example(df):
         _show(
             '<div class="ra-banner" data-exempeldata="true">'
             f"{EXAMPLE_MARK}: delar av rapporten bygger på genererade exempeldata, inte på verkliga "
             "siffror. Diagram och tabeller med exempeldata är märkta.</div>"
         )
-    return uses
 
 
 def figure_html(fig: Figure, alt: str, caption: str, example: bool = False) -> str:
@@ -123,18 +125,20 @@ def table_html(
     """An HTML table in Swedish number format; all cell text is escaped.
 
     ``units`` gives the unit of each numeric column (or one unit for all); numbers are
-    formatted with :func:`fmt_auto`. ``sign_columns`` get an explicit ``+`` (changes).
+    formatted with one number of decimals per column. ``sign_columns`` get an explicit ``+`` (changes).
     """
     frame = df.reset_index() if index else df
     signed = set(sign_columns)
-    head = "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns)
+    unit_of = {c: (units.get(c) if isinstance(units, Mapping) else units) for c in frame.columns}
+    decimals = {c: _column_decimals(frame[c], u) for c, u in unit_of.items() if u and pd.api.types.is_numeric_dtype(frame[c])}
+    head = "".join(f'<th{" class=num" if c in decimals else ""}>{esc(str(c))}</th>' for c in frame.columns)
     rows = []
     for _, row in frame.iterrows():
         cells = []
         for col, value in row.items():
-            unit = units.get(col) if isinstance(units, Mapping) else units
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and unit:
-                cells.append(f'<td class="num">{esc(fmt_auto(value, unit, sign=col in signed))}</td>')
+            unit = unit_of[col]
+            if col in decimals and isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+                cells.append(f'<td class="num">{esc(fmt_unit(value, unit, decimals[col], sign=col in signed))}</td>')
             elif value is None or (isinstance(value, float) and value != value):
                 cells.append('<td class="num">–</td>')
             else:
@@ -146,6 +150,14 @@ def table_html(
     return f'<table class="ra-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _column_decimals(values: pd.Series, unit: str) -> int:
+    """One number of decimals per column, so 2 381,4 and 62,3 line up and neither is rounded away."""
+    nums = pd.to_numeric(values, errors="coerce").dropna()
+    if nums.empty:
+        return 0
+    return max(default_decimals(v, unit) if unit in ("procent", "procentenheter") else (1 if round(v, 1) != round(v) else 0) for v in nums)
+
+
 def show_table(df: pd.DataFrame, caption: str | None = None, empty: str | None = None, **kwargs) -> None:
     """Show a table (see :func:`table_html`); an empty one shows ``empty`` instead, if given."""
     if df.empty:
@@ -153,6 +165,12 @@ def show_table(df: pd.DataFrame, caption: str | None = None, empty: str | None =
             missing(empty)
         return
     _show(table_html(df, caption, **kwargs))
+
+
+def show_tables(tables: Mapping[str, pd.DataFrame], caption: str, **kwargs) -> None:
+    """Show several tables; ``caption`` is formatted with ``{name}`` = the mapping's key."""
+    for name, table in tables.items():
+        show_table(table, caption.format(name=name), **kwargs)
 
 
 def sources(df: pd.DataFrame, title: str = "Källor") -> None:

@@ -1,0 +1,169 @@
+"""Kolada figures for the comparison report: region × year tables, rankings, cross-checks.
+
+All functions take the table :func:`regionanalys.loading.load` returns. They do not
+need httpx or the network; when no Kolada cache exists they return empty tables (use
+:func:`regionanalys.kolada.has_cache` to say so in a report).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .kolada import KOLADA_CATEGORY, KOLADA_SERIES
+from .regions import REGIONS, RIKET, region_name
+
+#: Columns of :func:`cross_check`.
+CROSS_CHECK_COLUMNS = [
+    "region", "year", "measure", "unit", "seed", "kolada", "difference", "relative_pct",
+    "seed_source", "kolada_source", "comment",
+]
+
+
+def is_kolada(df: pd.DataFrame) -> pd.Series:
+    """Mask of the rows that come from the Kolada cache (N01951 is befolkning/kolada)."""
+    series = df["series"]
+    return series.isin(KOLADA_SERIES) & ((series != "befolkning") | (df["category"] == KOLADA_CATEGORY))
+
+
+def kolada_series(df: pd.DataFrame) -> list[str]:
+    """The Kolada series present in ``df``, in registry order."""
+    present = set(df.loc[is_kolada(df), "series"])
+    return [s for s in KOLADA_SERIES if s in present]
+
+
+def _annual(df: pd.DataFrame) -> pd.DataFrame:
+    if "freq" in df.columns:
+        df = df[df["freq"] == "Y"]
+    if "year" not in df.columns:
+        df = df.assign(year=df["period"].map(lambda p: p.year))
+    return df
+
+
+def kolada_frame(df: pd.DataFrame, series: str, *, kind: str = "utfall") -> pd.DataFrame:
+    """Region × year table of one Kolada series, riket last, for ranking charts.
+
+    Index: county codes (named ``region``); columns: years; values in the series' unit.
+    Regions or years without a value are NaN. Empty when the series is not cached.
+    """
+    rows = _annual(df[is_kolada(df) & (df["series"] == series) & (df["kind"] == kind) & (df["org"] == "region")])
+    if rows.empty:
+        return pd.DataFrame(index=pd.Index([], name="region"))
+    table = rows.pivot_table(index="region", columns="year", values="value", aggfunc="first")
+    order = [c for c in REGIONS if c != RIKET and c in table.index] + ([RIKET] if RIKET in table.index else [])
+    table = table.loc[order]
+    table.columns = [int(c) for c in table.columns]
+    table.columns.name = "year"
+    return table
+
+
+def kolada_ranking(df: pd.DataFrame, series: str, year: int, *, ascending: bool = False) -> pd.DataFrame:
+    """The 21 regions ranked on one Kolada series in one year, with riket for reference.
+
+    Columns: region, name, value, rank (1 = highest value, or lowest with
+    ``ascending=True``), riket, diff_riket (value − riket). Regions without a value are
+    left out.
+    """
+    table = kolada_frame(df, series)
+    columns = ["region", "name", "value", "rank", "riket", "diff_riket"]
+    if table.empty or year not in table.columns:
+        return pd.DataFrame(columns=columns)
+    col = table[year]
+    riket = col.get(RIKET, float("nan"))
+    regions = col.drop(RIKET, errors="ignore").dropna()
+    out = pd.DataFrame({"region": regions.index, "value": regions.to_numpy()})
+    out["name"] = out["region"].map(region_name)
+    out["rank"] = out["value"].rank(ascending=ascending, method="min").astype(int)
+    out["riket"] = riket
+    out["diff_riket"] = out["value"] - riket
+    return out.sort_values(["rank", "region"]).reset_index(drop=True)[columns]
+
+
+# --------------------------------------------------------------------------- cross-check
+
+
+def _seed_values(df: pd.DataFrame) -> dict[tuple[str, str, int], tuple[float, str]]:
+    """(series, region, year) -> (value, source) for the non-Kolada annual outcomes."""
+    rows = _annual(df[~is_kolada(df) & (df["kind"] == "utfall") & (df["org"] == "region") & (df["category"] == "")])
+    return {(r.series, r.region, int(r.year)): (float(r.value), str(r.source)) for r in rows.itertuples(index=False)}
+
+
+def _kolada_values(df: pd.DataFrame) -> dict[tuple[str, str, int], tuple[float, str]]:
+    rows = _annual(df[is_kolada(df) & (df["kind"] == "utfall")])
+    return {(r.series, r.region, int(r.year)): (float(r.value), str(r.source)) for r in rows.itertuples(index=False)}
+
+
+def _ratio(a: str, b: str, factor: float):
+    def compute(seed: dict, region: str, year: int):
+        x, y = seed.get((a, region, year)), seed.get((b, region, year))
+        if x is None or y is None or y[0] == 0:
+            return None
+        return x[0] / y[0] * factor, f"{x[1]} / {y[1]}"
+    return compute
+
+
+def _same(a: str):
+    def compute(seed: dict, region: str, year: int):
+        return seed.get((a, region, year))
+    return compute
+
+
+# (measure, unit, seed computation, Kolada series, comment)
+_CHECKS = [
+    ("Verksamhetens nettokostnader per invånare (N63012)", "kr/inv", _ratio("nettokostnader", "befolkning", 1e6),
+     "kolada_verksamhetens_nettokostnader_per_inv",
+     "Egen beräkning: källans nettokostnader (mnkr) / folkmängd 31/12 (SCB). Kolada kan räkna per invånare på en annan befolkningsuppgift."),
+    ("Nettokostnad totalt per invånare (N60008)", "kr/inv", _ratio("nettokostnader", "befolkning", 1e6),
+     "kolada_nettokostnad_totalt_per_inv",
+     "Egen beräkning som ovan; N60008 kan avgränsa nettokostnaden annorlunda än verksamhetens nettokostnader."),
+    ("Verksamhetens nettokostnader", "mnkr", _same("nettokostnader"), "kolada_verksamhetens_nettokostnader_mnkr",
+     "Koladas belopp är härlett (kr/inv × invånare), inte hämtat ur räkenskaperna."),
+    ("Skatteintäkter och generella statsbidrag", "mnkr", _same("skatt_statsbidrag"), "kolada_skatt_statsbidrag_mnkr",
+     "Koladas belopp är härlett ((N63010 + N63011) × invånare)."),
+    ("Nettokostnad i procent av skatt och statsbidrag (N63009)", "%", _ratio("nettokostnader", "skatt_statsbidrag", 100),
+     "kolada_nettokostnad_andel_skatt_statsbidrag", "Egen beräkning: nettokostnader / skatt och statsbidrag."),
+    ("Verksamhetens resultat i procent av skatt och statsbidrag mot N63016", "%",
+     _ratio("verksamhetens_resultat", "skatt_statsbidrag", 100), "kolada_arets_resultat_andel_skatt_statsbidrag",
+     "Olika definitioner: källans verksamhetens resultat är före finansiella poster, N63016 bygger på årets resultat. "
+     "Skillnaden speglar främst finansnettot."),
+    ("Årets resultat i procent av skatt och statsbidrag (N63016)", "%", _ratio("arets_resultat", "skatt_statsbidrag", 100),
+     "kolada_arets_resultat_andel_skatt_statsbidrag", "Egen beräkning: årets resultat / skatt och statsbidrag."),
+    ("Årets resultat", "mnkr", _same("arets_resultat"), "kolada_arets_resultat_mnkr",
+     "Koladas belopp är härlett (N63019 × invånare)."),
+    ("Nettokostnadsutveckling (N63148)", "%", _same("nettokostnadsutveckling"), "kolada_nettokostnadsutveckling",
+     "Källorna avrundar ofta utvecklingstalet."),
+    ("Folkmängd 31 december (N01951)", "personer", _same("befolkning"), "befolkning", "SCB direkt mot SCB via Kolada."),
+]
+
+
+def cross_check(df: pd.DataFrame) -> pd.DataFrame:
+    """Seed figures next to the Kolada figures that describe the same thing.
+
+    One row per (region, year, measure) where both exist: ``seed`` (from the regions'
+    documents, possibly computed, e.g. −478 / 11 298 × 100 = −4,2 % for Värmland 2023),
+    ``kolada``, ``difference`` (kolada − seed, in the measure's unit; percentage points
+    for percentages), ``relative_pct`` (difference in % of |seed|, not for percentages),
+    both sources and a comment on how the definitions differ. Empty without Kolada data.
+    """
+    seed = _seed_values(df)
+    kolada = _kolada_values(df)
+    records = []
+    for measure, unit, compute, kseries, comment in _CHECKS:
+        for (series, region, year), (kvalue, ksource) in kolada.items():
+            if series != kseries:
+                continue
+            got = compute(seed, region, year)
+            if got is None:
+                continue
+            svalue, ssource = got
+            diff = kvalue - svalue
+            records.append({
+                "region": region, "year": year, "measure": measure, "unit": unit, "seed": svalue, "kolada": kvalue,
+                "difference": diff,
+                "relative_pct": float("nan") if unit == "%" or svalue == 0 else diff / abs(svalue) * 100,
+                "seed_source": ssource, "kolada_source": ksource, "comment": comment,
+            })
+    out = pd.DataFrame.from_records(records, columns=CROSS_CHECK_COLUMNS)
+    if out.empty:
+        return out
+    order = {m[0]: i for i, m in enumerate(_CHECKS)}
+    out["_o"] = out["measure"].map(order)
+    return out.sort_values(["region", "_o", "year"]).drop(columns="_o").reset_index(drop=True)
