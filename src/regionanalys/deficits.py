@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .formatting import fmt_mnkr, fmt_pct
+from .formatting import fmt_mnkr, fmt_number, fmt_pct
 from .indicators import annual, growth_pct, select, value_at
 from .registry import label
 from .regions import region_name, resolve_region
@@ -130,3 +130,247 @@ def orgs_with_result_statement(df: pd.DataFrame, region: str) -> list[str]:
 def result_statements(df: pd.DataFrame, region: str) -> dict[str, pd.DataFrame]:
     """:func:`result_statement` for every org below the region level that has one."""
     return {org: result_statement(df, region, org) for org in orgs_with_result_statement(df, region)}
+
+
+# --------------------------------------------------------------------------- result bridge
+
+BALANCED, FINANCIAL = "balanserat_resultat", "finansiella_kostnader"
+
+#: Columns of :func:`result_bridge`.
+BRIDGE_COLUMNS = ["steg", "typ", "belopp", "från", "till", "ökning_pct", "uppgiven_ökning_pct", "förklaring"]
+
+
+def _stated_or_computed(df: pd.DataFrame, code: str, year: int) -> tuple[float, str]:
+    """Verksamhetens resultat for a year: the stated figure, else revenue − costs, else NaN."""
+    stated = value_at(df, RESULT, code, year)
+    if not np.isnan(stated):
+        return stated, "uppgivet i källan"
+    computed = value_at(df, REVENUE, code, year) - value_at(df, COST, code, year)
+    return computed, "beräknat: skatteintäkter och statsbidrag − nettokostnader"
+
+
+def result_bridge(df: pd.DataFrame, region: str, from_year: int, to_year: int | None = None, through_financial: bool = True) -> pd.DataFrame:
+    """A result bridge (waterfall) from one year's verksamhetens resultat to the next.
+
+    Steps: the stated result of ``from_year``; + the change in skatteintäkter och
+    generella statsbidrag; − the change in nettokostnader; an explicit residual
+    ("avrundning/övrigt") when the stated figures do not add up; the stated result of
+    ``to_year``. With ``through_financial``, and the year's financial costs in the data,
+    the bridge continues: − finansiella kostnader ``to_year`` and the result after
+    financial items (stated, with its own residual). The financial costs are taken in
+    full because the previous year's are rarely in the slides; the step says so.
+
+    Columns: steg, typ (start, ändring, rest, delsumma, slut), belopp (mnkr, signed
+    effect on the result), från/till (the running total before/after the step, for the
+    chart), ökning_pct and uppgiven_ökning_pct (computed and stated growth for the
+    revenue and cost steps), förklaring. Empty when either year lacks revenue or costs.
+    """
+    code = resolve_region(region)
+    to_year = to_year if to_year is not None else from_year + 1
+    rev0, rev1 = value_at(df, REVENUE, code, from_year), value_at(df, REVENUE, code, to_year)
+    cost0, cost1 = value_at(df, COST, code, from_year), value_at(df, COST, code, to_year)
+    if any(np.isnan(v) for v in (rev0, rev1, cost0, cost1)):
+        return pd.DataFrame(columns=BRIDGE_COLUMNS)
+    r0, how0 = _stated_or_computed(df, code, from_year)
+    r1, how1 = _stated_or_computed(df, code, to_year)
+    stated_rev = value_at(df, "skatt_statsbidrag_utveckling", code, to_year)
+    stated_cost = value_at(df, "nettokostnadsutveckling", code, to_year)
+    rows = []
+
+    def add(steg, typ, belopp, start, end, förklaring="", growth=np.nan, stated=np.nan):
+        rows.append({"steg": steg, "typ": typ, "belopp": belopp, "från": start, "till": end, "ökning_pct": growth, "uppgiven_ökning_pct": stated, "förklaring": förklaring})
+
+    add(f"Verksamhetens resultat {from_year}", "start", r0, 0.0, r0, how0)
+    running = r0
+    d_rev = rev1 - rev0
+    add(f"Ökning av skatteintäkter och generella statsbidrag", "ändring", d_rev, running, running + d_rev,
+        f"{fmt_mnkr(rev0)} → {fmt_mnkr(rev1)}", growth_pct(rev1, rev0), stated_rev)
+    running += d_rev
+    d_cost = cost1 - cost0
+    add(f"Ökning av nettokostnaderna", "ändring", -d_cost, running, running - d_cost,
+        f"{fmt_mnkr(cost0)} → {fmt_mnkr(cost1)}", growth_pct(cost1, cost0), stated_cost)
+    running -= d_cost
+    residual = r1 - running
+    if abs(residual) > 1e-9:
+        add("Avrundning/övrigt", "rest", residual, running, r1,
+            f"De uppgivna beloppen går inte jämnt ihop: {fmt_mnkr(running)} beräknat mot {fmt_mnkr(r1)} uppgivet.")
+    last = "slut"
+    fin = value_at(df, FINANCIAL, code, to_year)
+    if through_financial and not np.isnan(fin):
+        last = "delsumma"
+    add(f"Verksamhetens resultat {to_year}", last, r1, 0.0, r1, how1)
+    if last == "delsumma":
+        add(f"Finansiella kostnader {to_year}", "ändring", -fin, r1, r1 - fin,
+            f"Hela årets finansiella kostnader; {from_year} års finns inte i underlaget.")
+        balanced = value_at(df, BALANCED, code, to_year)
+        after = r1 - fin
+        if np.isnan(balanced):
+            add(f"Resultat efter finansiella poster {to_year}", "slut", after, 0.0, after, "beräknat")
+        else:
+            if abs(balanced - after) > 1e-9:
+                add("Avrundning/övrigt", "rest", balanced - after, after, balanced,
+                    f"Uppgivet {fmt_mnkr(balanced)} mot beräknat {fmt_mnkr(after)}.")
+            add(f"{label(BALANCED).split(',')[0]} {to_year}", "slut", balanced, 0.0, balanced, "uppgivet i källan (utan orealiserade vinster)")
+    return pd.DataFrame(rows, columns=BRIDGE_COLUMNS)
+
+
+def _growth_text(computed: float, stated: float) -> str:
+    if np.isnan(stated) or abs(round(computed, 1) - stated) < 1e-9:
+        return fmt_pct(computed)
+    return f"{fmt_pct(computed)}; källan anger {fmt_pct(stated, 0 if float(stated).is_integer() else 1)}"
+
+
+def bridge_reading(bridge: pd.DataFrame, region: str) -> str:
+    """One sentence on :func:`result_bridge`: from what to what, and why."""
+    name = region_name(region)
+    if bridge.empty:
+        return f"Underlaget saknar nettokostnader eller skatteintäkter för två år i följd för {name}: resultatbryggan kan inte göras."
+    start = bridge.iloc[0]
+    sub = bridge[bridge["typ"].isin(["delsumma", "slut"])].iloc[0]
+    rev = bridge[bridge["steg"].str.startswith("Ökning av skatt")].iloc[0]
+    cost = bridge[bridge["steg"].str.startswith("Ökning av netto")].iloc[0]
+    y0, y1 = start["steg"][-4:], sub["steg"][-4:]
+    verb = "försämrades" if sub["belopp"] < start["belopp"] else "förbättrades"
+    text = (
+        f"Verksamhetens resultat i {name} {verb} från {fmt_mnkr(start['belopp'], sign=True)} {y0} till "
+        f"{fmt_mnkr(sub['belopp'], sign=True)} {y1}: nettokostnaderna ökade med {fmt_mnkr(-cost['belopp'])} "
+        f"({_growth_text(cost['ökning_pct'], cost['uppgiven_ökning_pct'])}) men skatteintäkter och generella "
+        f"statsbidrag bara med {fmt_mnkr(rev['belopp'])} ({_growth_text(rev['ökning_pct'], rev['uppgiven_ökning_pct'])})"
+    )
+    rest = bridge[bridge["typ"] == "rest"]
+    if not rest.empty:
+        text += f"; {fmt_mnkr(abs(rest['belopp'].iloc[0]))} är avrundning i källans belopp"
+    end = bridge.iloc[-1]
+    if end["typ"] == "slut" and end is not sub and len(bridge[bridge["typ"] == "delsumma"]):
+        fin = bridge[bridge["steg"].str.startswith("Finansiella")].iloc[0]
+        text += f". Efter finansiella kostnader på {fmt_mnkr(-fin['belopp'])} blev resultatet {fmt_mnkr(end['belopp'], sign=True)}"
+    return text + "."
+
+
+# --------------------------------------------------------------------------- growth gap
+
+GAP_COLUMNS = ["region", "år", "kostnadsökning_pct", "intäktsökning_pct", "gap_pe", "gapets_kostnad_mnkr", "uppgiven_kostnadsökning_pct", "uppgiven_intäktsökning_pct"]
+
+
+def growth_gap_table(df: pd.DataFrame, regions: list[str] | str) -> pd.DataFrame:
+    """Cost growth minus revenue growth per region and year, and what the gap costs.
+
+    ``gap_pe`` = nettokostnadernas ökning − skatteintäkternas och statsbidragens ökning,
+    in procentenheter, computed from the amounts. ``gapets_kostnad_mnkr`` is how much
+    higher the net costs were than if they had grown at the revenue's rate:
+    föregående års nettokostnader × gap / 100. The growth stated in the source is
+    given beside the computed. Years without both years' amounts are left out.
+    """
+    regions = [regions] if isinstance(regions, str) else list(regions)
+    rows = []
+    for r in regions:
+        code = resolve_region(r)
+        t = cost_revenue_table(df, code)
+        for _, row in t.iterrows():
+            if np.isnan(row["kostnadsökning_pct"]) or np.isnan(row["intäktsökning_pct"]):
+                continue
+            y = int(row["år"])
+            gap = row["kostnadsökning_pct"] - row["intäktsökning_pct"]
+            prev_cost = value_at(df, COST, code, y - 1)
+            rows.append({
+                "region": code, "år": y, "kostnadsökning_pct": row["kostnadsökning_pct"], "intäktsökning_pct": row["intäktsökning_pct"],
+                "gap_pe": gap, "gapets_kostnad_mnkr": prev_cost * gap / 100.0,
+                "uppgiven_kostnadsökning_pct": value_at(df, "nettokostnadsutveckling", code, y),
+                "uppgiven_intäktsökning_pct": value_at(df, "skatt_statsbidrag_utveckling", code, y),
+            })
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+
+
+def growth_gap_reading(table: pd.DataFrame, regions: list[str] | str) -> str:
+    """One sentence on :func:`growth_gap_table`: the latest gap and what it cost; who lacks data."""
+    regions = [resolve_region(r) for r in ([regions] if isinstance(regions, str) else regions)]
+    lacking = [region_name(r) for r in regions if r not in set(table["region"])]
+    if table.empty:
+        return "Underlaget saknar nettokostnader och skatteintäkter för två år i följd för " + _join(lacking) + ": tillväxtgapet kan inte räknas."
+    parts = []
+    for code, rows in table.groupby("region", sort=False):
+        last = rows.sort_values("år").iloc[-1]
+        parts.append(
+            f"{region_name(code)}s nettokostnader växte {fmt_number(abs(last['gap_pe']), 1)} procentenheter "
+            f"{'snabbare' if last['gap_pe'] > 0 else 'långsammare'} än skatteintäkterna och statsbidragen {int(last['år'])} "
+            f"({fmt_pct(last['kostnadsökning_pct'])} mot {fmt_pct(last['intäktsökning_pct'])}), vilket motsvarar "
+            f"{fmt_mnkr(abs(last['gapets_kostnad_mnkr']))} {'mer' if last['gap_pe'] > 0 else 'mindre'} i kostnader än om de växt i intäkternas takt"
+        )
+    text = "; ".join(parts)
+    if lacking:
+        text += f"; för {_join(lacking)} saknas uppgifter"
+    return text + "."
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+# --------------------------------------------------------------------------- normalized comparison
+
+#: Result measures compared across regions, in order of preference.
+RESULT_MEASURES = (RESULT, BALANCED, "arets_resultat")
+NORMALIZED_COLUMNS = ["region", "år", "mått", "typ", "belopp_mnkr", "folkmängd", "kr_per_invånare", "skatt_statsbidrag_mnkr", "andel_av_skatt_pct", "status"]
+MISSING_TEXT = "uppgift saknas"
+
+
+def normalized_results(
+    df: pd.DataFrame, regions: list[str], years: list[int], measures: tuple[str, ...] = RESULT_MEASURES, kinds: tuple[str, ...] = ("utfall", "prognos")
+) -> pd.DataFrame:
+    """Results per invånare and as a share of skatteintäkter och generella statsbidrag.
+
+    One row per region, year and measure, for every combination asked for: a value the
+    data does not contain stays NaN with status "uppgift saknas" (never 0), so a table
+    or chart built on it shows the gap. ``typ`` is the kind used (utfall before
+    prognos; a prognos is labelled as one). Per invånare uses SCB's folkmängd 31
+    December of the same year (the latest earlier year if that year is missing, said in
+    status); the share uses the same year's skatteintäkter och statsbidrag, utfall only.
+    """
+    rows = []
+    for r in regions:
+        code = resolve_region(r)
+        pop = annual(df, "befolkning", code)
+        for y in years:
+            for m in measures:
+                value, kind = np.nan, ""
+                for k in kinds:
+                    v = value_at(df, m, code, y, kind=k)
+                    if not np.isnan(v):
+                        value, kind = v, k
+                        break
+                earlier = pop[pop.index <= y]
+                people = float(earlier.iloc[-1]) if len(earlier) else np.nan
+                status = MISSING_TEXT if np.isnan(value) else ("" if kind == "utfall" else kind)
+                if not np.isnan(value) and len(earlier) and int(earlier.index[-1]) != y:
+                    status = (status + "; " if status else "") + f"folkmängd {int(earlier.index[-1])}"
+                tax = value_at(df, REVENUE, code, y)
+                rows.append({
+                    "region": code, "år": y, "mått": m, "typ": kind, "belopp_mnkr": value, "folkmängd": people,
+                    "kr_per_invånare": value * 1e6 / people if not np.isnan(people) else np.nan,
+                    "skatt_statsbidrag_mnkr": tax, "andel_av_skatt_pct": value / tax * 100.0 if not np.isnan(tax) else np.nan,
+                    "status": status,
+                })
+    return pd.DataFrame(rows, columns=NORMALIZED_COLUMNS)
+
+
+def normalized_reading(table: pd.DataFrame, measure: str = RESULT) -> str:
+    """One sentence on :func:`normalized_results` for one measure: values and who lacks them."""
+    t = table[table["mått"] == measure]
+    if t.empty:
+        return "Jämförelsen har inga regioner eller år."
+    have = t.dropna(subset=["belopp_mnkr"])
+    lacking = [region_name(r) for r in dict.fromkeys(t["region"]) if r not in set(have["region"])]
+    if have.empty:
+        return f"Underlaget saknar {label(measure).lower()} för {_join(lacking)}: ingen jämförelse är möjlig ännu."
+    latest = have.sort_values("år").groupby("region").tail(1)
+    parts = []
+    for _, row in latest.iterrows():
+        share = f", {fmt_pct(row['andel_av_skatt_pct'])} av skatteintäkter och statsbidrag" if not np.isnan(row["andel_av_skatt_pct"]) else ""
+        kind = f" ({row['typ']})" if row["typ"] and row["typ"] != "utfall" else ""
+        parts.append(f"{region_name(row['region'])} {int(row['år'])}{kind}: {fmt_number(row['kr_per_invånare'], 0, sign=True)} kr per invånare{share}")
+    text = f"{label(measure)}: " + "; ".join(parts)
+    if lacking:
+        text += f". För {_join(lacking)} saknas {label(measure).lower()} i underlaget och visas som saknad, inte som noll"
+    return text + "."

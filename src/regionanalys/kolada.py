@@ -36,6 +36,7 @@ import csv
 import email.utils
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -63,6 +64,9 @@ BASE_URL_ENV = "KOLADA_BASE_URL"
 #: Environment variable with the minimum number of seconds between two requests.
 MIN_INTERVAL_ENV = "KOLADA_MIN_INTERVAL"
 DEFAULT_MIN_INTERVAL = 0.5
+#: Environment variable with the first retry's wait in seconds (doubled for each retry).
+BACKOFF_ENV = "KOLADA_BACKOFF"
+DEFAULT_BACKOFF = 1.0
 #: The API accepts at most this many ids per path segment (kpis, municipalities, years).
 MAX_IDS_PER_CALL = 25
 #: Rows per page asked for; the API's maximum.
@@ -78,9 +82,9 @@ KOLADA_CATEGORY = "kolada"
 ORG = "region"
 KIND = "utfall"
 FIELDS = ["region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note", "example"]
-USER_AGENT = "regionanalys/0.1 (Kolada-hämtning för rapporter om regionernas ekonomi)"
+USER_AGENT = "regionanalys/0.1 (reports on Swedish regions' finances; python-httpx)"
 
-NOTE_NEGATED = "Kolada redovisar verksamhetens nettokostnader med minustecken; lagrat som positiv nettokostnad enligt projektets tecken."
+NOTE_NEGATED = "Kolada redovisar verksamhetens nettokostnader med minustecken, här lagrade som positiv nettokostnad enligt projektets tecken."
 
 
 # --------------------------------------------------------------------------- errors
@@ -222,7 +226,8 @@ class KoladaClient:
     * paging: follows ``next_url`` (or ``next_page``) until it is empty;
     * batching: at most :data:`MAX_IDS_PER_CALL` ids per path segment;
     * retries: 429 and 5xx (and connection errors) are retried with exponential backoff
-      ``backoff × 2**attempt``, or the server's ``Retry-After``, capped at ``max_wait``;
+      ``backoff × 2**attempt`` (``backoff``: argument, else ``$KOLADA_BACKOFF``, else 1 s),
+      or after the server's ``Retry-After``, capped at ``max_wait``;
     * rate limit: at least ``min_interval`` seconds between requests (argument, else
       ``$KOLADA_MIN_INTERVAL``, else 0,5 s; tests use 0);
     * errors: :class:`KoladaError` subclasses with a Swedish message naming the URL.
@@ -234,7 +239,7 @@ class KoladaClient:
         *,
         timeout: float = 30.0,
         max_retries: int = 4,
-        backoff: float = 1.0,
+        backoff: float | None = None,
         max_wait: float = 120.0,
         min_interval: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -245,7 +250,7 @@ class KoladaClient:
             min_interval = float(os.environ.get(MIN_INTERVAL_ENV, DEFAULT_MIN_INTERVAL))
         self.min_interval = max(0.0, min_interval)
         self.max_retries = max_retries
-        self.backoff = backoff
+        self.backoff = max(0.0, backoff if backoff is not None else float(os.environ.get(BACKOFF_ENV, DEFAULT_BACKOFF)))
         self.max_wait = max_wait
         self.requests = 0  #: HTTP requests sent, retries included
         self._sleep = sleep
@@ -332,9 +337,10 @@ class KoladaClient:
         url: str | None = self.url(path)
         seen: set[str] = set()
         while url:
-            if url in seen or len(seen) >= MAX_PAGES:
-                raise KoladaFormatError(f"Koladas sidlänkar går i cirkel eller tar aldrig slut vid {url}", url)
-            seen.add(url)
+            full = str(httpx.URL(url, params=params)) if params else url
+            if full in seen or len(seen) >= MAX_PAGES:
+                raise KoladaFormatError(f"Koladas sidlänkar går i cirkel eller tar aldrig slut vid {full}", full)
+            seen.add(full)
             payload = self.get_json(url, params)
             if not isinstance(payload.get("values"), list):
                 raise KoladaFormatError(f"Koladas svar på {url} saknar listan 'values'", url)
@@ -416,7 +422,7 @@ def _number(value, where: str) -> float | None:
         return None
     if isinstance(value, bool):
         raise KoladaFormatError(f"{where}: värdet {value!r} är inte ett tal")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and math.isfinite(value):
         return float(value)
     if isinstance(value, str):
         try:
@@ -495,16 +501,17 @@ def map_entries(
             if status:
                 notes.append(f"Kolada-status: {status}.")
             key = (kpi, region, year)
-            if key in rows and result is not None:
-                result.duplicates += 1
+            if result is not None:
+                if key in rows:
+                    result.duplicates += 1
+                else:
+                    result.rows_per_kpi[kpi] += 1
             rows[key] = {
                 "region": region, "org": ORG, "series": spec.series, "category": spec.category,
                 "period": year, "kind": KIND, "value": value * spec.sign + 0.0, "unit": _unit(spec.series),
                 "source": _source(spec, titles.get(kpi, spec.title), fetched_at, base_url, REGIONS[region].kolada_id, year),
                 "note": " ".join(notes), "example": False, "_kpi": kpi,
             }
-            if result is not None:
-                result.rows_per_kpi[kpi] += 1
     return list(rows.values())
 
 
@@ -533,7 +540,7 @@ def derive(rows: list[dict], computed_at: str) -> list[dict]:
             out.append({
                 "region": region, "org": ORG, "series": d.series, "category": "", "period": year, "kind": KIND,
                 "value": value, "unit": "mnkr",
-                "source": f"Härledd ur Kolada API v3: KPI {formula} (kr/inv) × KPI {POPULATION_KPI} (invånare 31/12) / 1 000 000, beräknad {computed_at}; se raderna för {', '.join(d.kpis)} och {POPULATION_KPI} i samma fil",
+                "source": f"Härledd ur Kolada API v3: KPI {formula} (kr/inv) × KPI {POPULATION_KPI} (invånare 31/12) / 1 000 000, beräknad {computed_at}. Se raderna för {', '.join(d.kpis)} och {POPULATION_KPI} i samma fil",
                 "note": "Härledd, inte ett belopp ur räkenskaperna: Koladas kr/inv är avrundade och kan bygga på en annan befolkningsuppgift än 31/12. Avrundad till 0,1 mnkr.",
                 "example": False, "_kpi": "",
             })
@@ -600,8 +607,9 @@ def validate_cache_text(text: str, data_dir: Path, cache_path: Path) -> None:
     """Raise :class:`KoladaValidationError` unless the new cache text is valid data.
 
     The text is loaded on its own from a temporary directory with the project's loader,
-    then checked together with the other files of ``data_dir`` for duplicate keys (only
-    problems in the new file count: another file's own problems are not ours to fix).
+    then checked together with the other observation files of ``data_dir`` for duplicate
+    keys (only errors in the new file count: another file's own problems are not ours to
+    fix, and warnings do not stop :func:`~regionanalys.loading.load` either).
     """
     rel = cache_path.relative_to(data_dir) if cache_path.is_relative_to(data_dir) else Path(CACHE_SUBDIR) / CACHE_FILE
     with tempfile.TemporaryDirectory(prefix="kolada-check-") as tmp, _no_read_log():
@@ -625,7 +633,7 @@ def validate_cache_text(text: str, data_dir: Path, cache_path: Path) -> None:
                 target.symlink_to(p.resolve())
             except OSError:
                 target.write_bytes(p.read_bytes())
-        ours = [p for p in validate(together) if p.file == rel.as_posix()]
+        ours = [p for p in validate(together) if p.file == rel.as_posix() and getattr(p, "is_error", True)]
         if ours:
             raise KoladaValidationError(
                 "Den nya Kolada-tabellen krockar med andra datafiler; cachen lämnas orörd.\n" + DataError(ours).args[0], ours

@@ -2,6 +2,8 @@
 
 The command function :func:`kolada` is registered on the CLI's ``fetch`` group in
 :mod:`regionanalys.cli`; it can also be mounted on any Typer app (the tests do so).
+This module is imported by every ``regionanalys`` command, so the client (httpx) is
+imported only when the command runs.
 """
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ from typing import Annotated
 
 import typer
 
-from .kolada import KPIS, KoladaError, refresh_cache, resolve_kpi
-from .parsing import MAX_YEAR, MIN_YEAR
 from .regions import UnknownRegionError, resolve_region
+
+#: Years accepted on the command line (as :mod:`regionanalys.parsing` accepts periods).
+MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -57,9 +60,12 @@ def parse_regions(values: list[str] | None) -> list[str] | None:
 
 
 def parse_kpis(values: list[str] | None) -> list[str] | None:
+    """KPI ids known to :data:`regionanalys.kolada.KPIS`; None if none given."""
     items = _split(values)
     if not items:
         return None
+    from .kolada import resolve_kpi
+
     try:
         return list(dict.fromkeys(resolve_kpi(v) for v in items))
     except ValueError as exc:
@@ -73,26 +79,28 @@ def _n(value: int) -> str:
 def kolada(
     kpi: Annotated[
         list[str] | None,
-        typer.Option("--kpi", "-k", help=f"Nyckeltal, kommaseparerade eller upprepade (standard: alla {len(KPIS)})."),
+        typer.Option("--kpi", "-k", metavar="KPI", help="Nyckeltal, t.ex. N63016,N63019, kommaseparerade eller upprepade (standard: alla 12 i regionanalys.kolada.KPIS)."),
     ] = None,
     region: Annotated[
         list[str] | None,
-        typer.Option("--region", "-r", help="Regioner som kod, Kolada-id eller namn, t.ex. 17,Örebro län (standard: alla 21 och riket)."),
+        typer.Option("--region", "-r", metavar="REGION", help="Regioner som kod, Kolada-id eller namn, t.ex. 17,Örebro län (standard: alla 21 och riket)."),
     ] = None,
     years: Annotated[
         list[str] | None,
-        typer.Option("--years", "--year", "-y", help="År, t.ex. 2023, 2015-2024 eller 2021,2023 (standard: de tio senaste hela åren)."),
+        typer.Option("--years", "--year", "-y", metavar="ÅR", help="År, t.ex. 2023, 2015-2024 eller 2021,2023 (standard: de tio senaste hela åren)."),
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="API:ts bas-URL (standard: $KOLADA_BASE_URL eller https://api.kolada.se/v3)."),
+        typer.Option("--base-url", metavar="URL", help="API:ts bas-URL (standard: $KOLADA_BASE_URL eller https://api.kolada.se/v3)."),
     ] = None,
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", help="Datakatalogen (standard: projektets data/)."),
+        typer.Option("--data-dir", metavar="KATALOG", help="Datakatalogen (standard: projektets data/)."),
     ] = None,
 ) -> None:
     """Hämta nyckeltal från Kolada till data/kolada/kolada.csv (cachen byts bara ut om allt gick bra)."""
+    from .kolada import KoladaError, refresh_cache
+
     kpis, regions, year_list = parse_kpis(kpi), parse_regions(region), parse_years(years)
     try:
         result = refresh_cache(kpis, regions, year_list, base_url, data_dir)

@@ -19,12 +19,17 @@ from . import config
 from .parsing import CellError, parse_bool, parse_number, parse_period
 from .registry import UNITS, resolve_unit, series_registry
 from .regions import UnknownRegionError, resolve_region
-from .validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DataError, Problem, check_table
+from .validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DataError, Problem, check_table, errors
 
 #: Columns of the table :func:`load` returns, in order.
 COLUMNS = [
     "region", "org", "series", "category", "period", "kind", "value", "unit",
     "source", "note", "example", "year", "freq", "source_file", "source_line",
+]
+
+_RAW_COLUMNS = [
+    "region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note", "example",
+    "_file", "_line", "_unit_in", "_factor", "_resolution",
 ]
 
 _MAGIC = {b"%PDF": "en PDF-fil", b"PK\x03\x04": "en zip-fil (t.ex. .xlsx)", b"\xd0\xcf\x11\xe0": "en gammal Excel-fil (.xls)"}
@@ -78,21 +83,43 @@ def _log_reads(paths: list[Path]) -> None:
             fh.writelines(f"{p}\n" for p in paths)
 
 
+def _mb(n: float) -> str:
+    if n < 1e6:
+        return f"{n:.0f} byte"
+    return f"{n / 1e6:.1f}".replace(".", ",") + " MB" if n < 1e7 else f"{n / 1e6:.0f} MB"
+
+
+#: Text expected of a data file as a whole.
+CSV_EXPECTED = "en textfil (CSV) med en rubrikrad och kolumner separerade av ; , eller tabb"
+
+
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The file's text (UTF-8 with or without BOM, else cp1252 as Excel saves), or a problem."""
+    """The file's text, or a problem saying why it is not a CSV file.
+
+    Accepted encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode
+    text"), else cp1252 as Excel saves "CSV (semikolonavgränsad)" on Swedish Windows.
+    """
     size = path.stat().st_size
     if size > config.MAX_FILE_BYTES:
-        return None, [Problem(display, 0, "", f"filen är {size / 1e6:.0f} MB, större än gränsen {config.MAX_FILE_BYTES / 1e6:.0f} MB", "en CSV-export på högst 50 MB")]
+        return None, [Problem(display, 0, "", f"filen är {_mb(size)}, större än gränsen {_mb(config.MAX_FILE_BYTES)} (config.MAX_FILE_BYTES)", f"en CSV-export på högst {_mb(config.MAX_FILE_BYTES)}")]
     raw = path.read_bytes()
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
-            return None, [Problem(display, 0, "", f"filen är {what}, inte en CSV-fil", "en textfil med kolumner separerade av ; eller ,")]
+            return None, [Problem(display, 0, "", f"filen är {what}, inte en CSV-fil", CSV_EXPECTED)]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), []
+        except UnicodeDecodeError:
+            return None, [Problem(display, 0, "", "filen börjar som UTF-16 men går inte att avkoda", CSV_EXPECTED)]
     if b"\x00" in raw[:4096]:
-        return None, [Problem(display, 0, "", "filen innehåller binära data, inte text", "en textfil med kolumner separerade av ; eller ,")]
+        return None, [Problem(display, 0, "", "filen innehåller binära data, inte text", CSV_EXPECTED)]
     try:
-        return raw.decode("utf-8-sig"), []
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), []
+        text = raw.decode("cp1252", errors="replace")
+    if re.match(r"\s*<(\?xml|!doctype|html|table)", text[:200], re.IGNORECASE):
+        return None, [Problem(display, 0, "", "filen är HTML eller XML (t.ex. en webbexport sparad som .csv), inte en CSV-fil", CSV_EXPECTED)]
+    return text, []
 
 
 def sniff_delimiter(header: str) -> str:
@@ -102,21 +129,56 @@ def sniff_delimiter(header: str) -> str:
 
 
 def read_rows(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
-    """Header and data rows (with their line numbers) of a CSV file, or problems."""
+    """Header and data rows of a CSV file, each row with the line it starts on, or problems.
+
+    Blank lines are skipped; an Excel ``sep=;`` first line is honoured; empty columns at
+    the right edge (Excel keeps them once a cell was touched) are dropped when every one of
+    their cells is empty.
+    """
     text, problems = read_text(path, display)
     if text is None:
         return [], [], problems
     if not text.strip():
         return [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = text.splitlines()
+    first = next(i for i, ln in enumerate(lines) if ln.strip())
+    skip = first
+    delimiter = None
+    if m := re.fullmatch(r'"?sep=(.)"?[;,\t]*', lines[first].strip(" \r\n")):
+        delimiter, skip = m[1], first + 1
+    body_text = "\n".join(lines[skip:])
+    if delimiter is None:
+        delimiter = sniff_delimiter(body_text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(body_text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows = [(reader.line_num, r) for r in reader]
+        end = 0
+        for r in reader:
+            rows.append((skip + end + 1, r))
+            end = reader.line_num
     except csv.Error as exc:
-        return [], [], [Problem(display, reader.line_num, "", f"filen går inte att läsa som CSV: {exc}", "en giltig CSV-fil")]
-    header = [h.strip().lower() for h in rows[0][1]]
-    body = [(ln, r) for ln, r in rows[1:] if any(c.strip() for c in r)]
+        return [], [], [Problem(display, skip + reader.line_num, "", f"filen går inte att läsa som CSV: {exc}", CSV_EXPECTED)]
+    rows = [(ln, r) for ln, r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
+    header_line, header = rows[0]
+    header = [h.strip().lower() for h in header]
+    body = rows[1:]
+    # Unnamed columns at the right edge with nothing in them: Excel's stray separators.
+    while header and header[-1] == "" and all(len(r) < len(header) or not r[len(header) - 1].strip() for _, r in body):
+        header.pop()
+        body = [(ln, r[: len(header)] if len(r) > len(header) and not any(c.strip() for c in r[len(header):]) else r) for ln, r in body]
     return header, body, []
+
+
+#: Columns whose cells are free text (may hold line breaks or start with "=").
+_TEXT_COLUMNS = ("source", "note")
+
+
+def _decimals_shown(text: str) -> int:
+    """Digits after the decimal separator as written ("2 394,5" -> 1, "665" -> 0)."""
+    m = re.search(r"[.,](\d+)\)?\s*$", text.strip())
+    return len(m[1]) if m else 0
 
 
 def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
@@ -131,23 +193,27 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
     if unknown:
         # An unknown column is an error, not a warning: a misspelt "note" or a stray
         # export column would otherwise be dropped without anyone noticing.
-        problems.append(Problem(display, 1, ", ".join(unknown), f"okänd kolumn: {', '.join(unknown)}", "bara kolumnerna " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)))
-    if len(set(header)) != len(header):
-        problems.append(Problem(display, 1, "", "samma kolumnnamn förekommer två gånger", "unika kolumnnamn"))
+        shown = ", ".join(c if c else f"(kolumn {i + 1} utan rubrik)" for i, c in enumerate(header) if c in unknown)
+        problems.append(Problem(display, 1, ", ".join(unknown), f"okänd kolumn: {shown}", "bara kolumnerna " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)))
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        problems.append(Problem(display, 1, ", ".join(dupes), f"samma kolumnnamn förekommer flera gånger: {', '.join(dupes)}", "unika kolumnnamn"))
     if problems:
         return [], problems
     if not body:
-        return [], [Problem(display, 1, "", "filen har bara en rubrikrad och inga data", "minst en datarad")]
+        return [], [Problem(display, 1, "", "filen har bara en rubrikrad och inga data", "minst en datarad under rubrikraden")]
 
     owner = file_region(path)
     registry = series_registry()
     records: list[dict] = []
     for line, cells in body:
         if len(cells) != len(header):
-            problems.append(Problem(display, line, "", f"raden har {len(cells)} fält men rubriken {len(header)}", f"{len(header)} fält separerade som rubriken (ett decimalkomma i en ,-separerad fil måste stå inom citattecken)"))
+            hint = ""
+            if any("\n" in c or "\r" in c for c in cells):
+                hint = ": ett citattecken (\") öppnas men avslutas inte, så raden fortsätter över flera rader"
+            problems.append(Problem(display, line, "", f"raden har {len(cells)} fält men rubriken {len(header)}{hint}", f"{len(header)} fält separerade som rubriken (ett decimalkomma i en ,-separerad fil måste stå inom citattecken)"))
             continue
         row = {h: c.strip() for h, c in zip(header, cells)}
-        rec: dict = {"_file": display, "_line": line, "org": row["org"], "category": row["category"], "source": row["source"], "note": row.get("note", "")}
         bad = False
 
         def fail(column: str, message: str, expected: str) -> None:
@@ -155,6 +221,16 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
             bad = True
             problems.append(Problem(display, line, column, message, expected))
 
+        for col, cell in row.items():
+            if col in _TEXT_COLUMNS:
+                continue
+            if "\n" in cell or "\r" in cell:
+                fail(col, "cellen innehåller en radbrytning: troligen ett citattecken (\") som inte avslutas", "ett värde på en rad; citattecken i par")
+            elif cell.startswith("=") and col != "value":
+                fail(col, f"'{cell[:40]}' är en Excel-formel, inte ett värde (spara filen med värden)", "ett värde, inte en formel")
+        if bad:
+            continue
+        rec: dict = {"_file": display, "_line": line, "org": row["org"], "category": row["category"], "source": row["source"], "note": row.get("note", "")}
         try:
             rec["region"] = resolve_region(row["region"]) if row["region"] else ""
         except UnknownRegionError:
@@ -181,6 +257,8 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
             unit = resolve_unit(row["unit"])
         except KeyError:
             unit = row["unit"]
+        rec["_unit_in"] = unit
+        factor = 1.0
         series = registry.get(row["series"])
         if series is not None and unit in UNITS and unit != series.unit:
             src, dst = UNITS[unit], UNITS[series.unit]
@@ -192,6 +270,8 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
                 unit = series.unit
         rec["unit"] = unit
         rec["value"] = value
+        rec["_factor"] = factor
+        rec["_resolution"] = 10.0 ** -_decimals_shown(row["value"]) * factor
         if not rec["source"]:
             fail("source", "källa saknas", "dokument och plats (fil, sida eller bild, tabell)")
         if not bad:
@@ -209,8 +289,10 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
         recs, probs = _parse_file(path, root)
         records.extend(recs)
         problems.extend(probs)
-    df = pd.DataFrame.from_records(records, columns=["region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note", "example", "_file", "_line"])
-    df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file")})
+    df = pd.DataFrame.from_records(records, columns=_RAW_COLUMNS)
+    df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in")})
+    df["_factor"] = df["_factor"].astype(float)
+    df["_resolution"] = df["_resolution"].astype(float)
     df["value"] = df["value"].astype(float)
     # Years and months share the column, so it stays object even when one kind is present.
     df["period"] = pd.Series(list(df["period"]), index=df.index, dtype=object)
@@ -220,8 +302,13 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
 
 
 def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
-    """Every problem in a data directory, in one pass (empty list = valid)."""
-    return sorted(_read_all(data_dir)[1])
+    """Every problem in a data directory, in one pass (empty list = valid).
+
+    Covers the observation files and the metadata (``meta/orgs.csv``, ``meta/events.csv``).
+    Problems with severity ``varning`` are listed too; :func:`load` accepts them.
+    """
+    problems = _read_all(data_dir)[1] + _read_orgs(data_dir)[1] + _read_events(data_dir)[1]
+    return sorted(problems)
 
 
 def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int] | None = None) -> pd.DataFrame:
@@ -232,12 +319,13 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
 
     Columns: see :data:`COLUMNS`. ``period`` holds pandas Periods (years and months
     mixed); ``year`` and ``freq`` ("Y"/"M") make filtering and sorting easy. Money is in
-    mnkr. Raises :class:`DataError` listing every problem when any file is invalid:
-    nothing is silently dropped.
+    mnkr. Raises :class:`DataError` listing every error when any file read is invalid:
+    nothing is silently dropped and nothing partial is returned. Warnings (see
+    :mod:`regionanalys.validation`) do not stop loading; :func:`validate` lists them.
     """
     df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
-    if problems:
-        raise DataError(problems)
+    if errors(problems):
+        raise DataError(errors(problems))
     df = df.rename(columns={"_file": "source_file", "_line": "source_line"})
     df["year"] = df["period"].map(lambda p: p.year).astype(int)
     df["freq"] = df["period"].map(lambda p: "M" if p.freqstr.startswith("M") else "Y")
@@ -246,18 +334,58 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     return df.drop(columns="_sort").reset_index(drop=True)[COLUMNS]
 
 
-def _read_meta(name: str, columns: list[str], data_dir) -> tuple[list[dict], list[Problem], str]:
+def _read_meta(name: str, columns: list[str], data_dir, optional: tuple[str, ...] = ()) -> tuple[list[dict], list[Problem], str]:
+    """Rows of a file under ``meta/`` as dicts with ``_line``; problems for its shape."""
     path = config.data_dir(data_dir) / config.META_SUBDIR / name
-    if not path.exists():
-        return [], [], name
     display = f"{config.META_SUBDIR}/{name}"
+    if not path.exists():
+        return [], [], display
     header, body, problems = read_rows(path, display)
-    missing = [c for c in columns if c not in header]
-    if missing and not problems:
-        problems.append(Problem(display, 1, ", ".join(missing), "kolumn saknas", "kolumnerna " + ", ".join(columns)))
     if problems:
         return [], problems, display
-    return [{"_line": ln, **dict(zip(header, (c.strip() for c in cells)))} for ln, cells in body], [], display
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns and c not in optional]
+    if missing:
+        problems.append(Problem(display, 1, ", ".join(missing), f"kolumn saknas: {', '.join(missing)}", "kolumnerna " + ", ".join(columns)))
+    if unknown:
+        problems.append(Problem(display, 1, ", ".join(unknown), f"okänd kolumn: {', '.join(unknown)}", "bara kolumnerna " + ", ".join(columns + list(optional))))
+    if problems:
+        return [], problems, display
+    rows = []
+    for ln, cells in body:
+        if len(cells) != len(header):
+            problems.append(Problem(display, ln, "", f"raden har {len(cells)} fält men rubriken {len(header)}", f"{len(header)} fält separerade som rubriken"))
+            continue
+        rows.append({"_line": ln, **dict(zip(header, (c.strip() for c in cells)))})
+    return rows, problems, display
+
+
+_ORG_COLUMNS = ["region", "org", "parent", "source"]
+
+
+def _read_orgs(data_dir) -> tuple[pd.DataFrame, list[Problem]]:
+    rows, problems, display = _read_meta("orgs.csv", _ORG_COLUMNS, data_dir)
+    out, seen = [], {}
+    for row in rows:
+        ln = row["_line"]
+        try:
+            row["region"] = resolve_region(row["region"])
+        except UnknownRegionError:
+            problems.append(Problem(display, ln, "region", f"okänd region '{row['region']}'", "en länskod (t.ex. 17) eller ett regionnamn"))
+            continue
+        bad = False
+        for col in ("org", "parent", "source"):
+            if not row[col]:
+                problems.append(Problem(display, ln, col, f"{col} saknas", "en ifylld text"))
+                bad = True
+        key = (row["region"], row["org"])
+        if key in seen:
+            problems.append(Problem(display, ln, "org", f"org '{row['org']}' i region {row['region']} finns redan på rad {seen[key]}", "en rad per org"))
+            bad = True
+        seen.setdefault(key, ln)
+        if not bad:
+            out.append(row)
+    return pd.DataFrame(out, columns=_ORG_COLUMNS), problems
 
 
 def load_orgs(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -265,42 +393,59 @@ def load_orgs(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 
     ``parent`` is the org a part belongs to ("region" for a nämnd of the whole region);
     reconciliation uses it to check that parts add up to the stated total.
+    Raises :class:`DataError` listing every problem in the file.
     """
-    cols = ["region", "org", "parent", "source"]
-    rows, problems, display = _read_meta("orgs.csv", cols, data_dir)
+    df, problems = _read_orgs(data_dir)
+    if errors(problems):
+        raise DataError(errors(problems))
+    return df
+
+
+_EVENT_COLUMNS = ["region", "org", "start", "end", "event", "label", "source"]
+_DATE_EXPECTED = "ett datum ÅÅÅÅ-MM-DD, t.ex. 2024-01-23"
+
+
+def _date(text: str) -> pd.Timestamp:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return pd.Timestamp(text)
+
+
+def _read_events(data_dir) -> tuple[pd.DataFrame, list[Problem]]:
+    rows, problems, display = _read_meta("events.csv", _EVENT_COLUMNS, data_dir)
     out = []
     for row in rows:
+        ln = row["_line"]
+        before = len(problems)
         try:
             row["region"] = resolve_region(row["region"])
-        except UnknownRegionError as exc:
-            problems.append(Problem(display, row["_line"], "region", str(exc), "en länskod eller ett regionnamn"))
-            continue
-        out.append(row)
-    if problems:
-        raise DataError(problems)
-    return pd.DataFrame(out, columns=cols)
+        except UnknownRegionError:
+            problems.append(Problem(display, ln, "region", f"okänd region '{row['region']}'", "en länskod (t.ex. 17) eller ett regionnamn"))
+        for col in ("start", "end"):
+            if col == "end" and not row[col]:
+                row[col] = pd.NaT
+                continue
+            try:
+                row[col] = _date(row[col])
+            except ValueError:
+                problems.append(Problem(display, ln, col, f"'{row[col]}' är inget datum", _DATE_EXPECTED + (" (tomt om beslutet gäller tills vidare)" if col == "end" else "")))
+        if len(problems) == before and row["end"] is not pd.NaT and row["end"] < row["start"]:
+            problems.append(Problem(display, ln, "end", f"slutdatum {row['end']:%Y-%m-%d} ligger före startdatum {row['start']:%Y-%m-%d}", "ett slutdatum samma dag som start eller senare"))
+        for col in ("org", "event", "label", "source"):
+            if not row[col]:
+                problems.append(Problem(display, ln, col, f"{col} saknas", "en ifylld text"))
+        if len(problems) == before:
+            out.append({c: row[c] for c in _EVENT_COLUMNS})
+    return pd.DataFrame(out, columns=_EVENT_COLUMNS), problems
 
 
 def load_events(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Dated decisions (hiring stops, savings plans) from ``data/meta/events.csv``.
 
     Columns: region, org, start, end (may be NaT), event, label, source.
+    Raises :class:`DataError` listing every problem in the file.
     """
-    path = config.data_dir(data_dir) / config.META_SUBDIR / "events.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=["region", "org", "start", "end", "event", "label", "source"])
-    header, body, problems = read_rows(path, path.name)
-    rows = []
-    for line, cells in body:
-        row = dict(zip(header, (c.strip() for c in cells)))
-        try:
-            row["region"] = resolve_region(row["region"])
-            row["start"] = pd.Timestamp(row["start"])
-            row["end"] = pd.Timestamp(row["end"]) if row.get("end") else pd.NaT
-        except (UnknownRegionError, ValueError) as exc:
-            problems.append(Problem(path.name, line, "", str(exc), "region, start (ÅÅÅÅ-MM-DD), end (tomt eller datum)"))
-            continue
-        rows.append(row)
-    if problems:
-        raise DataError(problems)
-    return pd.DataFrame(rows, columns=["region", "org", "start", "end", "event", "label", "source"])
+    df, problems = _read_events(data_dir)
+    if errors(problems):
+        raise DataError(errors(problems))
+    return df

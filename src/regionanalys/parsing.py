@@ -41,7 +41,7 @@ def parse_number(text: str) -> float:
     if not s:
         raise CellError("tom cell", NUMBER_EXPECTED)
     if s.startswith("="):
-        raise CellError(f"{raw!r} är en Excel-formel, inte ett värde (spara filen med värden)", NUMBER_EXPECTED)
+        raise CellError(f"'{raw}' är en Excel-formel, inte ett värde (spara filen med värden)", NUMBER_EXPECTED)
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
@@ -57,11 +57,11 @@ def parse_number(text: str) -> float:
         body_ok = head.isdigit() and len(head) <= 3 and all(g.isdigit() and len(g) == 3 for g in groups[:-1])
         tail_ok = re.fullmatch(r"\d{3}([.,]\d+)?", tail) is not None
         if not (body_ok and tail_ok):
-            raise CellError(f"{raw!r} är inte ett tal", NUMBER_EXPECTED)
+            raise CellError(f"'{raw}' är inte ett tal", NUMBER_EXPECTED)
         s = "".join(parts)
     m = _NUMBER_RE.match(s)
     if not m:
-        raise CellError(f"{raw!r} är inte ett tal", NUMBER_EXPECTED)
+        raise CellError(f"'{raw}' är inte ett tal", NUMBER_EXPECTED)
     value = float(s.replace(",", "."))
     return -value if negative else value
 
@@ -79,13 +79,13 @@ _MONTH_ABBR.update({"okt": 10, "sept": 9})
 
 def _month(year: int, month: int, raw: str) -> pd.Period:
     if not 1 <= month <= 12:
-        raise CellError(f"{raw!r}: månad {month} finns inte", PERIOD_EXPECTED)
+        raise CellError(f"'{raw}': månad {month} finns inte", PERIOD_EXPECTED)
     return pd.Period(year=_year(year, raw), month=month, freq="M")
 
 
 def _year(year: int, raw: str) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise CellError(f"{raw!r}: året {year} ligger utanför {MIN_YEAR}–{MAX_YEAR}", PERIOD_EXPECTED)
+        raise CellError(f"'{raw}': året {year} ligger utanför {MIN_YEAR}–{MAX_YEAR}", PERIOD_EXPECTED)
     return year
 
 
@@ -96,9 +96,13 @@ def parse_period(text: str) -> pd.Period:
     (Period('2023', 'Y-DEC'), Period('2023-01', 'M'), Period('2023-01', 'M'))
     """
     raw = str(text)
+    if re.fullmatch(r"\d{4}\.0", raw.strip()):  # a year cell Excel stored as a float
+        return pd.Period(year=_year(int(raw.strip()[:4]), raw), freq="Y")
     s = " ".join(raw.strip().lower().replace(".", " ").split())
-    if re.fullmatch(r"\d{4}(\.0)?", s):
-        return pd.Period(year=_year(int(s[:4]), raw), freq="Y")
+    if not s:
+        raise CellError("tom cell", PERIOD_EXPECTED)
+    if re.fullmatch(r"\d{4}", s):
+        return pd.Period(year=_year(int(s), raw), freq="Y")
     if m := re.fullmatch(r"(\d{4})[-/ ]?m?(\d{1,2})", s):
         if "-" in s or "/" in s or " " in s or "m" in s or len(s) == 6:
             return _month(int(m[1]), int(m[2]), raw)
@@ -109,7 +113,7 @@ def parse_period(text: str) -> pd.Period:
         month = MONTHS.get(name) or _MONTH_ABBR.get(name[:4]) or _MONTH_ABBR.get(name[:3])
         if month and (name in MONTHS or name in _MONTH_ABBR or name[:3] in _MONTH_ABBR and len(name) <= 4):
             return _month(year + 2000 if year < 100 else year, month, raw)
-    raise CellError(f"{raw!r} är ingen period", PERIOD_EXPECTED)
+    raise CellError(f"'{raw}' är ingen period", PERIOD_EXPECTED)
 
 
 BOOL_EXPECTED = "sant/falskt (true/false, ja/nej, 1/0) eller tomt"
@@ -122,4 +126,4 @@ def parse_bool(text: str) -> bool:
         return False
     if s in ("1", "true", "sant", "ja", "yes", "t", "j", "y"):
         return True
-    raise CellError(f"{text!r} är inte sant eller falskt", BOOL_EXPECTED)
+    raise CellError(f"'{text}' är inte sant eller falskt", BOOL_EXPECTED)

@@ -196,6 +196,8 @@ CATEGORY_LABELS: dict[str, str] = {
     "avgiftshojning": "Höjda taxor och avgifter (10 %)",
     "administration": "Administration",
     "fas_1_administration": "Fas 1: administratörer och handläggare",
+    "egen_personal": "Egen personal",
+    "hyrpersonal": "Hyrpersonal",
 }
 
 

@@ -1,16 +1,51 @@
 """The data contract: what a valid observation table is, and how problems are reported.
 
 Cells are parsed in :mod:`regionanalys.loading`; the typed table is then checked here
-against a pandera schema (lazy, so every problem is collected in one pass) and each
-failure is mapped back to the file, line and column it came from.
+against a pandera schema (lazy, so every problem is collected in one pass) and against
+rules that need several rows at once. Each failure is mapped back to the file, line and
+column it came from, with a Swedish message and what was expected.
+
+Two severities:
+
+* ``fel`` (error): the data is wrong or cannot be read. :func:`regionanalys.load` raises
+  :class:`DataError` and returns nothing, so a report never shows a partial table.
+* ``varning`` (warning): the data is readable and each value is as the source gives it,
+  but something deserves a look. :func:`regionanalys.validate` lists warnings next to
+  errors; ``load`` does not stop on them.
+
+Decisions (see also ``tests/bad_inputs/expected.csv``):
+
+* An **unknown column** is an error, not a warning: a misspelt ``note`` or ``category``
+  or a stray export column would otherwise be dropped without anyone noticing.
+* **Totals** (rule :func:`check_totals`): for a series whose registry ``aggregation`` is
+  ``"sum"``, when the same region, org, series, period and kind has a total row
+  (category ``""``) and at least one part (another category), the parts must add up to
+  the total within rounding: half a unit of the last digit shown, for the total and for
+  each part (``2 394,5`` is exact to ±0,05; ``665`` to ±0,5). A difference is an error
+  naming the parts' sum: it is how a lost decimal comma from OCR ("23945" for 2 394,5) is
+  caught, without guessing where the comma belongs. A difference the source document
+  really has (politicians adjusted a total, the breakdown is partial) is documented by
+  starting the total row's ``note`` with :data:`DOCUMENTED_DIFFERENCE_MARKER`
+  ("Känd avvikelse:"); it is then a warning, listed by ``validate`` but loaded.
+* **A month missing** inside the covered range of a monthly series that is summed or
+  averaged (``aggregation`` ``"sum"`` or ``"mean"``) is a warning: the values that are
+  there are right, and rolling twelve-month (R12) figures must treat a window with a gap
+  as missing, not as a sum of eleven months. Blocking every report for one missing month
+  in one export would do more harm than a listed warning.
+* **Upper bounds between series** (:data:`AT_MOST`): e.g. sick-leave hours can never
+  exceed the scheduled hours of the same region, org, category, month and kind; a row
+  that does is an error.
 """
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
 
+from .formatting import fmt_number, plain
 from .registry import KINDS, UNITS, series_registry
 from .regions import REGIONS
 
@@ -20,6 +55,23 @@ REQUIRED_COLUMNS = ("region", "org", "series", "category", "period", "kind", "va
 OPTIONAL_COLUMNS = ("note", "example")
 #: The key that identifies one observation; no two rows may share it.
 KEY = ("region", "org", "series", "category", "period", "kind")
+
+#: Severity of a problem that stops :func:`regionanalys.load`.
+FEL = "fel"
+#: Severity of a problem :func:`regionanalys.validate` lists but ``load`` accepts.
+VARNING = "varning"
+
+#: A total row whose ``note`` starts with this documents that the source's own parts do not
+#: add up to its total; the difference is then a warning, not an error.
+DOCUMENTED_DIFFERENCE_MARKER = "Känd avvikelse:"
+
+#: Pairs (series, bound): a value of ``series`` may not exceed the value of ``bound`` for the
+#: same region, org, category, period and kind. Pairs naming a series the registry does not
+#: (yet) define are skipped.
+AT_MOST: tuple[tuple[str, str], ...] = (
+    # Sick leave is taken out of the ordinary (scheduled) working time: it cannot exceed it.
+    ("sjukfranvaro_timmar", "ordinarie_arbetstid_timmar"),
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -31,13 +83,28 @@ class Problem:
     column: str
     message: str
     expected: str = ""
+    severity: str = FEL  #: :data:`FEL` stops ``load``; :data:`VARNING` is listed only
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity != VARNING
 
     def __str__(self) -> str:
         where = f"{self.file}, rad {self.line}" if self.line else self.file
         if self.column:
             where += f", kolumn '{self.column}'"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {'varning: ' if not self.is_error else ''}{self.message}"
         return f"{text} (förväntat: {self.expected})" if self.expected else text
+
+
+def is_documented_difference(note: object) -> bool:
+    """Whether a row's note documents a known difference (starts with the marker)."""
+    return isinstance(note, str) and note.strip().casefold().startswith(DOCUMENTED_DIFFERENCE_MARKER.casefold())
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that stop :func:`regionanalys.load` (severity ``fel``)."""
+    return [p for p in problems if p.is_error]
 
 
 class DataError(ValueError):
@@ -61,7 +128,9 @@ def observation_schema() -> pa.DataFrameSchema:
     minimums = {sid: s.minimum for sid, s in series_registry().items() if s.minimum is not None}
 
     def unit_fits_series(df: pd.DataFrame) -> pd.Series:
-        return df["unit"] == df["series"].map(units)
+        # An unknown series or unit is reported by its own column check, not twice.
+        wanted = df["series"].map(units)
+        return wanted.isna() | ~df["unit"].isin(list(UNITS)) | (df["unit"] == wanted)
 
     def above_minimum(df: pd.DataFrame) -> pd.Series:
         lowest = df["series"].map(minimums)
@@ -91,37 +160,50 @@ def observation_schema() -> pa.DataFrameSchema:
     )
 
 
-def _expected_for(column: str, check: str, row: pd.Series) -> tuple[str, str]:
-    """Column and a Swedish 'expected' text for a pandera check failure."""
+def _num(value: float, decimals: int | None = None) -> str:
+    """A number as Swedish text with plain spaces and ASCII minus (for messages)."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else min(6, len(f"{abs(value):.6f}".rstrip("0").split(".")[1]))
+    return plain(fmt_number(value, decimals))
+
+
+def _describe(column: str, check: str, row: pd.Series) -> tuple[str, str, str]:
+    """Column, Swedish message and 'expected' text for a pandera check failure."""
+    value = f"'{row.get(column, '')!s:.60}'"
     if check.startswith("isin"):
         if column == "region":
-            return column, "en länskod (01–25, 00 för riket) eller ett regionnamn, t.ex. Region Värmland"
+            return column, f"okänd region {value}", "en länskod (01–25, 00 för riket) eller ett regionnamn, t.ex. Region Värmland"
         if column == "series":
-            return column, "ett serie-id ur registret (se `regionanalys list`)"
+            close = difflib.get_close_matches(str(row.get(column, "")), list(series_registry()), n=1)
+            hint = f" (menade du {close[0]}?)" if close else ""
+            return column, f"okänd serie {value}{hint}", "ett serie-id ur registret (se `regionanalys list`)"
         if column == "kind":
-            return column, "en av " + ", ".join(KINDS)
+            return column, f"okänd typ {value}", "en av " + ", ".join(KINDS)
         if column == "unit":
-            return column, "en av " + ", ".join(u.label for u in UNITS.values())
+            return column, f"okänd enhet {value}", "en av " + ", ".join(u.label for u in UNITS.values())
     if "enheten passar serien" in check:
         series = series_registry().get(row.get("series"))
+        unit = row.get("_unit_in") or row.get("unit")
         if series is not None:
             fam = UNITS[series.unit].family
             ok = ", ".join(u.label for u in UNITS.values() if u.family == fam)
-            return "unit", f"{ok} för serien {series.id}"
-        return "unit", "en enhet som passar serien"
+            return "unit", f"enheten '{unit}' passar inte serien {series.id} ({series.unit_label})", f"{ok} för serien {series.id}"
+        return "unit", f"enheten '{unit}' passar inte serien", "en enhet som passar serien"
     if "minimum" in check:
         series = series_registry().get(row.get("series"))
         low = series.minimum if series else 0
-        return "value", f"ett värde på minst {low:g} för serien {row.get('series')}"
+        return "value", f"värdet {_num(row['value'])} är lägre än seriens minsta möjliga värde {_num(low)}", f"ett värde på minst {_num(low)} för serien {row.get('series')}"
     if check.startswith("str_length"):
-        return column, "en ifylld text"
-    return column, check
+        return column, f"{column} saknas", "en ifylld text"
+    return column, f"{value} är inte giltigt", check
 
 
 def check_table(df: pd.DataFrame) -> list[Problem]:
     """Validate a typed observation table; every failure becomes a located :class:`Problem`.
 
-    ``df`` must carry ``_file`` and ``_line`` columns naming where each row came from.
+    ``df`` must carry ``_file`` and ``_line`` columns naming where each row came from; the
+    rules use ``_resolution`` (the value of one unit of the last digit shown, in the stored
+    unit) and ``_unit_in`` (the unit as the file wrote it) when present.
     """
     if df.empty:
         return []
@@ -131,25 +213,31 @@ def check_table(df: pd.DataFrame) -> list[Problem]:
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         dup_rows: set = set()
+        seen: set = set()
         for case in cases.itertuples(index=False):
             idx = case.index
             check = str(case.check)
             column = str(case.column) if case.column is not None else ""
-            if check == "field_uniqueness" or "unique" in check.lower():
+            if "uniqueness" in check or "unique" in check.lower():
                 if idx is not None and idx == idx:
                     dup_rows.add(idx)
                 continue
             if idx is None or idx != idx or idx not in df.index:
                 problems.append(Problem("(tabellen)", 0, column, f"kontrollen {check} misslyckades: {case.failure_case}"))
                 continue
+            if (idx, check) in seen:  # a table-wide check reports every column of a row
+                continue
+            seen.add((idx, check))
             row = df.loc[idx]
-            col, expected = _expected_for(column, check, row)
-            shown = row[col] if col in row.index else case.failure_case
-            problems.append(
-                Problem(row["_file"], int(row["_line"]), col, f"{shown!s:.60} är inte giltigt", expected)
-            )
+            col, message, expected = _describe(column, check, row)
+            problems.append(Problem(row["_file"], int(row["_line"]), col, message, expected))
         problems.extend(_duplicate_problems(df.loc[sorted(dup_rows)] if dup_rows else df.iloc[0:0]))
+    problems.extend(check_rules(df))
     return problems
+
+
+def _place(row: pd.Series) -> str:
+    return f"{row['_file']} rad {int(row['_line'])}"
 
 
 def _duplicate_problems(dups: pd.DataFrame) -> list[Problem]:
@@ -162,8 +250,8 @@ def _duplicate_problems(dups: pd.DataFrame) -> list[Problem]:
         places = [(r["_file"], int(r["_line"]), r["value"]) for _, r in group.iterrows()]
         same = len({v for _, _, v in places}) == 1
         for i, (file, line, value) in enumerate(places):
-            others = "; ".join(f"{f} rad {ln} (värde {v:g})" for j, (f, ln, v) in enumerate(places) if j != i)
-            what = "dubblett" if same else "motstridig dubblett"
+            others = "; ".join(f"{f} rad {ln} (värde {_num(v)})" for j, (f, ln, v) in enumerate(places) if j != i)
+            what = "dubblett" if same else f"motstridig dubblett (värde {_num(value)})"
             problems.append(
                 Problem(
                     file, line, "",
@@ -171,4 +259,151 @@ def _duplicate_problems(dups: pd.DataFrame) -> list[Problem]:
                     "en rad per nyckel",
                 )
             )
+    return problems
+
+
+# --- rules across rows ------------------------------------------------------------------
+
+
+def check_rules(df: pd.DataFrame) -> list[Problem]:
+    """Every rule that needs several rows: totals, bounds between series, month gaps."""
+    if df.empty:
+        return []
+    keyed = df[~df.duplicated(list(KEY), keep=False)]  # duplicates are reported already
+    return check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
+
+
+def _resolution(df: pd.DataFrame) -> pd.Series:
+    if "_resolution" in df:
+        return df["_resolution"].astype(float).fillna(0.0)
+    return pd.Series(0.0, index=df.index)
+
+
+def _decimals_of(row: pd.Series) -> int:
+    """Decimals the file wrote a row's value with (from its resolution and unit factor)."""
+    factor = float(row.get("_factor", 1.0) or 1.0)
+    res = float(row.get("_resolution", 0.0) or 0.0) / factor
+    return max(0, min(6, round(-math.log10(res)))) if res > 0 else 0
+
+
+def _shown(value: float, row: pd.Series, decimals: int | None = None) -> str:
+    """A stored value written in the unit the file used for ``row`` (``84 754 tkr``)."""
+    factor = float(row.get("_factor", 1.0) or 1.0)
+    unit = row.get("_unit_in") or row["unit"]
+    if unit not in UNITS or UNITS[unit].family != UNITS.get(row["unit"], UNITS["mnkr"]).family:
+        unit, factor = row["unit"], 1.0
+    label = UNITS[unit].label if unit in UNITS else str(unit)
+    shown = value / factor
+    if decimals == -1:  # as many decimals as the number needs
+        return f"{_num(round(shown, 6))} {label}"
+    return f"{_num(shown, _decimals_of(row) if decimals is None else decimals)} {label}"
+
+
+def check_totals(df: pd.DataFrame) -> list[Problem]:
+    """A stated total (category ``""``) must equal the sum of its parts within rounding.
+
+    Applies to series with ``aggregation = "sum"``. The problem is put on the total row
+    and names the parts and their sum; a total whose note starts with
+    :data:`DOCUMENTED_DIFFERENCE_MARKER` gives a warning instead of an error.
+    """
+    summed = [sid for sid, s in series_registry().items() if s.aggregation == "sum"]
+    rows = df[df["series"].isin(summed)]
+    if rows.empty:
+        return []
+    rows = rows.assign(_res=_resolution(rows))
+    problems = []
+    for _, group in rows.groupby(["region", "org", "series", rows["period"].astype(str), "kind"], sort=False):
+        totals = group[group["category"] == ""]
+        parts = group[group["category"] != ""]
+        if len(totals) != 1 or parts.empty:
+            continue
+        total = totals.iloc[0]
+        parts_sum = float(parts["value"].sum())
+        diff = float(total["value"]) - parts_sum
+        tolerance = 0.5 * (float(total["_res"]) + float(parts["_res"].sum()))
+        if abs(diff) <= tolerance + 1e-9 * max(1.0, abs(parts_sum)):
+            continue
+        d = max(_decimals_of(r) for _, r in group.iterrows())
+        listed = " + ".join(f"{p['category']} {_shown(p['value'], p)}" for _, p in parts.iterrows())
+        if (parts["_file"] == total["_file"]).all():
+            where = "rad " + ", ".join(str(int(n)) for n in parts["_line"])
+        else:
+            where = ", ".join(_place(p) for _, p in parts.iterrows())
+        documented = is_documented_difference(total.get("note", ""))
+        problems.append(
+            Problem(
+                total["_file"], int(total["_line"]), "value",
+                f"summan {_shown(total['value'], total)} stämmer inte med summan av delarna "
+                f"{_shown(parts_sum, total, d)} ({listed}; {where}), skillnad {_shown(diff, total, d)}",
+                f"att delarna summerar till totalen inom avrundning (±{_shown(tolerance, total, -1)}); "
+                f"en avvikelse som finns i källan dokumenteras med en note som börjar med '{DOCUMENTED_DIFFERENCE_MARKER}'",
+                VARNING if documented else FEL,
+            )
+        )
+    return problems
+
+
+def check_at_most(df: pd.DataFrame) -> list[Problem]:
+    """Values of a series may not exceed its bound series (:data:`AT_MOST`)."""
+    registry = series_registry()
+    problems = []
+    key = ["region", "org", "category", "_period", "kind"]
+    frame = df.assign(_period=df["period"].astype(str))
+    for part_id, bound_id in AT_MOST:
+        if part_id not in registry or bound_id not in registry:
+            continue
+        part = frame[frame["series"] == part_id]
+        bound = frame[frame["series"] == bound_id]
+        if part.empty or bound.empty:
+            continue
+        both = part.reset_index().merge(bound, on=key, suffixes=("", "_b"))
+        res = _resolution(both) + (both["_resolution_b"].astype(float) if "_resolution_b" in both else 0.0)
+        over = both[both["value"] > both["value_b"] + 0.5 * res + 1e-9]
+        p_label, b_label = registry[part_id].label, registry[bound_id].label
+        unit = registry[part_id].unit_label
+        for _, r in over.iterrows():
+            problems.append(
+                Problem(
+                    r["_file"], int(r["_line"]), "value",
+                    f"{p_label} ({_num(r['value'])} {unit}) är större än {b_label.lower()} "
+                    f"({_num(r['value_b'])} {registry[bound_id].unit_label}, {r['_file_b']} rad {int(r['_line_b'])}) "
+                    f"för {r['_period']}",
+                    f"högst {b_label.lower()} ({bound_id}) för samma region, org, kategori, period och typ",
+                )
+            )
+    return problems
+
+
+def check_month_gaps(df: pd.DataFrame) -> list[Problem]:
+    """Missing months inside the covered range of a monthly summed or averaged series (warnings).
+
+    One warning per gap, on the first row after it: R12 windows that cover the gap must be
+    treated as missing.
+    """
+    registry = series_registry()
+    flows = [sid for sid, s in registry.items() if s.aggregation in ("sum", "mean")]
+    monthly = df[df["series"].isin(flows) & df["period"].map(lambda p: isinstance(p, pd.Period) and p.freqstr.startswith("M"))]
+    problems = []
+    if monthly.empty:
+        return problems
+    for (region, org, series, category, kind), group in monthly.groupby(["region", "org", "series", "category", "kind"], sort=False):
+        group = group.assign(_ord=group["period"].map(lambda p: p.ordinal)).sort_values("_ord")
+        previous = None
+        for _, row in group.iterrows():
+            if previous is not None and row["_ord"] - previous["_ord"] > 1:
+                first = previous["period"] + 1
+                last = row["period"] - 1
+                n = int(row["_ord"] - previous["_ord"] - 1)
+                missing = str(first) if n == 1 else f"{first}–{last}"
+                what = f"{series}" + (f", kategori {category}" if category else "") + f" (org {org}, {kind})"
+                problems.append(
+                    Problem(
+                        row["_file"], int(row["_line"]), "period",
+                        f"{'en månad' if n == 1 else f'{n} månader'} saknas i månadsserien {what}: {missing} "
+                        f"(mellan {previous['period']} på {_place(previous)} och {row['period']})",
+                        "en rad per månad utan luckor; R12 och årssummor som täcker luckan kan inte räknas",
+                        VARNING,
+                    )
+                )
+            previous = row
     return problems

@@ -1,10 +1,19 @@
-"""Charts of savings programmes."""
+"""Charts of savings programmes: plans per org, coverage, savings per post, build-up,
+reconciliation of a plan's parts, and the effect of a measure against its trend."""
 from __future__ import annotations
 
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-from .style import CATEGORY_PALETTE, new_figure, swedish_axis
+from ..formatting import fmt_number
+from ..registry import category_label, label
+from ..regions import REGIONS, region_name
+from .style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
 
 def plan_by_org_chart(table: pd.DataFrame, title: str) -> Figure | None:
@@ -24,4 +33,157 @@ def plan_by_org_chart(table: pd.DataFrame, title: str) -> Figure | None:
     swedish_axis(ax, decimals=0)
     ax.set_title(title)
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def _who(r: pd.Series) -> str:
+    return REGIONS[r["region"]].short + ("" if r["org"] == "region" else f", {r['org']}")
+
+
+def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
+    """Horizontal bars: identified savings as % of each requirement, with a 100 % line;
+    requirements without a plan are written out as such. Takes
+    :func:`regionanalys.savings.coverage_table`."""
+    if table.empty:
+        return None
+    fig, ax = new_figure(9, 0.9 + 0.55 * len(table))
+    top = max(120.0, float(np.nanmax(table["täckning_pct"].to_numpy(dtype=float))) if table["täckning_pct"].notna().any() else 120.0)
+    for i, (_, r) in enumerate(table.iterrows()):
+        if np.isnan(r["täckning_pct"]):
+            ax.text(1, i, "ingen plan i underlaget", va="center", fontsize=8.5, color="#555555")
+            continue
+        ax.barh(i, r["täckning_pct"], height=0.6, color=region_colour(r["region"]), zorder=2)
+        ax.text(r["täckning_pct"] + top * 0.01, i, f"{fmt_number(r['täckning_pct'])} %  ({fmt_number(r['identifierat_mnkr'], 1)} av {fmt_number(r['krav_mnkr'], 1)} mnkr)", va="center", fontsize=8.5)
+    ax.axvline(100, color=COLOURS["krav"], linewidth=1.5, linestyle="--", zorder=3)
+    ax.text(100, -0.8, "kravet", color=COLOURS["krav"], ha="center", fontsize=8.5)
+    labels = [f"{_who(r)} {r['år']}: krav {fmt_number(r['krav_mnkr'], 1)} mnkr" + (f" ({category_label(r['kategori']).lower()})" if r["kategori"] else "") for _, r in table.iterrows()]
+    ax.set_yticks(range(len(table)), labels, fontsize=8.5)
+    ax.set_ylim(len(table) - 0.5, -1.2)
+    ax.set_xlim(0, top * 1.75)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#DDDDDD")
+    swedish_axis(ax, axis="x", suffix="%")
+    ax.set_xlabel("identifierade besparingar i procent av kravet")
+    ax.set_title(title)
+    return fig
+
+
+def per_post_chart(table: pd.DataFrame, title: str) -> Figure | None:
+    """Horizontal bars: savings per post (tkr) for each programme, with amount / posts.
+    Takes :func:`regionanalys.savings.per_post_table`."""
+    if table.empty:
+        return None
+    t = table.sort_values("tkr_per_post")
+    fig, ax = new_figure(9, 0.9 + 0.5 * len(t))
+    top = float(t["tkr_per_post"].max())
+    for i, (_, r) in enumerate(t.iterrows()):
+        ax.barh(i, r["tkr_per_post"], height=0.6, color=region_colour(r["region"]), zorder=2)
+        n = fmt_number(r["antal"], 0 if float(r["antal"]).is_integer() else 1)
+        ax.text(r["tkr_per_post"] + top * 0.01, i, f"{fmt_number(r['tkr_per_post'])} tkr  ({fmt_number(r['belopp_mnkr'], 1)} mnkr / {n} {r['enhet']})", va="center", fontsize=8.5)
+    ax.set_yticks(range(len(t)), [f"{_who(r)} ({r['status']} {r['år']})" for _, r in t.iterrows()], fontsize=8.5)
+    ax.set_xlim(0, top * 1.55)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#DDDDDD")
+    swedish_axis(ax, axis="x")
+    ax.set_xlabel("tkr per anställd, tjänst eller årsarbetare")
+    ax.set_title(title)
+    return fig
+
+
+def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
+    """Bars of the plan per year against the requirement (dashed line); a diamond marks
+    the sum of the parts where it differs from the plan's stated total. Takes
+    :func:`regionanalys.savings.buildup_table`."""
+    if table.empty:
+        return None
+    orgs = list(dict.fromkeys(table["org"]))
+    fig, axes = new_figure(4.5 * len(orgs) + 2, 4.2, ncols=len(orgs))
+    axes = np.atleast_1d(axes)
+    top = float(np.nanmax(table[["plan_mnkr", "plan_delar_mnkr", "krav_mnkr"]].to_numpy(dtype=float)))
+    for ax, org in zip(axes, orgs):
+        t = table[table["org"] == org].sort_values("år")
+        x = np.arange(len(t))
+        ax.bar(x, t["plan_mnkr"], 0.55, color=COLOURS["plan"], zorder=2, label="plan (uppgiven summa)")
+        for xi, (_, r) in zip(x, t.iterrows()):
+            ax.text(xi, r["plan_mnkr"] * 0.5, fmt_number(r["plan_mnkr"], 1), ha="center", va="center", color="white", weight="bold", fontsize=9)
+            if not np.isnan(r["andel_av_krav_pct"]):
+                ax.text(xi, r["plan_mnkr"] + top * 0.02, f"{fmt_number(r['andel_av_krav_pct'])} % av kravet", ha="center", va="bottom", fontsize=8.5)
+            if not np.isnan(r["plan_delar_mnkr"]) and abs(r["plan_delar_mnkr"] - r["plan_mnkr"]) > 1e-9:
+                ax.plot([xi + 0.33], [r["plan_delar_mnkr"]], marker="D", color=COLOURS["utfall"], zorder=4, linestyle="none", label="summa av delarna")
+                ax.text(xi + 0.4, r["plan_delar_mnkr"], fmt_number(r["plan_delar_mnkr"], 1), va="center", fontsize=8)
+        req = t["krav_mnkr"].dropna()
+        if len(req):
+            ax.axhline(float(req.iloc[0]), color=COLOURS["krav"], linestyle="--", linewidth=1.5, zorder=3, label=f"krav {fmt_number(float(req.iloc[0]), 1)} mnkr")
+        ax.set_xticks(x, [str(y) for y in t["år"]])
+        ax.set_ylim(0, top * 1.2)
+        ax.set_ylabel("mnkr")
+        swedish_axis(ax)
+        ax.set_title(region_name(t["region"].iloc[0]) if org == "region" else org, fontsize=10)
+        handles, labels = ax.get_legend_handles_labels()
+        uniq = dict(zip(labels, handles))
+        ax.legend(uniq.values(), uniq.keys(), loc="lower center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=8.5)
+    fig.suptitle(title, x=0.01, ha="left", weight="bold", fontsize=12)
+    return fig
+
+
+def reconciliation_chart(findings: pd.DataFrame, title: str) -> Figure | None:
+    """Stated figure against the sum of its parts, side by side, for findings of one
+    org, series and period (e.g. a handlingsplan's categories in one year). Takes rows of
+    :func:`regionanalys.reconciliation.reconcile`; None when empty."""
+    if findings.empty:
+        return None
+    f = findings.reset_index(drop=True)
+    scale = 1000.0 if (f["enhet"] == "tkr").all() else 1.0
+    unit = "tkr" if scale == 1000.0 else f["enhet"].iloc[0]
+    fig, ax = new_figure(8.5, 4.2)
+    x = np.arange(len(f))
+    w = 0.38
+    ax.bar(x - w / 2, f["uppgivet"] * scale, w, color=COLOURS["utfall"], label="uppgiven summa", zorder=2)
+    ax.bar(x + w / 2, f["summa_delar"] * scale, w, color=COLOURS["plan"], label="summa av delarna", zorder=2)
+    top = float(np.nanmax(f[["uppgivet", "summa_delar"]].to_numpy(dtype=float))) * scale
+    for xi, (_, r) in zip(x, f.iterrows()):
+        d = r["differens"] * scale
+        txt = "stämmer" if r["status"] == "stämmer" else f"differens {fmt_number(d, 0, sign=True)}"
+        ax.text(xi, max(r["uppgivet"], r["summa_delar"]) * scale + top * 0.03, txt, ha="center", va="bottom", fontsize=9,
+                weight="bold", color="#2E7D32" if r["status"] == "stämmer" else COLOURS["negativ"])
+    names = [category_label(k) if k else "Totalt" for k in f["kategori"]]
+    ax.set_xticks(x, ["\n".join(textwrap.wrap(n, 16, break_long_words=False)) for n in names])
+    ax.set_ylim(0, top * 1.2)
+    ax.set_ylabel(unit)
+    swedish_axis(ax)
+    ax.set_title(title)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.32), ncols=2, fontsize=9)
+    return fig
+
+
+def effect_chart(result, title: str) -> Figure | None:
+    """Two panels for an :class:`regionanalys.effect.EffectResult`: actual against the
+    pre-decision trend with its prediction band (top), and the cumulative difference with
+    its band (bottom). The decision is a vertical line."""
+    if result is None:
+        return None
+    apply_style()
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 6.2), layout="constrained", sharex=True, height_ratios=[3, 2])
+    t = result.table
+    xs = t["period"].map(lambda p: p.to_timestamp())
+    pre, post = t["fas"] == "före", t["fas"] == "efter"
+    ax.plot(xs, t["faktiskt"], color=COLOURS["utfall"], linewidth=1.6, label="utfall", marker="o", markersize=2.5)
+    ax.plot(xs[pre], t.loc[pre, "kontrafaktiskt"], color=COLOURS["referens"], linewidth=1, linestyle=":", label="anpassad trend före beslutet")
+    ax.plot(xs[post], t.loc[post, "kontrafaktiskt"], color=COLOURS["krav"], linewidth=1.6, linestyle="--", label="trenden förlängd (utan beslutet)")
+    ax.fill_between(xs[post], t.loc[post, "nedre"], t.loc[post, "övre"], color=COLOURS["krav"], alpha=0.18, label=f"{int(round(result.level * 100))} %-intervall")
+    start = result.start.to_timestamp()
+    for a in (ax, ax2):
+        a.axvline(start, color="#333333", linewidth=1)
+    ax.text(start, ax.get_ylim()[1], "  " + textwrap.shorten(result.event_label, 48), va="top", fontsize=8.5)
+    unit = {"mnkr": "mnkr", "arsarbetare": "årsarbetare", "timmar": "timmar", "anstallda": "anställda"}.get(result.unit, result.unit)
+    ax.set_ylabel(unit)
+    swedish_axis(ax, decimals=0 if t["faktiskt"].abs().max() >= 100 else 1)
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8.5, ncols=2)
+    ax2.plot(xs[post], t.loc[post, "kum_differens"], color=COLOURS["utfall"], linewidth=1.6)
+    ax2.fill_between(xs[post], t.loc[post, "kum_nedre"], t.loc[post, "kum_övre"], color=COLOURS["utfall"], alpha=0.15)
+    ax2.axhline(0, color="#333333", linewidth=0.9)
+    ax2.set_ylabel(f"{unit}, ackumulerat")
+    ax2.set_title("Utfall minus förlängd trend, ackumulerat (negativt = lägre än trenden)", fontsize=10, weight="normal")
+    swedish_axis(ax2)
     return fig

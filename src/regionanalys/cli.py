@@ -1,0 +1,314 @@
+"""The ``regionanalys`` command: run reports, validate data, list what there is.
+
+    regionanalys run [--notebook NAME ...] [--region R ...] [--year Y] [--out DIR]
+                     [--jobs N] [--force] [--pdf] [-p NAME=VÄRDE ...]
+    regionanalys validate [KATALOG]
+    regionanalys list
+    regionanalys fetch ...          (hämtning från externa källor, t.ex. Kolada)
+
+Exit codes: 0 ok; 1 a report (or the data check) failed; 2 an invalid choice (unknown
+region, notebook or parameter) or a broken reports.toml; 3 the run could not start
+(kernel not installed, Chromium missing, another run in progress).
+
+When stdout is not a terminal (cron, systemd) ``run`` prints nothing on success and one
+line per failed report on stderr; ``--verbose`` prints a line per report as well.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import config
+
+app = typer.Typer(
+    name="regionanalys",
+    help="Underskott och sparprogram i Sveriges regioner: rapporter, datakontroll och listor.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CANNOT_START = 3
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"regionanalys {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Visa versionen och avsluta.")] = False,
+) -> None:
+    """Underskott och sparprogram i Sveriges regioner: rapporter, datakontroll och listor."""
+
+
+def _err(message: str) -> None:
+    typer.echo(f"fel: {message}", err=True)
+
+
+# --- run -------------------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    notebook: Annotated[Optional[list[str]], typer.Option("--notebook", "-n", metavar="NAMN", help="Rapport att köra: id i reports.toml (t.ex. region) eller notebookens namn. Kan upprepas. Standard: alla rapporter.")] = None,
+    region: Annotated[Optional[list[str]], typer.Option("--region", "-r", metavar="REGION", help="Region, som länskod (17) eller namn (Värmland). Kan upprepas. Standard: rapportens egna regioner.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", "-y", metavar="ÅR", help="År rapporterna gäller. Standard: notebookens standardvärde.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="KATALOG", help="Katalog för rapporterna.", show_default=False)] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="Antal rapporter som körs samtidigt. Standard: antalet kärnor.")] = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Kör alla valda rapporter även om inget har ändrats.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Skriv också ut varje rapport som PDF (kräver Chromium).")] = False,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", metavar="NAMN=VÄRDE", help="Extra parameter till notebooken; måste finnas i dess parameters-cell. Kan upprepas.")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Datakatalog.", show_default=False)] = None,
+    notebooks_dir: Annotated[Optional[Path], typer.Option("--notebooks-dir", help="Katalog med notebooks.", show_default=False)] = None,
+    spec: Annotated[Optional[Path], typer.Option("--spec", help="Rapportlista. Standard: reports.toml i notebook-katalogen.", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Sekunder en cell får köra innan rapporten avbryts.")] = 600,
+    fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", help="Ny kärna för varje rapport (långsammare; för felsökning).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen utskrift utom fel.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="En rad per rapport även när utdata inte går till en terminal (loggfiler).")] = False,
+) -> None:
+    """Kör rapport-notebooks och skriv HTML-rapporter, manifest.json och index.html.
+
+    Rapporter vars indata (notebook, bibliotek, data, parametrar) inte har ändrats körs
+    inte om. Ett misslyckat fel stoppar inte de andra; senaste lyckade HTML ligger kvar.
+    """
+    from .reportspec import ParameterError, SpecError, parse_assignments
+    from .runner import RunError, execute, plan_run
+
+    interactive = sys.stdout.isatty() and not quiet
+    try:
+        params = parse_assignments(param or [])
+        plan = plan_run(notebook, region, year, params, notebooks_dir=notebooks_dir, spec_path=spec,
+                        data_dir=data_dir, out_dir=out)
+    except (ParameterError, SpecError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+
+    if interactive:
+        summary = _run_with_progress(plan, jobs=jobs, force=force, pdf=pdf, timeout=timeout, fresh_kernels=fresh_kernels)
+    else:
+        def on_event(kind, job, res):
+            if verbose and kind in ("cached", "finished") and res is not None:
+                state = "ok" if res.ok else "MISSLYCKADES"
+                how = "cachad" if res.cached else f"körd ({res.reason})"
+                typer.echo(f"{job.id}: {state}, {res.seconds:.1f} s, {how}")
+        try:
+            summary = execute(plan, jobs=jobs, force=force, pdf=pdf, timeout=timeout,
+                              reuse_kernels=not fresh_kernels, on_event=on_event)
+        except RunError as exc:
+            _err(str(exc))
+            raise typer.Exit(EXIT_CANNOT_START) from None
+        for res in summary.failed:
+            typer.echo(f"MISSLYCKADES {res.job.id}: {res.error_text}", err=True)
+        for msg in summary.pdf_errors:
+            typer.echo(f"PDF misslyckades: {msg}", err=True)
+        if verbose and not quiet:
+            for note in summary.notes:
+                typer.echo(note)
+            typer.echo(
+                f"{len(summary.results)} rapporter: {len(summary.executed)} körda, "
+                f"{len(summary.results) - len(summary.executed)} oförändrade, {len(summary.failed)} misslyckade "
+                f"på {summary.seconds:.1f} s. Index: {summary.index}"
+            )
+    raise typer.Exit(summary.exit_code)
+
+
+def _run_with_progress(plan, *, jobs, force, pdf, timeout, fresh_kernels):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .runner import RunError, execute
+
+    console = Console()
+    running: list[str] = []
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("kvar {task.fields[left]}"), TimeElapsedColumn(), console=console,
+    ) as progress:
+        total = len(plan.jobs)
+        task = progress.add_task("Förbereder", total=total, left=total)
+
+        def describe() -> str:
+            if running:
+                shown = ", ".join(running[:3]) + (f" +{len(running) - 3}" if len(running) > 3 else "")
+                return f"Kör {shown}"
+            return "Startar kärnor" if progress.tasks[task].completed < total else "Klart"
+
+        def on_event(kind, job, res):
+            if kind == "started":
+                running.append(job.id)
+            elif kind in ("cached", "finished"):
+                if job.id in running:
+                    running.remove(job.id)
+                done = progress.tasks[task].completed + 1
+                progress.update(task, advance=1, left=total - done)
+                if kind == "finished" and res is not None and not res.ok:
+                    progress.console.print(f"[red]MISSLYCKADES[/red] {job.id}: {res.error_text}", markup=True, highlight=False)
+            elif kind == "pdf":
+                progress.console.print(f"PDF: {job.id}", highlight=False)
+            progress.update(task, description=describe())
+
+        try:
+            summary = execute(plan, jobs=jobs, force=force, pdf=pdf, timeout=timeout,
+                              reuse_kernels=not fresh_kernels, on_event=on_event)
+        except RunError as exc:
+            progress.stop()
+            _err(str(exc))
+            raise typer.Exit(EXIT_CANNOT_START) from None
+        progress.update(task, description="Klart")
+
+    table = Table(title="Rapporter", title_justify="left")
+    table.add_column("Rapport")
+    table.add_column("Status")
+    table.add_column("Sekunder", justify="right")
+    table.add_column("Cachad eller körd")
+    for res in summary.results:
+        status = "[green]ok[/green]" if res.ok else "[red]MISSLYCKADES[/red]"
+        how = "cachad" if res.cached else f"körd: {res.reason}"
+        table.add_row(res.job.id, status, f"{res.seconds:.1f}", how)
+    console.print(table)
+    for res in summary.failed:
+        console.print(f"[red]{res.job.id}[/red]: {res.error_text}", highlight=False)
+        if res.failed_ipynb:
+            console.print(f"  misslyckad notebook: {res.failed_ipynb}", highlight=False)
+    for msg in summary.pdf_errors:
+        console.print(f"[red]PDF misslyckades[/red]: {msg}", highlight=False)
+    for note in summary.notes:
+        console.print(note, highlight=False)
+    console.print(
+        f"{len(summary.executed)} körda, {len(summary.results) - len(summary.executed)} oförändrade, "
+        f"{len(summary.failed)} misslyckade på {summary.seconds:.1f} s. Index: {summary.index}",
+        highlight=False,
+    )
+    return summary
+
+
+# --- validate ------------------------------------------------------------------------
+
+
+@app.command()
+def validate(
+    directory: Annotated[Optional[Path], typer.Argument(help="Datakatalog att kontrollera. Standard: projektets data/.", show_default=False)] = None,
+) -> None:
+    """Kontrollera alla datafiler och skriv ut varje problem (fil, rad, kolumn, förväntat)."""
+    from .loading import validate as validate_data
+
+    root = config.data_dir(directory)
+    if not root.is_dir():
+        _err(f"datakatalogen {root} finns inte")
+        raise typer.Exit(EXIT_USAGE)
+    problems = validate_data(root)
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"{len(problems)} problem i {root}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    typer.echo(f"Inga problem i {root}.")
+
+
+# --- list ------------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_(
+    notebooks_dir: Annotated[Optional[Path], typer.Option("--notebooks-dir", help="Katalog med notebooks.", show_default=False)] = None,
+    spec: Annotated[Optional[Path], typer.Option("--spec", help="Rapportlista. Standard: reports.toml i notebook-katalogen.", show_default=False)] = None,
+) -> None:
+    """Lista regioner, serier, rapporter och notebooks med deras parametrar."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .registry import series_registry
+    from .regions import all_regions
+    from .reportspec import ParameterError, SpecError, load_specs
+    from .runner import notebook_parameters
+
+    console = Console(highlight=False)
+    nb_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
+    spec_path = Path(spec or nb_dir / "reports.toml")
+
+    t = Table(title="Regioner", title_justify="left")
+    for col in ("Kod", "Namn", "Kort namn", "Kolada-id"):
+        t.add_column(col)
+    for r in all_regions(include_riket=True):
+        t.add_row(r.code, r.name, r.short, r.kolada_id)
+    console.print(t)
+
+    t = Table(title="Serier", title_justify="left")
+    for col in ("Id", "Etikett", "Enhet", "Domän"):
+        t.add_column(col)
+    for s in sorted(series_registry().values(), key=lambda s: (s.domain, s.id)):
+        t.add_row(s.id, s.label, s.unit_label, s.domain)
+    console.print(t)
+
+    try:
+        specs = load_specs(spec_path, nb_dir)
+    except (SpecError, ParameterError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    t = Table(title=f"Rapporter ({spec_path.name})", title_justify="left")
+    for col in ("Id", "Notebook", "Titel", "Körs", "Regioner"):
+        t.add_column(col)
+    for s in sorted(specs.values(), key=lambda s: (s.order, s.id)):
+        t.add_row(s.id, s.notebook, s.title, "per region" if s.per_region else "en för alla", ", ".join(s.regions))
+    console.print(t)
+
+    in_spec = {s.notebook for s in specs.values()}
+    t = Table(title=f"Notebooks i {nb_dir} och deras parametrar", title_justify="left")
+    for col in ("Notebook", "Rapport", "Parameter", "Typ", "Standardvärde", "Hjälp"):
+        t.add_column(col)
+    for path in sorted(nb_dir.glob("*.ipynb")):
+        role = ", ".join(s.id for s in specs.values() if s.notebook == path.name) or "ingen rapport"
+        try:
+            params = notebook_parameters(path)
+        except Exception as exc:  # noqa: BLE001 - show the broken notebook, keep listing
+            t.add_row(path.name, role, "–", "–", f"kunde inte läsas: {exc}", "")
+            continue
+        if not params:
+            t.add_row(path.name, role, "(inga)", "", "", "")
+        for i, p in enumerate(params.values()):
+            t.add_row(path.name if i == 0 else "", role if i == 0 else "", p.name, p.type, p.default, p.help)
+    console.print(t)
+    missing = in_spec - {p.name for p in nb_dir.glob("*.ipynb")}
+    if missing:
+        _err("reports.toml nämner notebooks som saknas: " + ", ".join(sorted(missing)))
+        raise typer.Exit(EXIT_USAGE)
+
+
+# --- fetch -------------------------------------------------------------------------------
+
+fetch_app = typer.Typer(
+    help="Hämta data från externa källor till data/ (t.ex. Kolada).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(fetch_app, name="fetch")
+
+# >>> fetch sub-commands >>>
+# Sources register their command here. `regionanalys fetch kolada` is the function
+# `kolada` in regionanalys/kolada_cli.py (owned by the Kolada work, not by the runner).
+# Keep those modules light at import (heavy imports inside the command function): this
+# import runs for every `regionanalys` command, including a `run` with nothing to do.
+try:
+    from . import kolada_cli
+except ModuleNotFoundError as _exc:  # module not there (yet); any other import error is a bug and raises
+    if _exc.name != f"{__package__}.kolada_cli":
+        raise
+else:
+    fetch_app.command("kolada")(kolada_cli.kolada)
+# <<< fetch sub-commands <<<
+
+
+if __name__ == "__main__":  # python -m regionanalys.cli
+    app()

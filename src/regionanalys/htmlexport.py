@@ -1,0 +1,209 @@
+"""HTML (and PDF) export of executed report notebooks.
+
+One :class:`ReportExporter` per worker process: nbconvert's ``HTMLExporter`` with the
+project's ``rapport`` template (``templates/nbconvert/rapport``), built and compiled once
+and reused for every report the worker makes.
+
+A report page is self-contained: no code, no prompts, no anchor links, images inline as
+data URIs, ``<html lang="sv">``, and no reference to anything outside the file. External
+hyperlinks in notebook text are turned into plain text with the address shown (it is
+printed anyway); any other external reference (an image, a script or a style sheet
+loaded from the net) makes the export fail with the address named.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from . import config
+
+#: nbconvert template (a directory under templates/nbconvert/).
+TEMPLATE_NAME = "rapport"
+#: The marker a notebook shows when it uses generated example data (see present.example_banner).
+EXAMPLE_MARKER = re.compile(r"""data-exempeldata\s*=\s*["']?true""", re.IGNORECASE)
+
+_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//|^\s*(?:https?|ftp|wss?):", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?\s*((?:[a-z][a-z0-9+.-]*:)?//[^"')\s]*|https?:[^"')\s]*)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?\s*([^"')\s;]+)""", re.IGNORECASE)
+_URL_ATTRS = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background", "xlink:href", "cite", "manifest", "ping"}
+_EXTERNAL_ANCHOR = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*(["'])\s*((?:https?:)?//[^"']*)\1[^>]*>(.*?)</a\s*>""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+class ExportError(RuntimeError):
+    """A report could not be exported as a self-contained page."""
+
+
+class _RefFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _URL_ATTRS:
+                for part in value.split(",") if name == "srcset" else [value]:
+                    if _EXTERNAL.match(part):
+                        self.refs.append(f"<{tag} {name}=\"{part.strip()[:120]}\">")
+            elif name == "style":
+                self._css(value, tag)
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css(data, "style")
+
+    def _css(self, css: str, tag: str) -> None:
+        for m in _CSS_URL.finditer(css):
+            self.refs.append(f"<{tag}> url({m[1][:120]})")
+        for m in _CSS_IMPORT.finditer(css):
+            self.refs.append(f"<{tag}> @import {m[1][:120]}")
+
+
+def external_references(html: str) -> list[str]:
+    """Every reference in ``html`` to something outside the file (empty list = self-contained)."""
+    finder = _RefFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.refs
+
+
+def unlink_external_anchors(html: str) -> str:
+    """``<a href="https://x">text</a>`` -> ``<span class="extern-lank">text (https://x)</span>``."""
+
+    def repl(m: re.Match) -> str:
+        url, text = m[2].strip(), m[3]
+        shown_url = escape(url, quote=False)
+        visible = re.sub(r"<[^>]+>", "", text).strip()
+        if visible in (url, shown_url):
+            return f'<span class="extern-lank">{text}</span>'
+        return f'<span class="extern-lank">{text} ({shown_url})</span>'
+
+    return _EXTERNAL_ANCHOR.sub(repl, html)
+
+
+def uses_example_data(nb: Any) -> bool:
+    """Whether an executed notebook shows the example-data marker in any HTML output."""
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            data = out.get("data") or {}
+            html = data.get("text/html")
+            if html is None:
+                continue
+            text = "".join(html) if isinstance(html, list) else str(html)
+            if EXAMPLE_MARKER.search(text):
+                return True
+    return False
+
+
+class ReportExporter:
+    """nbconvert's HTMLExporter with the report template, compiled once, reused per report."""
+
+    def __init__(self) -> None:
+        from nbconvert import HTMLExporter
+
+        self._exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(config.TEMPLATES_DIR / "nbconvert")],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+            exclude_output_stdin=True,
+            embed_images=True,
+            language_code="sv",
+        )
+        # Compile the template now, so the first report does not pay for it.
+        import nbformat
+
+        self.export(nbformat.v4.new_notebook(), title="uppvärmning", notebook="-")
+
+    def export(self, nb: Any, *, title: str, notebook: str, created: datetime | None = None) -> str:
+        """The report page for an executed notebook; raises :class:`ExportError` if not self-contained."""
+        from . import __version__
+
+        resources = {
+            "metadata": {"name": title, "path": str(config.NOTEBOOKS_DIR)},
+            "rapport": {
+                "title": title,
+                "notebook": notebook,
+                "version": __version__,
+                "created": (created or datetime.now()).strftime("%Y-%m-%d %H:%M"),
+            },
+        }
+        body, _ = self._exporter.from_notebook_node(nb, resources=resources)
+        body = unlink_external_anchors(body)
+        refs = external_references(body)
+        if refs:
+            shown = "; ".join(dict.fromkeys(refs))
+            raise ExportError(f"rapporten hämtar något utifrån, vilket en fristående rapport inte får: {shown}")
+        return body
+
+
+# --- PDF -----------------------------------------------------------------------------
+
+CHROMIUM_ENV = "REGIONANALYS_CHROMIUM"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
+
+
+class ChromiumMissing(RuntimeError):
+    """No headless Chromium to print PDFs with."""
+
+
+def find_chromium() -> str:
+    """Path of the Chromium binary (``$REGIONANALYS_CHROMIUM`` first); raises :class:`ChromiumMissing`."""
+    wanted = os.environ.get(CHROMIUM_ENV)
+    for cand in ([wanted] if wanted else []) + list(CHROMIUM_CANDIDATES):
+        found = shutil.which(cand) if not os.path.isabs(cand) else (cand if os.access(cand, os.X_OK) else None)
+        if found:
+            return found
+    raise ChromiumMissing(
+        "PDF kräver Chromium, men det finns inte (sökte "
+        + ", ".join(([wanted] if wanted else []) + list(CHROMIUM_CANDIDATES))
+        + "). Installera med `sudo apt-get install chromium` eller ange sökvägen i "
+        + f"${CHROMIUM_ENV}."
+    )
+
+
+def print_pdf(html_path: Path, pdf_path: Path, chromium: str | None = None, timeout: float = 120) -> None:
+    """Print a report page to PDF with headless Chromium; the PDF is moved into place atomically."""
+    chromium = chromium or find_chromium()
+    pdf_path = Path(pdf_path)
+    tmp_pdf = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.tmp")
+    with tempfile.TemporaryDirectory(prefix="regionanalys-chromium-") as profile:
+        cmd = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--no-pdf-header-footer",
+            f"--user-data-dir={profile}", f"--print-to-pdf={tmp_pdf}",
+            Path(html_path).resolve().as_uri(),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            tmp_pdf.unlink(missing_ok=True)
+            raise ExportError(f"Chromium blev inte klar med {Path(html_path).name} på {timeout:.0f} s") from None
+    if proc.returncode != 0 or not tmp_pdf.exists() or tmp_pdf.stat().st_size == 0:
+        tmp_pdf.unlink(missing_ok=True)
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        raise ExportError(f"Chromium kunde inte skriva PDF för {Path(html_path).name}: {' / '.join(tail)}")
+    os.replace(tmp_pdf, pdf_path)

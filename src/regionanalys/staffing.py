@@ -1,0 +1,945 @@
+"""Staffing: rental staff (hyrpersonal), the SKR measure, sick leave and närvarotid.
+
+Everything here is computed from monthly series in the tidy table (see
+``registry/staffing.toml``) with one engine for rolling twelve months (R12), year to
+date (ackumulerat, "ack") and the same period last year:
+
+* **R12** at a month is computed over the twelve months ending with that month. It
+  exists only when every one of those twelve months is in the data, for every series
+  the measure needs; a gap gives no value (and a reason, see :func:`r12_gaps`), never a
+  shorter window.
+* **Amounts** (kostnader, timmar) over a window are the sum of the months.
+* **Rates** (sjukfrånvaro %, the SKR measure) over a window are a ratio of sums: the
+  sum of the numerator over the months divided by the sum of the denominator over the
+  same months. The mean of monthly rates is never used: it weighs a short month (July,
+  few scheduled hours) as much as a long one.
+* **Närvarotid in årsarbetare** over a window is the average number of årsarbetare in
+  it: the hours summed over the window divided by ``hours_per_arsarbetare`` × (months /
+  12). For R12 that is the twelve-month sum divided by ``hours_per_arsarbetare``.
+
+Year to date covers January to the month; the same period last year is the same
+months one year earlier, and it too needs every month.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct, fmt_unit
+from .indicators import growth_pct, select
+from .parsing import parse_period
+from .registry import category_label
+from .regions import region_name, resolve_region
+
+# ---------------------------------------------------------------------------------------
+# Constants
+
+#: Hours of närvarotid that count as one årsarbetare (one full-time person for a year).
+#:
+#: 1 700 is a convention, not an official SKR figure: a full-time employee (40 h a week)
+#: has about 251 working days a year after public holidays on weekdays, ≈ 2 008 h; minus
+#: 25 days' vacation (the minimum in semesterlagen and AB; older staff get up to 32) ≈
+#: 1 808 h; minus ≈ 100 h of other ordinary absence (kompetensutveckling, kompledighet,
+#: short leave) ≈ 1 700 h of presence. Regions use different figures (commonly 1 600–
+#: 1 800); pass the region's own figure as ``hours_per_arsarbetare`` to every function
+#: that converts hours, and state it in the report (:func:`method_note` does).
+HOURS_PER_ARSARBETARE = 1700.0
+
+#: The national target for rental staff (SKR, nationella nätverket för oberoende av
+#: inhyrd personal): cost of rental staff at most 2 % of the cost of own staff.
+SKR_TARGET_PCT = 2.0
+
+RENTAL = "hyrpersonal_kostnad"
+OWN_COST = "egen_personalkostnad"
+SICK = "sjukfranvaro_timmar"
+SCHEDULED = "ordinarie_arbetstid_timmar"
+PRESENCE = "narvarotid_timmar"
+STAFFING_SERIES = (RENTAL, OWN_COST, SICK, SCHEDULED, PRESENCE)
+STAFF_GROUPS = ("lakare", "sjukskoterskor_barnmorskor", "ovriga")
+OWN_STAFF, RENTAL_STAFF = "egen_personal", "hyrpersonal"
+REGION_ORG = "region"
+
+MONTH_NAMES = [
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+    "oktober", "november", "december",
+]
+
+# ---------------------------------------------------------------------------------------
+# Months
+
+
+def to_month(value: str | pd.Period | pd.Timestamp) -> pd.Period:
+    """A month as a monthly Period ("2023-05", "maj 2023", Period or Timestamp)."""
+    if isinstance(value, pd.Period):
+        if not value.freqstr.startswith("M"):
+            raise ValueError(f"{value} är inte en månad")
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.to_period("M")
+    p = parse_period(str(value))
+    if not p.freqstr.startswith("M"):
+        raise ValueError(f"{value!r} är ett år, inte en månad")
+    return p
+
+
+def fmt_month(month: pd.Period, short: bool = False) -> str:
+    """``Period('2023-05')`` -> ``maj 2023`` (``short``: ``maj 2023``/``jan 2023``)."""
+    name = MONTH_NAMES[month.month - 1]
+    return f"{name[:3] if short else name} {month.year}"
+
+
+def fmt_months(start: pd.Period, end: pd.Period) -> str:
+    """A span of months in words: ``januari–maj 2023``, ``december 2022–maj 2023``."""
+    if start == end:
+        return fmt_month(end)
+    if start.year == end.year:
+        return f"{MONTH_NAMES[start.month - 1]}–{fmt_month(end)}"
+    return f"{fmt_month(start)}–{fmt_month(end)}"
+
+
+def ytd_months(month: pd.Period) -> pd.PeriodIndex:
+    """January to ``month`` of the same year."""
+    month = to_month(month)
+    return pd.period_range(pd.Period(year=month.year, month=1, freq="M"), month, freq="M")
+
+
+def r12_months(month: pd.Period) -> pd.PeriodIndex:
+    """The twelve months ending with ``month``."""
+    month = to_month(month)
+    return pd.period_range(month - 11, month, freq="M")
+
+
+# ---------------------------------------------------------------------------------------
+# The engine: monthly series in, window values out
+
+
+def complete(values: pd.Series, start: pd.Period | None = None, end: pd.Period | None = None) -> pd.Series:
+    """A monthly series on every month from its first (or ``start``) to its last (or ``end``).
+
+    Months the data lacks become NaN, so they are visible as gaps and never shorten a window.
+    """
+    values = values.dropna() if start is None and end is None else values
+    if values.empty and (start is None or end is None):
+        return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="månad"), name=values.name)
+    idx = values.index
+    lo = start if start is not None else idx.min()
+    hi = end if end is not None else idx.max()
+    full = pd.period_range(lo, hi, freq="M", name="månad")
+    return values.reindex(full).astype(float).rename(values.name)
+
+
+def _align(*series: pd.Series | None) -> list[pd.Series | None]:
+    present = [s for s in series if s is not None and not s.dropna().empty]
+    if not present:
+        return [None if s is None else complete(s.iloc[0:0]) for s in series]
+    lo = min(s.dropna().index.min() for s in present)
+    hi = max(s.dropna().index.max() for s in present)
+    return [None if s is None else complete(s, lo, hi) for s in series]
+
+
+def window_sum(values: pd.Series, n: int = 12) -> pd.Series:
+    """Sum over the ``n`` months ending with each month; NaN unless all ``n`` are present."""
+    v = values.to_numpy(dtype=float)
+    out = np.full(len(v), np.nan)
+    if len(v) >= n:
+        out[n - 1:] = sliding_window_view(v, n).sum(axis=1)  # NaN anywhere in a window -> NaN
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def r12(
+    numerator: pd.Series,
+    denominator: pd.Series | None = None,
+    *,
+    how: str = "sum",
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+    scale: float = 100.0,
+) -> pd.Series:
+    """Rolling twelve months at every month of a monthly series (index: monthly Periods).
+
+    ``how``: ``"sum"`` (amounts: the twelve-month sum), ``"ratio"`` (rates: sum of
+    ``numerator`` / sum of ``denominator`` × ``scale``, i.e. percent), ``"arsarbetare"``
+    (hours: the twelve-month average in årsarbetare = sum / ``hours_per_arsarbetare``).
+    A month whose twelve-month window is not complete gets NaN.
+    """
+    num, den = _align(numerator, denominator)
+    if num is None or num.empty:
+        return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="månad"))
+    s = window_sum(num)
+    if how == "sum":
+        return s
+    if how == "arsarbetare":
+        return s / hours_per_arsarbetare
+    if how == "ratio":
+        if den is None:
+            raise ValueError("ett kvotmått behöver en nämnare")
+        d = window_sum(den)
+        return (s / d.where(d != 0)) * scale
+    raise ValueError(f"okänt sätt att räkna {how!r}; förväntat sum, ratio eller arsarbetare")
+
+
+def window_value(
+    numerator: pd.Series,
+    denominator: pd.Series | None,
+    months: Iterable[pd.Period],
+    *,
+    how: str = "sum",
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+    scale: float = 100.0,
+) -> float:
+    """The measure over exactly ``months`` (see :func:`r12` for ``how``); NaN if any is missing."""
+    months = list(months)
+    if not months:
+        return np.nan
+    num = numerator.reindex(months).astype(float)
+    if num.isna().any():
+        return np.nan
+    total = float(num.sum())
+    if how == "sum":
+        return total
+    if how == "arsarbetare":
+        return total / (hours_per_arsarbetare * len(months) / 12.0)
+    if how == "ratio":
+        if denominator is None:
+            raise ValueError("ett kvotmått behöver en nämnare")
+        den = denominator.reindex(months).astype(float)
+        if den.isna().any() or float(den.sum()) == 0:
+            return np.nan
+        return total / float(den.sum()) * scale
+    raise ValueError(f"okänt sätt att räkna {how!r}")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A run of months for which an R12 value cannot be computed, and why."""
+
+    start: pd.Period
+    end: pd.Period
+    reason: str
+    kinds: frozenset[str] = frozenset()  #: "start", "gap", "end", "none": what causes it
+
+    @property
+    def only_start(self) -> bool:
+        """True for the first eleven months of a series, which never have R12."""
+        return self.kinds == {"start"}
+
+    @property
+    def months(self) -> str:
+        return fmt_months(self.start, self.end)
+
+
+def r12_gaps(parts: Mapping[str, pd.Series], until: pd.Period | None = None, start: pd.Period | None = None) -> list[Gap]:
+    """Why R12 is missing: runs of months without R12 and the months the data lacks.
+
+    ``parts`` are the monthly series a measure needs, by a Swedish name for the text
+    ("sjukfrånvarotimmar"). Months are checked from the first month any part has (or
+    ``start``) to the last (or ``until``). For each month without R12 the causes are the
+    months in its window that a part lacks: before the part starts, a gap inside it, or
+    after it ends. Consecutive months without R12 are merged into one :class:`Gap`.
+    """
+    present = {k: v.dropna() for k, v in parts.items()}
+    nonempty = {k: v for k, v in present.items() if not v.empty}
+    if not nonempty:
+        return []
+    lo = start if start is not None else min(v.index.min() for v in nonempty.values())
+    hi = until if until is not None else max(v.index.max() for v in nonempty.values())
+    if hi < lo:
+        return []
+    months = pd.period_range(lo, hi, freq="M")
+    info = {}
+    for name, v in present.items():
+        have = set(v.index)
+        first = v.index.min() if not v.empty else None
+        last = v.index.max() if not v.empty else None
+        info[name] = (have, first, last)
+    # A cause is (rank, month, text): starts first, then missing months in time order, then ends.
+    runs: list[tuple[pd.Period, pd.Period, set[tuple]]] = []
+    for m in months:
+        causes: set[tuple] = set()
+        for name, (have, first, last) in info.items():
+            window = [w for w in r12_months(m) if w not in have]
+            if not window:
+                continue
+            if first is None:
+                causes.add((3, 0, f"{name} saknas helt i underlaget"))
+                continue
+            if any(w < first for w in window):
+                causes.add((0, first.ordinal, f"{name} börjar i {fmt_month(first)}, så tolv månader finns först i {fmt_month(first + 11)}"))
+            causes.update((1, w.ordinal, f"{name} saknas för {fmt_month(w)}") for w in window if first <= w <= last)
+            if any(w > last for w in window):
+                causes.add((2, last.ordinal, f"{name} slutar i {fmt_month(last)}"))
+        if not causes:
+            continue
+        if runs and runs[-1][1] == m - 1:
+            runs[-1] = (runs[-1][0], m, runs[-1][2] | causes)
+        else:
+            runs.append((m, m, causes))
+    kinds = ("start", "gap", "end", "none")
+    return [
+        Gap(a, b, "; ".join(text for *_, text in sorted(causes)) + ".", frozenset(kinds[c[0]] for c in causes))
+        for a, b, causes in runs
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Monthly series from the tidy table
+
+
+def monthly(
+    df: pd.DataFrame,
+    region: str,
+    series: str,
+    *,
+    org: str = REGION_ORG,
+    category: str | Iterable[str] | None = None,
+    kind: str = "utfall",
+) -> pd.Series:
+    """One monthly series of a region as values indexed by month (gaps as NaN).
+
+    ``category``: one category; a list of categories (summed: a month counts only if
+    every listed category that the data has for this org is there); or None for the
+    total: the stated total (category ``''``) where the data has one, else the sum of
+    all categories the data has for this org, again only where all of them are present.
+    """
+    code = resolve_region(region)
+    rows = select(df, region=code, series=series, org=org, kind=kind, freq="M")
+    empty = pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M", name="månad"), name=series)
+    if rows.empty:
+        return empty
+    table = rows.pivot_table(index="period", columns="category", values="value", aggfunc="sum")
+    table.index = pd.PeriodIndex(table.index, freq="M", name="månad")
+    if category is None:
+        parts = [c for c in table.columns if c != ""]
+        total = table[""] if "" in table.columns else pd.Series(np.nan, index=table.index)
+        if parts:
+            summed = table[parts].sum(axis=1, min_count=len(parts))
+            summed[table[parts].isna().any(axis=1)] = np.nan
+            total = total.fillna(summed)
+        out = total
+    elif isinstance(category, str):
+        if category not in table.columns:
+            return empty
+        out = table[category]
+    else:
+        wanted = [c for c in category if c in table.columns]
+        if not wanted:
+            return empty
+        out = table[wanted].sum(axis=1, min_count=len(wanted))
+        out[table[wanted].isna().any(axis=1)] = np.nan
+    return complete(out.rename(series))
+
+
+def _add(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Month by month sum that is missing where either part is missing."""
+    if a.dropna().empty or b.dropna().empty:
+        return complete(pd.concat([a.iloc[0:0], b.iloc[0:0]]).astype(float))
+    x, y = _align(a, b)
+    return x + y
+
+
+def orgs_with(df: pd.DataFrame, region: str, series: str = RENTAL) -> list[str]:
+    """Orgs below the region level (områden) that have monthly data for ``series``."""
+    rows = select(df, region=resolve_region(region), series=series, freq="M")
+    return sorted(set(rows["org"]) - {REGION_ORG})
+
+
+# ---------------------------------------------------------------------------------------
+# Measures: what each indicator needs and how it is computed
+
+
+@dataclass
+class Measure:
+    """One indicator of a region: its monthly inputs and how windows are computed."""
+
+    key: str
+    label: str  #: Swedish label for tables
+    unit: str  #: unit id of the result (mnkr, procent, arsarbetare)
+    how: str  #: sum, ratio or arsarbetare
+    numerator: pd.Series
+    denominator: pd.Series | None = None
+    parts: dict[str, pd.Series] = field(default_factory=dict)  #: inputs by Swedish name, for gaps
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE
+
+    def r12(self) -> pd.Series:
+        return r12(self.numerator, self.denominator, how=self.how, hours_per_arsarbetare=self.hours_per_arsarbetare)
+
+    def r12_at(self, month: pd.Period) -> float:
+        return self.over(r12_months(month))
+
+    def over(self, months: Iterable[pd.Period]) -> float:
+        return window_value(self.numerator, self.denominator, months, how=self.how, hours_per_arsarbetare=self.hours_per_arsarbetare)
+
+    def gaps(self, until: pd.Period | None = None, start: pd.Period | None = None) -> list[Gap]:
+        return r12_gaps(self.parts, until, start)
+
+    @property
+    def has_data(self) -> bool:
+        return not self.numerator.dropna().empty
+
+
+def _measure(key, label, unit, how, parts: dict[str, pd.Series], hours: float, ratio_of=None) -> Measure:
+    names = list(parts)
+    if how == "ratio":
+        num, den = parts[names[0]], parts[names[1]]
+    else:
+        num, den = parts[names[0]], None
+        for extra in names[1:]:
+            num = _add(num, parts[extra])
+    return Measure(key, label, unit, how, num, den, parts, hours)
+
+
+def measures(
+    df: pd.DataFrame, region: str, *, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE, orgs: bool = False
+) -> dict[str, Measure]:
+    """The staffing indicators of one region, by key.
+
+    Keys: ``hyr_lakare``, ``hyr_sjukskoterskor_barnmorskor``, ``hyr_ovriga``,
+    ``hyr_totalt`` (mnkr), ``egen_personalkostnad`` (mnkr), ``skr`` (hyrpersonal / egen
+    personal, %), ``sjukfranvaro`` (%), ``narvarotid_utan_hyr`` and
+    ``narvarotid_med_hyr`` (årsarbetare). With ``orgs``, also ``hyr_org:<område>``.
+    """
+    code = resolve_region(region)
+    h = hours_per_arsarbetare
+    rental_total = monthly(df, code, RENTAL)
+    own_cost = monthly(df, code, OWN_COST)
+    sick, scheduled = monthly(df, code, SICK), monthly(df, code, SCHEDULED)
+    own_hours = monthly(df, code, PRESENCE, category=OWN_STAFF)
+    rental_hours = monthly(df, code, PRESENCE, category=RENTAL_STAFF)
+    out: dict[str, Measure] = {}
+    for group in STAFF_GROUPS:
+        name = category_label(group)
+        out[f"hyr_{group}"] = _measure(
+            f"hyr_{group}", f"Hyrpersonal, {name.lower()}", "mnkr", "sum",
+            {f"hyrpersonalkostnaden för {name.lower()}": monthly(df, code, RENTAL, category=group)}, h,
+        )
+    out["hyr_totalt"] = _measure("hyr_totalt", "Hyrpersonal, totalt", "mnkr", "sum", {"hyrpersonalkostnaden": rental_total}, h)
+    out["egen_personalkostnad"] = _measure("egen_personalkostnad", "Kostnad för egen personal", "mnkr", "sum", {"kostnaden för egen personal": own_cost}, h)
+    out["skr"] = _measure(
+        "skr", "Hyrpersonal / egen personal (SKR-mått)", "procent", "ratio",
+        {"hyrpersonalkostnaden": rental_total, "kostnaden för egen personal": own_cost}, h,
+    )
+    out["sjukfranvaro"] = _measure(
+        "sjukfranvaro", "Sjukfrånvaro", "procent", "ratio",
+        {"sjukfrånvarotimmarna": sick, "den ordinarie arbetstiden": scheduled}, h,
+    )
+    out["narvarotid_utan_hyr"] = _measure(
+        "narvarotid_utan_hyr", "Närvarotid, egen personal (utan hyrpersonal)", "arsarbetare", "arsarbetare",
+        {"närvarotiden för egen personal": own_hours}, h,
+    )
+    out["narvarotid_med_hyr"] = _measure(
+        "narvarotid_med_hyr", "Närvarotid, med hyrpersonal", "arsarbetare", "arsarbetare",
+        {"närvarotiden för egen personal": own_hours, "närvarotiden för hyrpersonal": rental_hours}, h,
+    )
+    if orgs:
+        for org in orgs_with(df, code, RENTAL):
+            out[f"hyr_org:{org}"] = _measure(
+                f"hyr_org:{org}", f"Hyrpersonal, {org}", "mnkr", "sum",
+                {f"hyrpersonalkostnaden för {org}": monthly(df, code, RENTAL, org=org)}, h,
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# R12 tables for charts (index: month; one column per line)
+
+
+def _r12_frame(columns: Mapping[str, Measure]) -> pd.DataFrame:
+    data = {name: m.r12() for name, m in columns.items() if m.has_data}
+    if not data:
+        return pd.DataFrame(index=pd.PeriodIndex([], freq="M", name="månad"))
+    frame = pd.DataFrame(data)
+    frame.index = pd.PeriodIndex(frame.index, freq="M", name="månad")
+    return frame.sort_index()
+
+
+def rental_r12(df: pd.DataFrame, region: str, by: str = "category") -> pd.DataFrame:
+    """Rental-staff cost R12 (mnkr) by month.
+
+    ``by="category"``: a column per staff group (Läkare, Sjuksköterskor/barnmorskor,
+    Övriga) and Totalt; ``by="org"``: a column per område. Months without a complete
+    twelve-month window are NaN.
+    """
+    ms = measures(df, region, orgs=by == "org")
+    if by == "category":
+        cols = {category_label(g): ms[f"hyr_{g}"] for g in STAFF_GROUPS}
+        cols["Totalt"] = ms["hyr_totalt"]
+    elif by == "org":
+        cols = {k.split(":", 1)[1]: m for k, m in ms.items() if k.startswith("hyr_org:")}
+    else:
+        raise ValueError("by ska vara 'category' eller 'org'")
+    return _r12_frame(cols)
+
+
+def skr_r12(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The SKR measure by month: columns ``hyrpersonal`` and ``egen_personal`` (R12, mnkr)
+    and ``andel_pct`` (hyrpersonal / egen personal × 100, R12)."""
+    ms = measures(df, region)
+    return _r12_frame({"hyrpersonal": ms["hyr_totalt"], "egen_personal": ms["egen_personalkostnad"], "andel_pct": ms["skr"]})
+
+
+def sick_leave_r12(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Sick leave by month: ``r12_pct`` (R12, ratio of sums) and ``manad_pct`` (the month alone)."""
+    m = measures(df, region)["sjukfranvaro"]
+    frame = _r12_frame({"r12_pct": m})
+    if not frame.empty:
+        num, den = _align(m.numerator, m.denominator)
+        frame["manad_pct"] = (num / den.where(den != 0) * 100).reindex(frame.index)
+    return frame
+
+
+def presence_r12(df: pd.DataFrame, region: str, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> pd.DataFrame:
+    """Närvarotid R12 in årsarbetare: ``utan_hyrpersonal`` (own staff) and
+    ``med_hyrpersonal`` (own + rental staff), and ``hyr_andel_pct`` (rental staff's share
+    of the närvarotid with rental staff)."""
+    ms = measures(df, region, hours_per_arsarbetare=hours_per_arsarbetare)
+    frame = _r12_frame({"utan_hyrpersonal": ms["narvarotid_utan_hyr"], "med_hyrpersonal": ms["narvarotid_med_hyr"]})
+    if {"utan_hyrpersonal", "med_hyrpersonal"} <= set(frame.columns):
+        frame["hyr_andel_pct"] = (frame["med_hyrpersonal"] - frame["utan_hyrpersonal"]) / frame["med_hyrpersonal"] * 100
+    return frame
+
+
+# ---------------------------------------------------------------------------------------
+# The report month, example flag and method note
+
+
+def report_month(df: pd.DataFrame, region: str, year: int | None = None) -> pd.Period | None:
+    """The month a report shows: the latest month up to December ``year`` that has every
+    core staffing series (rental cost, own cost, sick leave, närvarotid); else the latest
+    month up to then with any of them; None when the region has no monthly staffing data.
+    """
+    code = resolve_region(region)
+    rows = select(df, region=code, series=list(STAFFING_SERIES), freq="M", kind="utfall")
+    if year is not None:
+        rows = rows[rows["year"] <= int(year)]
+    if rows.empty:
+        return None
+    months_by_series = rows.groupby("series")["period"].agg(lambda p: set(p))
+    common = set.intersection(*months_by_series) if len(months_by_series) == len(STAFFING_SERIES) else set()
+    return max(common) if common else max(rows["period"])
+
+
+def month_note(df: pd.DataFrame, region: str, year: int, month: pd.Period | None) -> str:
+    """Which month the report shows and why, in one sentence."""
+    name = region_name(region)
+    if month is None:
+        return f"Underlaget innehåller inga månadsuppgifter om bemanning för {name}."
+    if month.year < int(year):
+        return f"Underlaget för {name} har inga månadsuppgifter för {year}; rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget."
+    if month.month < 12:
+        return f"Rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget för {year}; ackumulerat betyder {fmt_months(ytd_months(month)[0], month)}."
+    return f"Rapporten visar helåret {year} (till och med {fmt_month(month)}) och rullande tolv månader."
+
+
+def is_example(df: pd.DataFrame, region: str | Iterable[str]) -> bool:
+    """Whether any staffing row of the region(s) is generated example data."""
+    regions = [region] if isinstance(region, (str, int)) else list(region)
+    rows = select(df, region=regions, series=list(STAFFING_SERIES))
+    return bool(rows["example"].any())
+
+
+def method_note(hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> str:
+    """How the indicators are computed, for the report page."""
+    return (
+        "R12 (rullande tolv månader) räknas över de tolv månader som slutar med den visade månaden och bara när alla tolv "
+        "finns i underlaget; saknas en månad visas ingen R12 i stället för ett kortare fönster. Kostnader är tolvmånaderssummor. "
+        "Sjukfrånvaro och SKR-måttet är kvoter av summor (t.ex. sjukfrånvarotimmar delat med ordinarie arbetstid över samma "
+        "tolv månader), inte medelvärden av månadstal. Närvarotid omräknas till årsarbetare med "
+        f"{fmt_number(hours_per_arsarbetare)} timmar per årsarbetare (ungefär en heltidsanställds närvaro under ett år efter "
+        "semester och helgdagar; regionens eget tal kan anges). SKR:s nationella mål är att kostnaden för hyrpersonal "
+        f"ska vara högst {fmt_pct(SKR_TARGET_PCT, 0)} av kostnaden för egen personal."
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Year to date and same period last year
+
+
+SAME_PERIOD_KEYS = (
+    "hyr_lakare", "hyr_sjukskoterskor_barnmorskor", "hyr_ovriga", "hyr_totalt", "egen_personalkostnad", "skr",
+    "sjukfranvaro", "narvarotid_utan_hyr", "narvarotid_med_hyr",
+)
+
+
+def same_period_table(
+    df: pd.DataFrame,
+    region: str,
+    month: str | pd.Period,
+    *,
+    by: str = "indicator",
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+) -> pd.DataFrame:
+    """Year to date (January–``month``) against the same months a year earlier.
+
+    ``by="indicator"``: one row per indicator (rental staff by group and total, own
+    staff cost, SKR measure, sick leave, närvarotid without and with rental staff);
+    ``by="org"``: rental-staff cost per område. Columns: indikator, enhet (unit id),
+    ack, ack_fg (same period last year), forandring (for rates in procentenheter),
+    forandring_pct (NaN for rates), and saknas (why a value is missing, else "").
+    """
+    month = to_month(month)
+    ms = measures(df, region, hours_per_arsarbetare=hours_per_arsarbetare, orgs=by == "org")
+    if by == "indicator":
+        keys = [k for k in SAME_PERIOD_KEYS if ms[k].has_data]
+    elif by == "org":
+        keys = [k for k in ms if k.startswith("hyr_org:")]
+    else:
+        raise ValueError("by ska vara 'indicator' eller 'org'")
+    now, before = ytd_months(month), ytd_months(month - 12)
+    rows = []
+    for k in keys:
+        m = ms[k]
+        cur, prev = m.over(now), m.over(before)
+        change = cur - prev
+        pct = np.nan if m.how == "ratio" else growth_pct(cur, prev)
+        why = ""
+        if np.isnan(cur) or np.isnan(prev):
+            why = _missing_months_text(m, list(before) + list(now))
+        rows.append({"indikator": m.label, "enhet": m.unit, "ack": cur, "ack_fg": prev, "forandring": change, "forandring_pct": pct, "saknas": why})
+    return pd.DataFrame(rows, columns=["indikator", "enhet", "ack", "ack_fg", "forandring", "forandring_pct", "saknas"])
+
+
+def _missing_months_text(m: Measure, months: list[pd.Period]) -> str:
+    lacking = []
+    for name, values in m.parts.items():
+        have = set(values.dropna().index)
+        gone = [w for w in months if w not in have]
+        if gone:
+            shown = ", ".join(fmt_month(w) for w in gone[:4]) + (f" och {len(gone) - 4} månader till" if len(gone) > 4 else "")
+            lacking.append(f"{name} saknas för {shown}")
+    return "; ".join(lacking)
+
+
+def same_period_view(
+    df: pd.DataFrame,
+    region: str,
+    month: str | pd.Period,
+    *,
+    by: str = "indicator",
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+) -> pd.DataFrame:
+    """:func:`same_period_table` formatted for the page (Swedish numbers, units in the cells,
+    period names in the headers). Rates change in procentenheter."""
+    month = to_month(month)
+    t = same_period_table(df, region, month, by=by, hours_per_arsarbetare=hours_per_arsarbetare)
+    now = "Ack " + fmt_months(ytd_months(month)[0], month)
+    prev = "Ack " + fmt_months(ytd_months(month - 12)[0], month - 12)
+    rows = []
+    for r in t.itertuples(index=False):
+        change_unit = "procentenheter" if r.enhet == "procent" else r.enhet
+        rows.append({
+            "Indikator": r.indikator,
+            now: fmt_auto(r.ack, r.enhet),
+            prev: fmt_auto(r.ack_fg, r.enhet),
+            "Förändring": fmt_unit(r.forandring, change_unit, 1 if change_unit in ("procentenheter", "mnkr") else 0, sign=True),
+            "Förändring %": fmt_pct(r.forandring_pct, 0, sign=True) if not np.isnan(r.forandring_pct) else "",
+            "Anmärkning": r.saknas,
+        })
+    out = pd.DataFrame(rows, columns=["Indikator", now, prev, "Förändring", "Förändring %", "Anmärkning"])
+    if not out.empty and not out["Anmärkning"].any():
+        out = out.drop(columns="Anmärkning")
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# R12 gaps for the page
+
+
+def r12_gap_table(
+    df: pd.DataFrame,
+    region: str,
+    until: str | pd.Period | None = None,
+    *,
+    include_start: bool = False,
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+) -> pd.DataFrame:
+    """Every run of months without R12 per indicator, with the reason (for the page).
+
+    Columns: Indikator, "R12 saknas för", Orsak. Runs up to ``until`` (default: the last
+    month with data). The first eleven months of each series, which can never have R12,
+    are left out unless ``include_start`` (:func:`r12_gap_reading` states them once).
+    """
+    ms = measures(df, region, hours_per_arsarbetare=hours_per_arsarbetare, orgs=True)
+    end = to_month(until) if until is not None else None
+    rows = []
+    for m in ms.values():
+        if not m.has_data:
+            continue
+        for gap in m.gaps(end):
+            if include_start or not gap.only_start:
+                rows.append({"Indikator": m.label, "R12 saknas för": gap.months, "Orsak": gap.reason})
+    return pd.DataFrame(rows, columns=["Indikator", "R12 saknas för", "Orsak"])
+
+
+def r12_gap_reading(df: pd.DataFrame, region: str, until: str | pd.Period | None = None) -> str:
+    """One sentence: from which month R12 exists, and which indicators have gaps after that."""
+    ms = {k: m for k, m in measures(df, region, orgs=True).items() if m.has_data}
+    name = region_name(region)
+    if not ms:
+        return f"Underlaget innehåller inga månadsuppgifter om bemanning för {name}."
+    end = to_month(until) if until is not None else None
+    first = min(m.numerator.dropna().index.min() for m in ms.values())
+    inner = []
+    for m in ms.values():
+        for gap in m.gaps(end):
+            if not gap.only_start:
+                inner.append(f"{m.label.lower()} ({gap.months})")
+    text = (
+        f"Månadsuppgifterna för {name} börjar i {fmt_month(first)}, så R12 finns tidigast från {fmt_month(first + 11)}"
+    )
+    if not inner:
+        return text + "; därefter finns R12 för alla indikatorer utan luckor."
+    return text + f"; därefter saknas R12 för {'; '.join(inner)} eftersom månader saknas i underlaget (se tabellen)."
+
+
+# ---------------------------------------------------------------------------------------
+# Readings: one computed sentence per chart
+
+
+def _at(frame: pd.DataFrame, column: str, month: pd.Period) -> float:
+    if frame.empty or column not in frame.columns or month not in frame.index:
+        return np.nan
+    return float(frame.at[month, column])
+
+
+def _no_r12(name: str, what: str, month: pd.Period) -> str:
+    return f"R12 för {what} i {name} kan inte beräknas för {fmt_month(month)} eftersom tolvmånadersperioden inte är komplett i underlaget (se luckorna längre ned)."
+
+
+def rental_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
+    """One sentence on :func:`rental_r12` (by staff group) at ``month``."""
+    month, name = to_month(month), region_name(region)
+    if table.empty:
+        return f"Underlaget innehåller inga månadsuppgifter om hyrpersonal för {name}."
+    total = _at(table, "Totalt", month)
+    if np.isnan(total):
+        return _no_r12(name, "hyrpersonal", month)
+    before = _at(table, "Totalt", month - 12)
+    groups = {c: _at(table, c, month) for c in table.columns if c != "Totalt"}
+    biggest = max(groups, key=lambda c: -np.inf if np.isnan(groups[c]) else groups[c])
+    share = groups[biggest] / total * 100 if total else np.nan
+    change = f", {_more_less(growth_pct(total, before))} under de tolv månaderna året innan" if not np.isnan(before) else ""
+    text = (
+        f"Kostnaden för hyrpersonal i {name} var {fmt_mnkr(total)} under de tolv månaderna till och med "
+        f"{fmt_month(month)}{change}; {biggest.lower()} stod för {fmt_pct(share, 0)}"
+    )
+    return text + (_no_comparison(month) if np.isnan(before) else "") + "."
+
+
+def _no_comparison(month: pd.Period) -> str:
+    return f"; R12 ett år tidigare ({fmt_month(month - 12)}) kan inte beräknas, så jämförelsen saknas"
+
+
+def _more_less(pct: float) -> str:
+    if np.isnan(pct):
+        return "okänt förändrad"
+    if round(pct) == 0:
+        return "ungefär lika mycket som"
+    return f"{fmt_pct(abs(pct), 0)} {'mer' if pct > 0 else 'mindre'} än"
+
+
+def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
+    """One sentence on :func:`rental_r12` by område: the largest and the fastest-growing."""
+    month, name = to_month(month), region_name(region)
+    if table.empty:
+        return f"Underlaget innehåller ingen kostnad för hyrpersonal per område för {name}."
+    now = {c: _at(table, c, month) for c in table.columns}
+    now = {c: v for c, v in now.items() if not np.isnan(v)}
+    if not now:
+        return _no_r12(name, "hyrpersonal per område", month)
+    biggest = max(now, key=now.get)
+    growth = {c: growth_pct(v, _at(table, c, month - 12)) for c, v in now.items()}
+    growth = {c: g for c, g in growth.items() if not np.isnan(g)}
+    text = f"Störst kostnad för hyrpersonal under de tolv månaderna till och med {fmt_month(month)} hade {biggest} med {fmt_mnkr(now[biggest])}"
+    if growth:
+        fastest = max(growth, key=growth.get)
+        verb = "ökade mest" if growth[fastest] > 0 else "minskade minst"
+        text += f"; {fastest} {verb}, {fmt_pct(growth[fastest], 0, sign=True)} mot året innan"
+    return text + "."
+
+
+def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target: float = SKR_TARGET_PCT) -> str:
+    """One sentence on :func:`skr_r12` at ``month`` against the national target."""
+    month, name = to_month(month), region_name(region)
+    value = _at(table, "andel_pct", month)
+    if np.isnan(value):
+        return _no_r12(name, "SKR-måttet", month)
+    before = _at(table, "andel_pct", month - 12)
+    position = "över" if value > target else "inom"
+    text = (
+        f"Hyrpersonalen kostade {fmt_pct(value)} av kostnaden för egen personal i {name} (R12 {fmt_month(month)}), "
+        f"{position} det nationella målet på högst {fmt_pct(target, 0)}"
+    )
+    text += f"; ett år tidigare var andelen {fmt_pct(before)}" if not np.isnan(before) else _no_comparison(month)
+    return text + "."
+
+
+def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
+    """One sentence on :func:`sick_leave_r12` at ``month``."""
+    month, name = to_month(month), region_name(region)
+    value = _at(table, "r12_pct", month)
+    if np.isnan(value):
+        return _no_r12(name, "sjukfrånvaron", month)
+    before = _at(table, "r12_pct", month - 12)
+    text = f"Sjukfrånvaron i {name} var {fmt_pct(value)} av den ordinarie arbetstiden under de tolv månaderna till och med {fmt_month(month)}"
+    if not np.isnan(before):
+        diff = value - before
+        if round(diff, 1) == 0:
+            text += ", oförändrad mot ett år tidigare"
+        else:
+            text += f", {fmt_number(abs(diff), 1)} procentenheter {'högre' if diff > 0 else 'lägre'} än ett år tidigare"
+    else:
+        text += _no_comparison(month)
+    return text + "."
+
+
+def presence_reading(table: pd.DataFrame, region: str, month: str | pd.Period, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> str:
+    """One sentence on :func:`presence_r12` at ``month``."""
+    month, name = to_month(month), region_name(region)
+    own, total = _at(table, "utan_hyrpersonal", month), _at(table, "med_hyrpersonal", month)
+    if np.isnan(own) and np.isnan(total):
+        return _no_r12(name, "närvarotiden", month)
+    if np.isnan(total):
+        return f"Närvarotiden för egen personal i {name} motsvarade {fmt_unit(own, 'arsarbetare')} under de tolv månaderna till och med {fmt_month(month)} ({fmt_number(hours_per_arsarbetare)} timmar per årsarbetare)."
+    own_before = _at(table, "utan_hyrpersonal", month - 12)
+    text = (
+        f"Närvarotiden i {name} motsvarade {fmt_unit(total, 'arsarbetare')} med hyrpersonal och "
+        f"{fmt_unit(own, 'arsarbetare')} utan under de tolv månaderna till och med {fmt_month(month)}"
+    )
+    if not np.isnan(own_before):
+        diff = own - own_before
+        text += f"; den egna personalens närvarotid {'ökade' if diff > 0 else 'minskade'} med {fmt_unit(abs(diff), 'arsarbetare')} på ett år"
+    else:
+        text += _no_comparison(month)
+    return text + f" ({fmt_number(hours_per_arsarbetare)} timmar per årsarbetare)."
+
+
+# ---------------------------------------------------------------------------------------
+# The seed facts beside the example-based figures
+
+
+SEED_CHANGE = "hyrpersonal_kostnad_forandring_ack"
+SEED_CHANGE_PCT = "hyrpersonal_kostnad_forandring_ack_procent"
+
+
+def seed_comparison(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The real figures the documents give (rental-staff cost, year to date against the
+    same period last year) beside the same figures computed from the monthly data.
+
+    One row per staff group and month the documents state. Columns: Personalgrupp,
+    Period, "Förändring enligt källan", "Förändring % enligt källan", "Beräknat ur
+    månadsdata", "Beräknat %", "Månadsdata är", Källa. Values are formatted text.
+    """
+    code = resolve_region(region)
+    stated = select(df, region=code, series=[SEED_CHANGE, SEED_CHANGE_PCT], kind="utfall", freq="M")
+    if stated.empty:
+        return pd.DataFrame(columns=["Personalgrupp", "Period", "Förändring enligt källan", "Förändring % enligt källan", "Beräknat ur månadsdata", "Beräknat %", "Månadsdata är", "Källa"])
+    example = is_example(df, code)
+    ms = measures(df, code)
+    rows = []
+    for (cat, period), g in stated.groupby(["category", "period"], sort=True):
+        amount = g.loc[g["series"] == SEED_CHANGE, "value"]
+        pct = g.loc[g["series"] == SEED_CHANGE_PCT, "value"]
+        key = f"hyr_{cat}" if cat else "hyr_totalt"
+        m = ms.get(key)
+        cur = m.over(ytd_months(period)) if m else np.nan
+        prev = m.over(ytd_months(period - 12)) if m else np.nan
+        src = g["source"].iloc[0].split(",")[0]
+        rows.append({
+            "Personalgrupp": category_label(cat) if cat else "Totalt",
+            "Period": f"{fmt_months(ytd_months(period)[0], period)} mot samma period {period.year - 1}",
+            "Förändring enligt källan": fmt_mnkr(amount.iloc[0], 1, sign=True) if len(amount) else "–",
+            "Förändring % enligt källan": fmt_pct(pct.iloc[0], 0, sign=True) if len(pct) else "–",
+            "Beräknat ur månadsdata": fmt_mnkr(cur - prev, 1, sign=True),
+            "Beräknat %": fmt_pct(growth_pct(cur, prev), 0, sign=True),
+            "Månadsdata är": "exempeldata (kalibrerade mot källan)" if example else "verkliga",
+            "Källa": src,
+        })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Comparison of regions (for the comparison report)
+
+COMPARISON_UNITS = {
+    "Hyrpersonal R12": "mnkr",
+    "Hyrpersonal, förändring på ett år": "procent",
+    "SKR-mått R12": "procent",
+    "Sjukfrånvaro R12": "procent",
+    "Närvarotid R12 utan hyrpersonal": "arsarbetare",
+    "Närvarotid R12 med hyrpersonal": "arsarbetare",
+}
+
+
+def comparison_month(df: pd.DataFrame, regions: Iterable[str], year: int | None = None) -> pd.Period | None:
+    """The latest month (up to December ``year``) that every region has complete staffing data for."""
+    months = [report_month(df, r, year) for r in regions]
+    months = [m for m in months if m is not None]
+    return min(months) if months else None
+
+
+def comparison_table(
+    df: pd.DataFrame,
+    regions: Iterable[str],
+    month: str | pd.Period | None = None,
+    *,
+    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+) -> pd.DataFrame:
+    """The regions side by side on the same R12 indicators at ``month``.
+
+    One row per region: Region, Hyrpersonal R12 (mnkr) and its change against twelve
+    months earlier (%), SKR-mått R12 (%), Sjukfrånvaro R12 (%), Närvarotid R12 without
+    and with rental staff (årsarbetare), and Anmärkning naming what is missing. ``month``
+    defaults to :func:`comparison_month`. Units for :func:`present.show_table`:
+    :data:`COMPARISON_UNITS`.
+    """
+    codes = [resolve_region(r) for r in regions]
+    month = to_month(month) if month is not None else comparison_month(df, codes)
+    rows = []
+    for code in codes:
+        row: dict = {"Region": region_name(code)}
+        notes = []
+        if month is None:
+            rows.append({**row, **{c: np.nan for c in COMPARISON_UNITS}, "Anmärkning": "inga månadsuppgifter om bemanning"})
+            continue
+        ms = measures(df, code, hours_per_arsarbetare=hours_per_arsarbetare)
+        pairs = [
+            ("Hyrpersonal R12", ms["hyr_totalt"]), ("SKR-mått R12", ms["skr"]), ("Sjukfrånvaro R12", ms["sjukfranvaro"]),
+            ("Närvarotid R12 utan hyrpersonal", ms["narvarotid_utan_hyr"]), ("Närvarotid R12 med hyrpersonal", ms["narvarotid_med_hyr"]),
+        ]
+        for col, m in pairs:
+            row[col] = m.r12_at(month)
+            if np.isnan(row[col]):
+                why = [g.reason for g in m.gaps(month) if g.start <= month <= g.end]
+                notes.append(f"{col}: " + (why[0] if why else "saknas i underlaget"))
+        row["Hyrpersonal, förändring på ett år"] = growth_pct(row["Hyrpersonal R12"], ms["hyr_totalt"].r12_at(month - 12))
+        row["Anmärkning"] = " ".join(notes)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["Region", *COMPARISON_UNITS, "Anmärkning"])
+    out.attrs["month"] = month
+    return out
+
+
+def comparison_reading(table: pd.DataFrame, month: str | pd.Period | None = None) -> str:
+    """One sentence on :func:`comparison_table`: who is furthest from the SKR target and
+    who has the highest sick leave."""
+    month = to_month(month) if month is not None else table.attrs.get("month")
+    if table.empty or month is None:
+        return "Underlaget innehåller inga jämförbara månadsuppgifter om bemanning."
+    skr = table.dropna(subset=["SKR-mått R12"])
+    sick = table.dropna(subset=["Sjukfrånvaro R12"])
+    parts = []
+    if not skr.empty:
+        top = skr.loc[skr["SKR-mått R12"].idxmax()]
+        within = skr[skr["SKR-mått R12"] <= SKR_TARGET_PCT]["Region"].tolist()
+        inside = f"; inom målet på {fmt_pct(SKR_TARGET_PCT, 0)}: {', '.join(within)}" if within else f"; ingen region är inom målet på {fmt_pct(SKR_TARGET_PCT, 0)}"
+        parts.append(f"högst andel hyrpersonal har {top['Region']} med {fmt_pct(top['SKR-mått R12'])} av kostnaden för egen personal{inside}")
+    if not sick.empty:
+        top = sick.loc[sick["Sjukfrånvaro R12"].idxmax()]
+        parts.append(f"högst sjukfrånvaro har {top['Region']} med {fmt_pct(top['Sjukfrånvaro R12'])}")
+    if not parts:
+        return f"Ingen av regionerna har kompletta tolv månader till och med {fmt_month(month)}."
+    text = "; ".join(parts)
+    return f"R12 till och med {fmt_month(month)}: {text[0].lower()}{text[1:]}."

@@ -1,0 +1,219 @@
+"""Write the bad-input corpus: ``cases/`` (files that must be rejected or warned about)
+and ``good/`` (odd but valid files that must load to the right values).
+
+The files are committed; this script is how they were made and how to remake them
+(``python tests/bad_inputs/make_corpus.py``). Several must be exact bytes (a BOM,
+cp1252, UTF-16, a PDF or zip renamed .csv), which is why they are generated rather than
+typed. After changing a case, update ``expected.csv`` (line numbers!) or
+``good_expected.csv``.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES = HERE / "cases"
+GOOD = HERE / "good"
+
+H = "region;org;series;category;period;kind;value;unit;source;note"
+SRC = "Testdokument, sid 1"
+
+
+def row(region="17", org="region", series="nettokostnader", category="", period="2023", kind="utfall",
+        value="11 776", unit="mnkr", source=SRC, note="") -> str:
+    return ";".join([region, org, series, category, period, kind, value, unit, source, note])
+
+
+def lines(*rows: str, header: str = H) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+OK = row()  # one valid row
+
+
+def monthly(series: str, months: list[str], values: list[str], unit: str = "mnkr", org: str = "region", region: str = "24") -> list[str]:
+    return [row(region=region, org=org, series=series, period=m, value=v, unit=unit) for m, v in zip(months, values)]
+
+
+def text_cases() -> dict[str, str]:
+    """name -> content (UTF-8)."""
+    c: dict[str, str] = {}
+    c["missing_column.csv"] = lines("17;region;nettokostnader;;2023;utfall;11 776;Dok;", header="region;org;series;category;period;kind;value;source;note")
+    c["unknown_column.csv"] = lines(OK + ";x", header=H + ";kommentar")
+    c["misspelt_note.csv"] = lines(OK, header=H.replace("note", "notes"))
+    c["duplicate_column.csv"] = lines(OK + ";1", header=H + ";value")
+    c["empty.csv"] = ""
+    c["blank_lines_only.csv"] = "\n \n\t\n"
+    c["header_only.csv"] = H + "\n"
+    c["text_in_number.csv"] = lines(OK.replace("nettokostnader;;2023", "nettokostnader;;2022"), row(value="ca 76"))
+    c["excel_formula.csv"] = lines(row(value="=SUM(A1:A3)"))
+    c["formula_in_region.csv"] = lines(row(region="=A2"))
+    c["unknown_region_code.csv"] = lines(row(region="99"))
+    c["unknown_region_name.csv"] = lines(row(region="Region Narnia"))
+    c["unknown_series.csv"] = lines(row(series="nettokostnad"))
+    c["unknown_unit.csv"] = lines(row(unit="miljarder"))
+    c["unit_does_not_fit.csv"] = lines(row(unit="procent"))
+    c["unknown_kind.csv"] = lines(row(kind="utfal"))
+    c["empty_org.csv"] = lines(row(org=""))
+    c["period_month_13.csv"] = lines(row(period="2023-13"))
+    c["period_q5.csv"] = lines(row(period="Q5"))
+    c["period_out_of_range.csv"] = lines(row(period="1899"))
+    c["duplicate_key.csv"] = lines(OK, row(source="Testdokument, sid 2"))
+    c["negative_hours.csv"] = lines(row(series="sjukfranvaro_timmar", period="2024-01", value="−12", unit="timmar"))
+    c["sick_leave_above_scheduled.csv"] = lines(
+        row(region="24", series="sjukfranvaro_timmar", period="2024-01", value="1 500", unit="timmar"),
+        row(region="24", series="ordinarie_arbetstid_timmar", period="2024-01", value="1 200", unit="timmar"),
+    )
+    months = [f"2023-{m:02d}" for m in range(1, 13) if m != 4]
+    c["month_gap.csv"] = lines(*monthly("hyrpersonal_kostnad", months, [f"{10 + i},{i}" for i in range(len(months))]))
+    c["17_region_prefix_mismatch.csv"] = lines(row(region="18"))
+    c["bad_example_flag.csv"] = lines(OK + ";kanske", header=H + ";example")
+    c["too_many_fields.csv"] = (
+        H.replace(";", ",") + "\n" + ",".join(["17", "region", "skatt_statsbidrag_utveckling", "", "2023", "utfall", "4,6", "procent", "Dok", ""]) + "\n"
+    )
+    c["too_few_fields.csv"] = lines("17;region;nettokostnader;;2023;utfall;11 776;mnkr")
+    c["unterminated_quote.csv"] = lines(row(source='"Dok A, sid 3'), row(period="2022", value="10 478"))
+    c["missing_source.csv"] = lines(row(source=""))
+    # OCR lost the decimal comma of a total: 23945 for 2 394,5. The table's part proves it.
+    c["18_ocr_lost_decimal_total.csv"] = lines(
+        row(region="18", org="Servicenämnden", series="intakter", category="ovriga_intakter", period="2023", kind="prognos", value="2 394,5"),
+        row(region="18", org="Servicenämnden", series="intakter", category="", period="2023", kind="prognos", value="23945"),
+    )
+    # ... and of a part: 12842 for 1 284,2 in a cost statement whose total is right.
+    parts = [("personalkostnader", "688,2"), ("ovriga_kostnader", "12842"), ("avskrivningar_inventarier", "63,2"), ("avskrivningar_fastigheter", "240,5")]
+    c["18_ocr_lost_decimal_part.csv"] = lines(
+        *[row(region="18", org="Servicenämnden", series="kostnader", category=k, period="2023", kind="prognos", value=v) for k, v in parts],
+        row(region="18", org="Servicenämnden", series="kostnader", category="", period="2023", kind="prognos", value="2 276,1"),
+    )
+    # The Örebro handlingsplan's real, documented difference: marked, so a warning.
+    c["18_documented_difference.csv"] = lines(
+        row(region="18", org="Servicenämnden", series="besparing", category="intakter", period="2024", kind="plan", value="3 914", unit="tkr"),
+        row(region="18", org="Servicenämnden", series="besparing", category="personalkostnadsreduceringar", period="2024", kind="plan", value="27 039", unit="tkr"),
+        row(region="18", org="Servicenämnden", series="besparing", category="ovriga_kostnadsreduceringar", period="2024", kind="plan", value="56 396", unit="tkr"),
+        row(region="18", org="Servicenämnden", series="besparing", category="", period="2024", kind="plan", value="84 754", unit="tkr",
+            note="Känd avvikelse: summeringen är lägre än delarna efter politisk justering (rad 1081–1083)."),
+    )
+    # The same difference without the marker is an error.
+    # (Another year, so that the two cases can share a data directory without duplicate keys.)
+    c["18_undocumented_difference.csv"] = c["18_documented_difference.csv"].replace("Känd avvikelse: s", "S").replace(";2024;", ";2025;")
+    c["html_export.csv"] = "<!DOCTYPE html>\n<html><body><table><tr><td>region</td></tr></table></body></html>\n"
+    c["many_problems.csv"] = lines(
+        OK,
+        row(period="2022", value="ca 10 000"),
+        row(period="2021", region="Narnia"),
+        row(period="2020", series="nettokostnad"),
+        row(period="2019", unit="procent"),
+        row(period="20x8"),
+    )
+    return c
+
+
+def binary_cases() -> dict[str, bytes]:
+    c: dict[str, bytes] = {}
+    c["pdf_renamed.csv"] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    c["xlsx_renamed.csv"] = buf.getvalue()
+    c["binary.csv"] = b"region;org\x00\x00\x01\x02\xff" * 4
+    return c
+
+
+def directory_cases() -> dict[str, dict[str, str]]:
+    """name -> {relative path: content}: cases that need several files."""
+    return {
+        "conflict_two_files": {
+            "a.csv": lines(row()),
+            "b.csv": lines(row(period="2022", value="10 478"), row(value="11 767", source="Annat dokument, sid 9")),
+        },
+        "bad_meta": {
+            "ok.csv": lines(row()),
+            "meta/events.csv": "region;org;start;end;event;label;source\n"
+            "17;region;2023-13-01;;stopp;Anställningsstopp;Dok\n"
+            "17;region;2024-02-01;2024-01-01;plan;Plan;Dok\n"
+            "Narnia;region;2024-01-01;;plan;Plan;Dok\n",
+            "meta/orgs.csv": "region;org;parent;source\n"
+            "18;Område IT;Servicenämnden;Dok\n"
+            "18;Område IT;Servicenämnden;Dok\n"
+            "99;Område X;region;Dok\n",
+        },
+    }
+
+
+def good_files() -> dict[str, bytes]:
+    """Odd but valid files: name -> exact bytes."""
+    g: dict[str, bytes] = {}
+    g["bom.csv"] = "\ufeff".encode() + lines(row(value="11 776")).encode("utf-8")
+    # Excel on Swedish Windows: cp1252, ; separator, CRLF, no-break space in thousands.
+    g["18_cp1252_excel.csv"] = lines(
+        row(region="Region Örebro län", org="Område försörjning", series="driftbudget", category="omsattning", kind="budget", value="2\u00a0394,5"),
+        row(region="Örebro län", org="Servicenämnden", series="arets_resultat", kind="prognos", value="-38,4", note="Höjd på grund av ökade kostnader"),
+    ).replace("\n", "\r\n").encode("cp1252")
+    g["comma_separated.csv"] = (
+        H.replace(";", ",") + "\n"
+        + ",".join(["17", "region", "skatt_statsbidrag_utveckling", "", "2023", "utfall", '"4,6"', "procent", '"Dok, bild 3"', ""]) + "\n"
+        + ",".join(["17", "region", "nettokostnader", "", "2021", "utfall", "9876.5", "mnkr", "Dok", ""]) + "\n"
+    ).encode()
+    g["tab_separated.csv"] = lines(row(value="10 478", period="2022"), header=H).replace(";", "\t").encode()
+    g["swedish_numbers.csv"] = lines(
+        row(series="verksamhetens_resultat", value="−478"),
+        row(series="verksamhetens_resultat", kind="budgetavvikelse", value="–613"),
+        row(series="balanserat_resultat", value="(878)"),
+        row(series="skatt_statsbidrag", value="11\u202f298"),
+        row(series="nettokostnader", value="1 234 567,8", period="2021"),
+        row(series="nettokostnader", value="4.5", period="2020"),
+        row(series="befolkning", value="10 551 707", region="00", unit="invånare"),
+    ).encode()
+    g["utf16_excel_unicode_text.csv"] = lines(row(value="11 776", org="Hälso- och sjukvårdsnämnden", region="24")).replace(";", "\t").encode("utf-16")
+    g["sep_line_and_trailing_columns.csv"] = ("sep=;\n" + H + ";;;\n" + row(value="11 776") + ";;;\n\n" + row(period="2022", value="10 478") + ";;\n").encode()
+    g["regions_by_name.csv"] = lines(
+        row(region="Region Värmland", series="befolkning", value="283 548", unit="personer"),
+        row(region="0018", series="befolkning", value="308 116", unit="personer"),
+        row(region="Västerbotten", series="befolkning", value="278 729", unit="personer"),
+        row(region="1", series="befolkning", value="2 454 821", unit="personer"),
+    ).encode()
+    g["months_and_units.csv"] = lines(
+        row(region="24", series="hyrpersonal_kostnad", period="jan 2023", value="1 250", unit="tkr"),
+        row(region="24", series="hyrpersonal_kostnad", period="202302", value="1,3", unit="Mkr"),
+        row(region="24", series="hyrpersonal_kostnad", period="2023-03-01 00:00:00", value="1 400 000", unit="kr"),
+        row(region="24", series="hyrpersonal_kostnad", period="april 2023", value="1,45", unit="mnkr"),
+    ).encode()
+    g["header_case_and_quoted_note.csv"] = (
+        " Region ; ORG ;Series;Category;Period;Kind;Value;Unit;Source;Note\n"
+        + row(value="11 776", note='"Rad ett\nrad två; med semikolon"') + "\n"
+    ).encode()
+    g["18_documented_difference_loads.csv"] = text_cases()["18_documented_difference.csv"].encode()
+    g["month_gap_loads.csv"] = text_cases()["month_gap.csv"].encode()
+    g["totals_within_rounding.csv"] = lines(
+        *[row(region="18", org="Servicenämnden", series="kostnader", category=k, kind="budget", value=v, period="2024")
+          for k, v in [("personalkostnader", "665"), ("ovriga_kostnader", "1 230"), ("avskrivningar_inventarier", "62"), ("avskrivningar_fastigheter", "242")]],
+        row(region="18", org="Servicenämnden", series="kostnader", kind="budget", value="2 200", period="2024"),
+    ).encode()
+    return g
+
+
+def main() -> None:
+    for d in (CASES, GOOD):
+        if d.exists():
+            shutil.rmtree(d)
+        d.mkdir(parents=True)
+    for name, text in text_cases().items():
+        (CASES / name).write_text(text, encoding="utf-8")
+    for name, data in binary_cases().items():
+        (CASES / name).write_bytes(data)
+    for name, files in directory_cases().items():
+        for rel, text in files.items():
+            path = CASES / name / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    for name, data in good_files().items():
+        (GOOD / name).write_bytes(data)
+    # too_large.csv is valid content; the test lowers config.MAX_FILE_BYTES below its size.
+    (CASES / "too_large.csv").write_text(lines(*[row(period=str(2000 + i)) for i in range(20)]), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,291 @@
+"""The reports as a reader sees them: built with the real CLI into a temporary directory,
+opened in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+For reports/index.html and every report page: no console errors or page errors, no
+request leaves the machine, every image has loaded (naturalWidth > 0), every chart has
+alt text or a figure caption, ``<html lang="sv">``, a title; every link from the index
+resolves; a full-page screenshot goes to tests/artifacts/ (gitignored); each report is
+printed to PDF once (pages counted, title checked). A report built on data with hostile
+org names and sources is opened too: nothing may run.
+
+Skipped, with the reason, only when Chromium is missing or cannot be launched
+(``bash tests/browser_setup.sh`` installs it as root on Debian).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def _chromium_path() -> str | None:
+    for cand in (os.environ.get("REGIONANALYS_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _chromium_path()
+    if path is None:
+        pytest.skip("Chromium saknas (/usr/bin/chromium); installera med `bash tests/browser_setup.sh` (apt-get install chromium, som root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
+        pytest.skip(f"Python-paketet playwright saknas: {exc}")
+    pw = sync_playwright().start()
+    try:
+        # Playwright gives every launch a fresh temporary profile (--user-data-dir).
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, timeout=30_000)
+    except Exception as exc:  # noqa: BLE001 - any launch failure means: cannot test here
+        pw.stop()
+        pytest.skip(f"Chromium ({path}) går inte att starta: {str(exc).splitlines()[0]}")
+    yield b
+    b.close()
+    pw.stop()
+
+
+def _run_cli(*args: str) -> None:
+    from typer.testing import CliRunner
+
+    from regionanalys.cli import app
+
+    result = CliRunner().invoke(app, ["run", *args, "--force", "--quiet"])
+    assert result.exit_code == 0, f"regionanalys run {' '.join(args)} misslyckades:\n{result.output}"
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory, browser) -> Path:
+    """The whole report suite on the shipped data, built by `regionanalys run --out TMP`."""
+    out = tmp_path_factory.mktemp("rapporter")
+    _run_cli("--out", str(out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, browser) -> Path:
+    """Region Örebro's report on data with <script> and onerror payloads in org names and sources."""
+    from test_safe_html import _hostile_data
+
+    tmp = tmp_path_factory.mktemp("xss")
+    data = _hostile_data(tmp / "data")
+    out = tmp / "rapporter"
+    _run_cli("--notebook", "region", "--region", "18", "--year", "2024", "--data-dir", str(data), "--out", str(out))
+    return out
+
+
+_IMAGES_JS = """() => Array.from(document.images).map(img => {
+  const fig = img.closest('figure');
+  const cap = fig ? fig.querySelector('figcaption') : null;
+  return {src: img.getAttribute('src').slice(0, 40), complete: img.complete, width: img.naturalWidth,
+          alt: (img.getAttribute('alt') || '').trim(), caption: cap ? cap.textContent.trim() : ''};
+})"""
+
+
+def _visit(browser, path: Path, shot: str, pdf: bool) -> dict:
+    """Open one page; return what was seen (errors, requests, images, links, title, PDF)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen: dict = {"console": [], "errors": [], "external": [], "dialogs": [], "failed": []}
+    page.on("console", lambda m: m.type == "error" and seen["console"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url[:120]))
+
+    def on_dialog(d):
+        seen["dialogs"].append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+
+    def route(r):
+        if r.request.url.startswith(("http:", "https:", "ws:", "wss:", "ftp:")):
+            seen["external"].append(r.request.url[:120])
+            r.abort()
+        else:
+            r.continue_()
+
+    page.route("**/*", route)
+    response = page.goto(path.as_uri(), wait_until="load")
+    seen["ok"] = response is None or response.ok
+    page.wait_for_load_state("networkidle")
+    seen["lang"] = page.evaluate("document.documentElement.getAttribute('lang')")
+    seen["title"] = page.title()
+    seen["h1"] = page.evaluate("(document.querySelector('h1') || {textContent: ''}).textContent.trim()")
+    seen["images"] = page.evaluate(_IMAGES_JS)
+    seen["links"] = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))")
+    seen["scripts"] = page.evaluate("document.querySelectorAll('script').length")
+    seen["onerror_imgs"] = page.evaluate("document.querySelectorAll('img[onerror], [onload], [onclick]').length")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
+    if pdf:
+        seen["pdf"] = page.pdf(format="A4", print_background=True)
+        (ARTIFACTS / f"{shot}.pdf").write_bytes(seen["pdf"])
+    page.close()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def visits(browser, suite) -> dict[str, dict]:
+    """Every page of the suite visited once: name -> what was seen."""
+    started = time.monotonic()
+    pages = {"index.html": _visit(browser, suite / "index.html", "index", pdf=False)}
+    for html in sorted(suite.glob("*.html")):
+        if html.name != "index.html":
+            pages[html.name] = _visit(browser, html, html.stem, pdf=True)
+    print(f"\n{len(pages)} sidor i Chromium på {time.monotonic() - started:.1f} s; skärmbilder och PDF i {ARTIFACTS}")
+    return pages
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def _pdf_title(pdf: bytes) -> str:
+    m = re.search(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))", pdf)
+    if not m:
+        return ""
+    raw = m[1]
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(re.sub(rb"\s", b"", raw[1:-1]).decode())
+    else:
+        data = re.sub(rb"\\([()\\])", rb"\1", raw[1:-1])
+    return data.decode("utf-16") if data.startswith((b"\xfe\xff", b"\xff\xfe")) else data.decode("latin-1")
+
+
+def _report_titles(suite: Path) -> dict[str, str]:
+    """Report file -> title, from the run's manifest (the index must agree)."""
+    manifest = json.loads((suite / "manifest.json").read_text(encoding="utf-8"))
+    out = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("html"), str) and isinstance(node.get("title"), str):
+                out[Path(node["html"]).name] = node["title"]
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(manifest)
+    return out
+
+
+def test_suite_has_reports(suite, visits):
+    reports = [n for n in visits if n != "index.html"]
+    assert len(reports) >= 4, reports  # three regions and the comparison, at least
+
+
+def test_no_console_errors_page_errors_or_failed_requests(visits):
+    bad = {n: {k: v[k] for k in ("console", "errors", "failed") if v[k]} for n, v in visits.items()}
+    assert not {n: b for n, b in bad.items() if b}
+
+
+def test_nothing_is_loaded_from_the_net(visits):
+    assert not {n: v["external"] for n, v in visits.items() if v["external"]}
+
+
+def test_every_page_is_swedish_and_titled(visits):
+    for name, v in visits.items():
+        assert v["ok"], name
+        assert v["lang"] == "sv", f"{name}: <html lang={v['lang']!r}>"
+        assert v["title"].strip(), f"{name}: ingen <title>"
+        assert v["h1"], f"{name}: ingen <h1>"
+
+
+def test_every_image_loaded_and_every_chart_is_described(visits):
+    problems = []
+    charts = 0
+    for name, v in visits.items():
+        for img in v["images"]:
+            charts += 1
+            if not img["complete"] or img["width"] <= 0:
+                problems.append(f"{name}: bilden {img['src']}… laddades inte")
+            if not (img["alt"] or img["caption"]):
+                problems.append(f"{name}: bilden {img['src']}… saknar alt-text och bildtext")
+    assert not problems, "\n".join(problems)
+    assert charts >= 3, "rapporterna ska ha diagram"
+
+
+def test_index_links_resolve(suite, visits):
+    links = visits["index.html"]["links"]
+    reports = {n for n in visits if n != "index.html"}
+    linked_html = set()
+    for href in links:
+        parsed = urlparse(href)
+        assert not parsed.scheme and not parsed.netloc, f"extern eller absolut länk i index: {href}"
+        target = (suite / unquote(parsed.path)).resolve()
+        assert target.is_relative_to(suite.resolve()), f"länken går ut ur rapportkatalogen: {href}"
+        assert target.is_file(), f"länken går till en fil som inte finns: {href}"
+        if target.suffix == ".html":
+            linked_html.add(target.name)
+    assert linked_html == reports, "index länkar till varje rapport, och bara till rapporter som finns"
+    for name in linked_html:
+        assert visits[name]["ok"] and visits[name]["title"], f"{name} laddades inte"
+
+
+def test_each_report_prints_to_pdf_with_pages_and_its_title(suite, visits):
+    titles = _report_titles(suite)
+    for name, v in visits.items():
+        if name == "index.html":
+            continue
+        pdf = v["pdf"]
+        assert pdf.startswith(b"%PDF-"), name
+        assert _pdf_pages(pdf) >= 1, f"{name}: PDF utan sidor"
+        title = _pdf_title(pdf)
+        assert title == v["title"], f"{name}: PDF-titeln {title!r} är inte sidans {v['title']!r}"
+        if name in titles:
+            assert titles[name] == v["title"], f"{name}: sidans titel är inte rapportens"
+
+
+def test_screenshots_were_written(visits):
+    for name in visits:
+        shot = ARTIFACTS / f"{Path(name).stem}.png"
+        assert shot.is_file() and shot.stat().st_size > 1000, shot
+
+
+def test_hostile_data_runs_nothing_in_the_browser(browser, hostile):
+    from test_safe_html import EVIL_ORG
+
+    report = next(p for p in hostile.glob("*.html") if p.name != "index.html")
+    seen = _visit(browser, report, "xss_" + report.stem, pdf=False)
+    assert seen["dialogs"] == [], "ett alert() kördes: data har tolkats som HTML"
+    assert seen["scripts"] == 0 and seen["onerror_imgs"] == 0
+    assert not seen["errors"] and not seen["console"] and not seen["external"]
+    assert all(img["src"].startswith("data:image/png") for img in seen["images"])
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    assert EVIL_ORG in page.inner_text("body"), "the hostile org name is shown as text"
+    page.close()
+
+
+def test_the_checks_catch_a_broken_page(browser, tmp_path):
+    """The harness itself: a page with every fault it looks for is caught."""
+    bad = tmp_path / "trasig.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title>'
+        '<script src="https://cdn.example.invalid/x.js"></script></head><body>'
+        '<img src="data:image/png;base64,AAAA"><figure><img src="saknas.png"></figure>'
+        "<script>console.error('fel'); alert('x')</script></body></html>",
+        encoding="utf-8",
+    )
+    seen = _visit(browser, bad, "självtest", pdf=False)
+    (ARTIFACTS / "självtest.png").unlink()
+    assert seen["external"] == ["https://cdn.example.invalid/x.js"]
+    assert seen["console"] and seen["dialogs"] == ["x"] and seen["lang"] == "en"
+    assert [i["width"] for i in seen["images"]] == [0, 0]
+    assert not any(i["alt"] or i["caption"] for i in seen["images"])

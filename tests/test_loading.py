@@ -1,0 +1,203 @@
+"""Loading: the shipped data is valid; a bad file never damages what is loaded; every
+value keeps its provenance; warnings are listed but do not stop loading."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import regionanalys as ra
+from regionanalys import config
+from regionanalys.loading import COLUMNS, READ_LOG_ENV, observation_files
+from regionanalys.validation import FEL, VARNING, DataError, Problem, errors
+
+GOOD_ROW = "17;region;nettokostnader;;2023;utfall;11 776;mnkr;Dok, sid 1;"
+HEADER = "region;org;series;category;period;kind;value;unit;source;note"
+
+
+def write(path: Path, *rows: str, header: str = HEADER) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """A private copy of the shipped data/ to break."""
+    target = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, target)
+    return target
+
+
+def replace_in(path: Path, old: str, new: str) -> int:
+    """Replace ``old`` (which must occur once) in a file; returns its 1-based line."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return line
+
+
+# --- the shipped data -------------------------------------------------------------------
+
+
+def test_shipped_data_has_no_errors():
+    problems = ra.validate()
+    assert errors(problems) == [], "\n".join(map(str, problems))
+
+
+def test_shipped_data_loads_with_the_contract_columns(seed_df):
+    assert list(seed_df.columns) == COLUMNS
+    assert not seed_df.empty
+    assert seed_df["value"].dtype == float
+    assert seed_df["example"].dtype == bool
+    assert set(seed_df["freq"]) <= {"Y", "M"}
+    assert (seed_df["source"].str.len() > 0).all()
+    assert (seed_df["source_line"] >= 2).all()
+    assert not seed_df.duplicated(["region", "org", "series", "category", "period", "kind"]).any()
+
+
+def test_orebro_documented_total_difference_does_not_break_loading(seed_df):
+    """Handlingsplan 2024: Servicenämnden's 84 754 tkr is less than its områden's 87 349 tkr
+    (politicians adjusted it). That is reconciliation's finding, never a load error."""
+    total = seed_df[(seed_df["org"] == "Servicenämnden") & (seed_df["series"] == "besparing") & (seed_df["kind"] == "plan")
+                    & (seed_df["category"] == "") & (seed_df["year"] == 2024)]
+    assert total["value"].item() == pytest.approx(84.754)
+
+
+def test_meta_files_load():
+    orgs = ra.load_orgs()
+    events = ra.load_events()
+    assert list(orgs.columns) == ["region", "org", "parent", "source"] and not orgs.empty
+    assert list(events.columns) == ["region", "org", "start", "end", "event", "label", "source"] and not events.empty
+    assert pd.api.types.is_datetime64_any_dtype(events["start"])
+
+
+def test_meta_files_are_optional(tmp_path):
+    write(tmp_path / "x.csv", GOOD_ROW)
+    assert ra.load_orgs(tmp_path).empty
+    assert ra.load_events(tmp_path).empty
+    assert ra.validate(tmp_path) == []
+
+
+# --- a bad file never damages what is loaded ---------------------------------------------
+
+
+def test_one_bad_file_stops_load_and_nothing_partial_is_returned(seed_copy):
+    before = ra.load(seed_copy)
+    write(seed_copy / "seeds" / "zz_bad.csv", GOOD_ROW.replace("2023", "2019"), GOOD_ROW.replace("11 776", "ca 11 776").replace("2023", "2018"))
+    with pytest.raises(DataError) as info:
+        ra.load(seed_copy)
+    assert [(p.file, p.line, p.column) for p in info.value.problems] == [("seeds/zz_bad.csv", 3, "value")]
+    # validate names the same problem, and the good files are untouched on disk
+    assert [str(p) for p in ra.validate(seed_copy)] == [str(p) for p in info.value.problems]
+    (seed_copy / "seeds" / "zz_bad.csv").unlink()
+    pd.testing.assert_frame_equal(ra.load(seed_copy), before)
+
+
+def test_a_bad_file_of_one_region_does_not_stop_another_regions_report(seed_copy):
+    """Files named NN_… are read only for region NN, so Örebro's broken file does not
+    stop Värmland's report; loading Örebro (or everything) still fails."""
+    orebro = seed_copy / "seeds" / "18_orebro.csv"
+    line = replace_in(orebro, ";2 394,5;mnkr;003_d46f54dcbd8270a5.txt, Servicenämndens verksamhetsplan 2024 (2023-10-19), avsnitt 6.3 Resultatbudget servicenämnd, rad 607",
+                      ";ca 2 394,5;mnkr;003_d46f54dcbd8270a5.txt, Servicenämndens verksamhetsplan 2024 (2023-10-19), avsnitt 6.3 Resultatbudget servicenämnd, rad 607")
+    varmland = ra.load(seed_copy, regions=["17"])
+    assert set(varmland["region"]) <= {"17", "18", "24", "00"}  # shared files may hold other regions
+    assert not varmland["source_file"].str.startswith("seeds/18_").any()
+    for regions in (["18"], None):
+        with pytest.raises(DataError) as info:
+            ra.load(seed_copy, regions=regions)
+        assert [(p.file, p.line, p.column) for p in info.value.problems] == [("seeds/18_orebro.csv", line, "value")]
+
+
+def test_the_real_ocr_damage_is_caught_by_the_total_check(seed_copy):
+    """Put back what OCR read ("23945" for 2 394,5) in the real file: the total check
+    catches it, on the right line, naming the parts' sum."""
+    orebro = seed_copy / "seeds" / "18_orebro.csv"
+    old = "18;Servicenämnden;intakter;;2023;prognos;2 394,5;"
+    line = replace_in(orebro, old, old.replace("2 394,5", "23945"))
+    problems = ra.validate(seed_copy)
+    mine = [p for p in problems if p.file == "seeds/18_orebro.csv" and p.line == line]
+    assert len(mine) == 1, problems
+    assert mine[0].column == "value" and mine[0].severity == FEL
+    assert "summan 23 945 mnkr stämmer inte med summan av delarna 2 394,5 mnkr" in mine[0].message
+    with pytest.raises(DataError):
+        ra.load(seed_copy)
+
+
+def test_a_documented_difference_is_a_warning_that_loads(tmp_path):
+    write(
+        tmp_path / "18_plan.csv",
+        "18;Servicenämnden;besparing;intakter;2024;plan;3 914;tkr;Dok;",
+        "18;Servicenämnden;besparing;ovriga_kostnadsreduceringar;2024;plan;83 435;tkr;Dok;",
+        "18;Servicenämnden;besparing;;2024;plan;84 754;tkr;Dok;  känd avvikelse: justerad av politiken",
+    )
+    problems = ra.validate(tmp_path)
+    assert [(p.line, p.severity) for p in problems] == [(4, VARNING)]
+    assert "varning: summan 84 754 tkr" in str(problems[0])
+    assert ra.load(tmp_path)["value"].sum() == pytest.approx(3.914 + 83.435 + 84.754)
+
+
+def test_data_error_lists_every_problem_and_caps_the_message():
+    problems = [Problem(f"f{i:03}.csv", i + 2, "value", "'x' är inte ett tal", "ett tal") for i in range(60)]
+    err = DataError(list(reversed(problems)))
+    assert err.problems == sorted(problems)
+    text = str(err)
+    assert text.startswith("60 problem i data:")
+    assert "f000.csv, rad 2, kolumn 'value': 'x' är inte ett tal (förväntat: ett tal)" in text
+    assert "… och 10 till" in text
+
+
+def test_problem_keeps_its_positional_api():
+    p = Problem("a.csv", 3, "period", "'Q5' är ingen period", "ett år")
+    assert (p.file, p.line, p.column, p.message, p.expected, p.severity) == ("a.csv", 3, "period", "'Q5' är ingen period", "ett år", FEL)
+    assert p.is_error
+    assert str(Problem("a.csv", 0, "", "filen är tom")) == "a.csv: filen är tom"
+
+
+# --- what is read and from where ----------------------------------------------------------
+
+
+def test_observation_files_skip_meta_and_hidden_files_and_filter_by_region(tmp_path):
+    for name in ("17_a.csv", "18_b.csv", "shared.csv", ".~lock.x.csv", "meta/orgs.csv", "sub/24_c.csv"):
+        write(tmp_path / name, GOOD_ROW)
+    names = [p.relative_to(tmp_path).as_posix() for p in observation_files(tmp_path)]
+    assert names == ["17_a.csv", "18_b.csv", "shared.csv", "sub/24_c.csv"]
+    names = [p.name for p in observation_files(tmp_path, regions=["Värmland"])]
+    assert names == ["17_a.csv", "shared.csv"]
+    with pytest.raises(FileNotFoundError):
+        observation_files(tmp_path / "nope")
+
+
+def test_read_log_records_the_files_a_load_read(tmp_path, monkeypatch):
+    write(tmp_path / "data" / "17_a.csv", GOOD_ROW)
+    write(tmp_path / "data" / "18_b.csv", GOOD_ROW.replace("17;", "18;", 1))
+    log = tmp_path / "read.log"
+    monkeypatch.setenv(READ_LOG_ENV, str(log))
+    ra.load(tmp_path / "data", regions=["17"])
+    assert [Path(p).name for p in log.read_text(encoding="utf-8").split()] == ["17_a.csv"]
+
+
+def test_provenance_of_converted_values_and_multiline_rows(tmp_path):
+    write(
+        tmp_path / "x.csv",
+        '17;region;nettokostnader;;2022;utfall;10 478;mnkr;Dok;"en anteckning\növer två rader"',
+        "18;Servicenämnden;besparing;;2024;plan;84 754;tkr;Handlingsplan, rad 1110;",
+    )
+    df = ra.load(tmp_path).set_index("series")
+    assert df.loc["besparing", "value"] == pytest.approx(84.754)
+    assert df.loc["besparing", "unit"] == "mnkr"
+    assert df.loc["besparing", "source"] == "Handlingsplan, rad 1110 [omräknat från tkr till mnkr, × 0,001]"
+    assert df.loc["besparing", "source_line"] == 4  # the row after a two-line note starts on line 4
+    assert df.loc["nettokostnader", "note"] == "en anteckning\növer två rader"
+
+
+def test_month_gap_warning_names_the_missing_months(tmp_path):
+    months = ["2023-01", "2023-02", "2023-06", "2023-07"]
+    write(tmp_path / "24_h.csv", *[f"24;region;sjukfranvaro_timmar;;{m};utfall;100;timmar;Dok;" for m in months])
+    (p,) = ra.validate(tmp_path)
+    assert (p.line, p.column, p.severity) == (4, "period", VARNING)
+    assert "3 månader saknas" in p.message and "2023-03–2023-05" in p.message
+    assert len(ra.load(tmp_path)) == 4

@@ -1,0 +1,118 @@
+"""Savings programmes on the seed data: the savings table, coverage, savings per post,
+build-up, the requirement in own terms and the charts."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import regionanalys as ra
+from regionanalys import savings as s
+from regionanalys.charts import savings as charts
+from regionanalys.charts.deficits import requirement_per_capita_chart
+from regionanalys.charts.style import close
+from regionanalys.formatting import plain
+
+REGIONS = ["17", "18", "24"]
+
+
+@pytest.fixture(scope="module")
+def orgs():
+    return ra.load_orgs()
+
+
+def test_savings_table_has_every_programme(seed_df):
+    t = s.savings_table(seed_df)
+    v = t[t["region"] == "17"].set_index(["kategori", "år", "status"])
+    assert v.loc[("", 2024, "krav"), "belopp_mnkr"] == 500 and v.loc[("", 2024, "krav"), "anställda"] == 750
+    assert v.loc[("fas_1_administration", 2024, "plan"), "tjänster"] == 130
+    assert v.loc[("administration", 2022, "krav"), "belopp_mnkr"] == 80
+    vb = t[(t["region"] == "24") & (t["org"] != "region")]
+    assert sorted(vb["belopp_mnkr"]) == [8, 32, 58]
+    assert (t["källa"].str.len() > 0).all()
+    assert "Krav" in set(s.readable(t)["status"])
+
+
+def test_coverage(seed_df, orgs):
+    c = s.coverage_table(seed_df, REGIONS, orgs)
+    sn = c[c["org"] == "Servicenämnden"].iloc[0]
+    assert sn["krav_mnkr"] == 75.8 and sn["identifierat_mnkr"] == pytest.approx(84.754)
+    assert sn["identifierat_delar_mnkr"] == pytest.approx(87.349)
+    assert sn["täckning_pct"] == pytest.approx(84.754 / 75.8 * 100)
+    vl = c[(c["region"] == "17") & (c["år"] == 2024)].iloc[0]
+    assert vl["täckning_pct"] == pytest.approx(20)
+    # One nämnd's plan never counts toward the region's requirement.
+    assert c[(c["region"] == "18") & (c["org"] == "region")]["identifierat_mnkr"].isna().all()
+    assert c["realiserat_mnkr"].isna().all()
+    assert "inget utfall" in s.coverage_reading(c)
+
+
+def test_per_post(seed_df):
+    p = s.per_post_table(seed_df, REGIONS).set_index(["region", "org", "status"])
+    assert p.loc[("17", "region", "krav"), "tkr_per_post"] == pytest.approx(500_000 / 750)
+    assert p.loc[("17", "region", "plan"), "tkr_per_post"] == pytest.approx(100_000 / 130)
+    assert p.loc[("24", "Hälso- och sjukvårdsnämnden", "krav"), "tkr_per_post"] == pytest.approx(58_000 / 70)
+    sn = p.loc[("18", "Servicenämnden", "plan")]
+    assert sn["beloppets_del"] == "personalkostnadsreduceringar" and sn["tkr_per_post"] == pytest.approx(27_039 / 49)
+    assert ("18", "Område inköp och upphandling", "plan") not in p.index  # 0 årsarbetare: no ratio
+    assert "tkr" in s.per_post_reading(p.reset_index())
+
+
+def test_buildup(seed_df, orgs):
+    b = s.buildup_table(seed_df, "18", orgs)
+    assert list(b["år"]) == [2024, 2025, 2026] and set(b["org"]) == {"Servicenämnden"}
+    assert list(b["plan_mnkr"]) == pytest.approx([84.754, 97.317, 110.387])
+    assert b["krav_mnkr"].tolist() == [75.8] * 3
+    text = plain(s.buildup_reading(b, "18"))
+    assert "84,8 mnkr 2024 till 110,4 mnkr 2026" in text and "87,3" in text
+
+
+def test_requirement_in_own_terms(seed_df):
+    t = s.requirement_in_own_terms(seed_df, REGIONS).set_index(["region", "org", "kategori", "år"])
+    vl = t.loc[("17", "region", "", 2024)]
+    assert vl["basbelopp_mnkr"] == 11776 and vl["andel_av_bas_pct"] == pytest.approx(500 / 11776 * 100)
+    assert vl["kr_per_invånare"] == pytest.approx(500e6 / 283548)
+    sn = t.loc[("18", "Servicenämnden", "", 2024)]
+    assert sn["basbelopp_mnkr"] == 2199 and sn["andel_av_bas_pct"] == pytest.approx(75.8 / 2199 * 100)
+    assert sn["uppgiven_andel_pct"] == 7
+    assert np.isnan(sn["skattesats_kr"]) and "569 mnkr" in plain(sn["skattesats_kommentar"]) and "öre" in sn["skattesats_kommentar"]
+    assert t["skattesats_kr"].isna().all()
+    text = plain(s.requirement_reading(t.reset_index()))
+    assert "4,2 % av nettokostnaderna 2023 (11 776 mnkr)" in text and "3,4 % av kostnadsbudgeten 2024 (2 199 mnkr)" in text
+
+
+def test_tax_krona_from_data_only(seed_df):
+    value, how = s.tax_krona_value(seed_df, "18", 2024)
+    assert np.isnan(value) and "öre" in how
+    extra = seed_df.iloc[[0]].copy()
+    extra[["region", "org", "series", "category", "kind", "value", "unit"]] = ["18", "region", "skattesats_forandring", "", "beslut", 0.6, "procentenheter"]
+    extra["period"], extra["year"] = [pd.Period("2024", freq="Y")], 2024
+    df = pd.concat([seed_df, extra], ignore_index=True)
+    value, how = s.tax_krona_value(df, "18", 2024)
+    assert value == pytest.approx(569 / 0.6)
+    t = s.requirement_in_own_terms(df, "18")
+    sn = t[t["org"] == "Servicenämnden"].iloc[0]
+    assert sn["skattesats_kr"] == pytest.approx(75.8 / (569 / 0.6))
+
+
+def test_existing_functions_still_work(seed_df, orgs):
+    plan = s.plan_by_org_and_year(seed_df, "18", orgs)
+    assert "Servicenämnden" not in plan.index and plan[2024].sum() == pytest.approx(87.349)
+    assert "växer" in s.plan_reading(plan, "18")
+
+
+def test_charts(seed_df, orgs):
+    terms = s.requirement_in_own_terms(seed_df, REGIONS)
+    figs = [
+        charts.coverage_chart(s.coverage_table(seed_df, REGIONS, orgs), "Täckning"),
+        charts.per_post_chart(s.per_post_table(seed_df, REGIONS), "Per post"),
+        charts.buildup_chart(s.buildup_table(seed_df, "18", orgs), "Uppbyggnad"),
+        charts.plan_by_org_chart(s.plan_by_org_and_year(seed_df, "18", orgs), "Plan"),
+        requirement_per_capita_chart(s.largest_requirements(terms), REGIONS, "Per invånare"),
+    ]
+    for fig in figs:
+        assert isinstance(fig, Figure)
+        close(fig)
+    assert charts.coverage_chart(s.coverage_table(seed_df.iloc[0:0]), "x") is None
+    assert "1 763 kr i Region Värmland" in plain(s.per_capita_reading(s.largest_requirements(terms), REGIONS))

@@ -1,0 +1,336 @@
+"""Staffing indicators: the R12 engine, year to date, the SKR measure, sick leave and
+närvarotid, checked against hand-computed cases; readings, comparison and charts."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+import regionanalys as ra
+from regionanalys import staffing as st
+from regionanalys.charts import staffing as charts
+from regionanalys.formatting import plain
+
+
+def months(start: str, n: int) -> pd.PeriodIndex:
+    return pd.period_range(start, periods=n, freq="M")
+
+
+def series(start: str, values, drop=()) -> pd.Series:
+    s = pd.Series([float(v) for v in values], index=months(start, len(values)))
+    return s.drop([pd.Period(d, freq="M") for d in drop])
+
+
+M = lambda text: pd.Period(text, freq="M")  # noqa: E731
+
+
+def tidy(rows) -> pd.DataFrame:
+    """A tidy table as load() returns it, from (region, org, series, category, month, value)."""
+    records = []
+    for region, org, sid, cat, month, value in rows:
+        p = M(month)
+        records.append({
+            "region": region, "org": org, "series": sid, "category": cat, "period": p, "kind": "utfall",
+            "value": float(value), "unit": ra.get_series(sid).unit, "source": "test", "note": "", "example": False,
+            "year": p.year, "freq": "M", "source_file": "test.csv", "source_line": 2,
+        })
+    return pd.DataFrame(records)
+
+
+# --- the R12 engine ----------------------------------------------------------------------
+
+
+def test_r12_sum_is_the_sum_of_the_last_twelve_months():
+    s = series("2022-01", range(1, 15))  # jan 2022 = 1 ... feb 2023 = 14
+    r = st.r12(s)
+    assert r.loc[:M("2022-11")].isna().all()
+    assert r[M("2022-12")] == 78  # 1 + … + 12
+    assert r[M("2023-01")] == 90  # 2 + … + 13
+    assert r[M("2023-02")] == 102  # 3 + … + 14
+
+
+def test_a_missing_month_gives_no_r12_for_the_twelve_windows_that_contain_it():
+    s = series("2021-01", [10] * 36, drop=["2022-07"])  # 2021-01 … 2023-12, July 2022 missing
+    r = st.r12(s)
+    assert r[M("2022-06")] == 120
+    assert r.loc[M("2022-07"):M("2023-06")].isna().all()
+    assert len(r.loc[M("2022-07"):M("2023-06")]) == 12
+    assert r[M("2023-07")] == 120  # never an eleven-month sum
+    gaps = st.r12_gaps({"kostnaden": s})
+    assert [(g.start, g.end) for g in gaps] == [(M("2021-01"), M("2021-11")), (M("2022-07"), M("2023-06"))]
+    assert gaps[0].only_start and "börjar i januari 2021" in gaps[0].reason
+    assert gaps[1].reason == "kostnaden saknas för juli 2022." and gaps[1].months == "juli 2022–juni 2023"
+
+
+def test_a_series_that_starts_mid_year():
+    s = series("2022-07", [5] * 18)  # July 2022 … December 2023
+    r = st.r12(s)
+    assert r.first_valid_index() == M("2023-06")
+    assert r[M("2023-06")] == 60
+    # Year to date exists for 2023 but the same period of 2022 does not (Jan–June 2022 missing).
+    assert st.window_value(s, None, st.ytd_months(M("2023-12"))) == 60
+    assert math.isnan(st.window_value(s, None, st.ytd_months(M("2022-12"))))
+    assert st.window_value(s, None, st.ytd_months(M("2022-12"))[6:]) == 30
+    gaps = st.r12_gaps({"timmarna": s}, until=M("2024-02"))
+    assert gaps[0].start == M("2022-07") and gaps[0].end == M("2023-05")
+    assert "börjar i juli 2022, så tolv månader finns först i juni 2023" in gaps[0].reason
+    assert gaps[-1].start == M("2024-01") and "slutar i december 2023" in gaps[-1].reason
+
+
+def test_a_rate_is_a_ratio_of_sums_not_a_mean_of_monthly_rates():
+    sick = series("2023-01", [50] + [10] * 11)
+    scheduled = series("2023-01", [100] + [1000] * 11)
+    r = st.r12(sick, scheduled, how="ratio")
+    ratio_of_sums = (50 + 110) / (100 + 11_000) * 100  # 1,4414… %
+    mean_of_rates = (50.0 + 11 * 1.0) / 12  # 5,083… %
+    assert r[M("2023-12")] == pytest.approx(ratio_of_sums)
+    assert r[M("2023-12")] != pytest.approx(mean_of_rates)
+    assert st.window_value(sick, scheduled, st.r12_months(M("2023-12")), how="ratio") == pytest.approx(ratio_of_sums)
+
+
+def test_a_ratio_needs_both_series_for_all_twelve_months():
+    num = series("2023-01", [1] * 12)
+    den = series("2023-01", [100] * 12, drop=["2023-03"])
+    assert math.isnan(st.r12(num, den, how="ratio")[M("2023-12")])
+    gaps = st.r12_gaps({"täljaren": num, "nämnaren": den})
+    assert "nämnaren saknas för mars 2023" in gaps[-1].reason
+
+
+def test_year_boundary_windows():
+    # Value = month number + 100 × (year − 2021): Jan 2022 = 101, Dec 2022 = 112, Mar 2023 = 203.
+    idx = months("2021-01", 27)
+    s = pd.Series([m.month + 100.0 * (m.year - 2021) for m in idx], index=idx)
+    # R12 at March 2023 = April–December 2022 + January–March 2023.
+    expected = sum(range(104, 113)) + (201 + 202 + 203)
+    assert st.r12(s)[M("2023-03")] == expected
+    assert st.r12_months(M("2023-03"))[0] == M("2022-04")
+    # Year to date does not cross the boundary: Jan–Feb 2023 and Jan–Feb 2022.
+    assert st.window_value(s, None, st.ytd_months(M("2023-02"))) == 201 + 202
+    assert st.window_value(s, None, st.ytd_months(M("2023-02") - 12)) == 101 + 102
+    assert list(st.ytd_months(M("2023-01"))) == [M("2023-01")]
+
+
+def test_arsarbetare_is_the_twelve_month_average():
+    hours = series("2023-01", [170_000] * 12)
+    assert st.r12(hours, how="arsarbetare")[M("2023-12")] == pytest.approx(1200)  # 2 040 000 / 1 700
+    assert st.r12(hours, how="arsarbetare", hours_per_arsarbetare=2000)[M("2023-12")] == pytest.approx(1020)
+    # Three months of the same level are the same average number of årsarbetare.
+    assert st.window_value(hours, None, months("2023-01", 3), how="arsarbetare") == pytest.approx(1200)
+    # Summer: fewer hours in July lowers the twelve-month average by July's shortfall / 12.
+    summer = hours.copy()
+    summer[M("2023-07")] = 68_000
+    assert st.r12(summer, how="arsarbetare")[M("2023-12")] == pytest.approx(1200 - 102_000 / 1700)
+
+
+def test_unknown_how_and_missing_denominator_are_errors():
+    s = series("2023-01", [1] * 12)
+    with pytest.raises(ValueError):
+        st.r12(s, how="mean")
+    with pytest.raises(ValueError):
+        st.r12(s, how="ratio")
+
+
+# --- measures on a tidy table --------------------------------------------------------------
+
+
+def _region_rows(region="24", start="2022-01", n=24, rental=(10, 4, 1), own=500, sick=60, scheduled=1000, own_h=1700 * 100 / 12, rental_h=1700 * 5 / 12, drop=()):
+    rows = []
+    for m in months(start, n):
+        key = str(m)
+        for cat, v in zip(st.STAFF_GROUPS, rental):
+            if (key, "hyrpersonal_kostnad", cat) not in drop:
+                rows.append((region, "region", "hyrpersonal_kostnad", cat, key, v))
+        rows.append((region, "Område A", "hyrpersonal_kostnad", "", key, sum(rental) * 0.6))
+        rows.append((region, "Område B", "hyrpersonal_kostnad", "", key, sum(rental) * 0.4))
+        if (key, "egen_personalkostnad", "") not in drop:
+            rows.append((region, "region", "egen_personalkostnad", "", key, own))
+        if (key, "sjukfranvaro_timmar", "") not in drop:
+            rows.append((region, "region", "sjukfranvaro_timmar", "", key, sick))
+        rows.append((region, "region", "ordinarie_arbetstid_timmar", "", key, scheduled))
+        rows.append((region, "region", "narvarotid_timmar", "egen_personal", key, own_h))
+        rows.append((region, "region", "narvarotid_timmar", "hyrpersonal", key, rental_h))
+    return rows
+
+
+def test_measures_hand_computed():
+    df = tidy(_region_rows())
+    ms = st.measures(df, "24", orgs=True)
+    dec = M("2023-12")
+    assert ms["hyr_lakare"].r12_at(dec) == pytest.approx(120)
+    assert ms["hyr_totalt"].r12_at(dec) == pytest.approx(180)  # (10 + 4 + 1) × 12
+    assert ms["egen_personalkostnad"].r12_at(dec) == pytest.approx(6000)
+    assert ms["skr"].r12_at(dec) == pytest.approx(3.0)  # 180 / 6 000
+    assert ms["sjukfranvaro"].r12_at(dec) == pytest.approx(6.0)
+    assert ms["narvarotid_utan_hyr"].r12_at(dec) == pytest.approx(100)
+    assert ms["narvarotid_med_hyr"].r12_at(dec) == pytest.approx(105)
+    assert ms["hyr_org:Område A"].r12_at(dec) == pytest.approx(108)
+    skr = st.skr_r12(df, "24")
+    assert skr.loc[dec, "andel_pct"] == pytest.approx(3.0)
+    presence = st.presence_r12(df, "24")
+    assert presence.loc[dec, "hyr_andel_pct"] == pytest.approx(5 / 105 * 100)
+
+
+def test_a_missing_staff_group_month_removes_the_total_not_just_the_group():
+    df = tidy(_region_rows(drop={("2023-03", "hyrpersonal_kostnad", "ovriga")}))
+    table = st.rental_r12(df, "24")
+    assert table.loc[M("2023-12"), "Läkare"] == pytest.approx(120)
+    assert math.isnan(table.loc[M("2023-12"), "Övriga"])
+    assert math.isnan(table.loc[M("2023-12"), "Totalt"])  # never the sum of what happens to be there
+    gaps = st.r12_gap_table(df, "24")
+    assert set(gaps["Indikator"]) == {"Hyrpersonal, övriga", "Hyrpersonal, totalt", "Hyrpersonal / egen personal (SKR-mått)"}
+    assert gaps["Orsak"].str.contains("saknas för mars 2023").all()
+
+
+def test_same_period_table_hand_computed():
+    rows = _region_rows(n=17)  # Jan 2022 – May 2023
+    df = tidy(rows).copy()
+    # Make 2023 higher: läkare 12 instead of 10 per month in Jan–May 2023.
+    mask = (df["series"] == "hyrpersonal_kostnad") & (df["category"] == "lakare") & (df["year"] == 2023)
+    df.loc[mask, "value"] = 12.0
+    t = st.same_period_table(df, "24", "2023-05").set_index("indikator")
+    row = t.loc["Hyrpersonal, läkare"]
+    assert (row["ack"], row["ack_fg"], row["forandring"]) == (60, 50, 10)
+    assert row["forandring_pct"] == pytest.approx(20.0)
+    skr = t.loc["Hyrpersonal / egen personal (SKR-mått)"]
+    assert skr["ack"] == pytest.approx((12 + 4 + 1) * 5 / 2500 * 100)
+    assert skr["forandring"] == pytest.approx(3.4 - 3.0)
+    assert math.isnan(skr["forandring_pct"])  # a rate changes in procentenheter, not percent
+    view = st.same_period_view(df, "24", "2023-05")
+    assert list(view.columns[:3]) == ["Indikator", "Ack januari–maj 2023", "Ack januari–maj 2022"]
+    assert plain(view.set_index("Indikator").loc["Hyrpersonal, läkare", "Förändring"]) == "+10,0 mnkr"
+    assert plain(view.set_index("Indikator").loc["Sjukfrånvaro", "Förändring"]) == "0,0 procentenheter"
+
+
+def test_same_period_names_the_missing_month():
+    df = tidy(_region_rows(n=17, drop={("2022-02", "sjukfranvaro_timmar", "")}))
+    t = st.same_period_table(df, "24", "2023-05").set_index("indikator")
+    assert math.isnan(t.loc["Sjukfrånvaro", "ack_fg"])
+    assert "februari 2022" in t.loc["Sjukfrånvaro", "saknas"]
+    assert "Anmärkning" in st.same_period_view(df, "24", "2023-05").columns
+
+
+def test_report_month_and_notes():
+    df = tidy(_region_rows(n=17))
+    assert st.report_month(df, "24", 2023) == M("2023-05")
+    assert st.report_month(df, "24", 2022) == M("2022-12")
+    assert st.report_month(df, "24", 2021) is None
+    assert st.report_month(df, "17", 2023) is None
+    assert "maj 2023" in st.month_note(df, "24", 2023, M("2023-05"))
+    assert "inga månadsuppgifter för 2025" in st.month_note(df, "24", 2025, M("2023-05"))
+    assert "1 700" in plain(st.method_note())
+    assert "2 000" in plain(st.method_note(2000))
+
+
+def test_readings_are_computed_sentences():
+    df = tidy(_region_rows())
+    dec = M("2023-12")
+    r = plain(st.rental_reading(st.rental_r12(df, "24"), "24", dec))
+    assert r == ("Kostnaden för hyrpersonal i Region Västerbotten var 180 mnkr under de tolv månaderna till och med "
+                 "december 2023, ungefär lika mycket som under de tolv månaderna året innan; läkare stod för 67 %.")
+    assert "3,0 %" in plain(st.skr_reading(st.skr_r12(df, "24"), "24", dec))
+    assert "över det nationella målet" in st.skr_reading(st.skr_r12(df, "24"), "24", dec)
+    assert "6,0 %" in plain(st.sick_leave_reading(st.sick_leave_r12(df, "24"), "24", dec))
+    assert "105 åa med hyrpersonal och 100 åa utan" in plain(st.presence_reading(st.presence_r12(df, "24"), "24", dec))
+    assert "Område A" in st.area_reading(st.rental_r12(df, "24", by="org"), "24", dec)
+    # The first R12 month has no comparison a year earlier, and says so.
+    assert "jämförelsen saknas" in st.sick_leave_reading(st.sick_leave_r12(df, "24"), "24", M("2022-12"))
+    # A month without R12 says it cannot be computed.
+    assert "kan inte beräknas" in st.skr_reading(st.skr_r12(df, "24"), "24", M("2022-06"))
+    assert "inga månadsuppgifter" in st.rental_reading(st.rental_r12(df, "17"), "17", dec)
+
+
+def test_comparison_table_side_by_side():
+    rows = _region_rows("24") + _region_rows("17", rental=(20, 8, 2), own=1000) + _region_rows("18", drop={("2023-06", "sjukfranvaro_timmar", "")})
+    df = tidy(rows)
+    t = st.comparison_table(df, ["17", "18", "24"], "2023-12").set_index("Region")
+    assert list(t.index) == ["Region Värmland", "Region Örebro län", "Region Västerbotten"]
+    assert t.loc["Region Värmland", "Hyrpersonal R12"] == pytest.approx(360)
+    assert t.loc["Region Värmland", "SKR-mått R12"] == pytest.approx(3.0)
+    assert math.isnan(t.loc["Region Örebro län", "Sjukfrånvaro R12"])
+    assert "juni 2023" in t.loc["Region Örebro län", "Anmärkning"]
+    assert t.loc["Region Västerbotten", "Närvarotid R12 med hyrpersonal"] == pytest.approx(105)
+    assert t.loc["Region Västerbotten", "Hyrpersonal, förändring på ett år"] == pytest.approx(0.0)
+    assert set(st.COMPARISON_UNITS) <= set(t.columns)
+    text = st.comparison_reading(t.reset_index())
+    assert "december 2023" in text and "ingen region är inom målet" in text
+    assert st.comparison_month(df, ["17", "18", "24"]) == M("2023-12")
+
+
+def test_seed_comparison_uses_the_stated_period():
+    rows = _region_rows(n=17)
+    df = tidy(rows)
+    stated = tidy([("24", "region", "hyrpersonal_kostnad_forandring_ack", "lakare", "2023-05", 8)])
+    stated["source"] = "004_7558975c560e3342.txt, bild …"
+    out = st.seed_comparison(pd.concat([df, stated], ignore_index=True), "24")
+    assert len(out) == 1
+    assert plain(out.loc[0, "Förändring enligt källan"]) == "+8,0 mnkr"
+    assert plain(out.loc[0, "Beräknat ur månadsdata"]) == "0,0 mnkr"
+    assert out.loc[0, "Källa"] == "004_7558975c560e3342.txt"
+    assert st.seed_comparison(df, "17").empty
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def test_charts_draw_and_return_none_without_data():
+    df = tidy(_region_rows(drop={("2023-03", "sjukfranvaro_timmar", "")}))
+    events = pd.DataFrame([{"region": "24", "org": "region", "start": pd.Timestamp("2023-02-01"), "end": pd.Timestamp("2023-08-31"), "event": "stopp", "label": "Anställningsstopp", "source": "test"}])
+    figs = [
+        charts.rental_chart(st.rental_r12(df, "24"), "24", events),
+        charts.area_chart(st.rental_r12(df, "24", by="org"), "24", events),
+        charts.skr_chart(st.skr_r12(df, "24"), "24", events),
+        charts.sick_leave_chart(st.sick_leave_r12(df, "24"), "24", events),
+        charts.presence_chart(st.presence_r12(df, "24"), "24", events),
+    ]
+    assert all(isinstance(f, Figure) for f in figs)
+    legend_texts = [t.get_text() for t in figs[0].legends[0].get_texts()]
+    assert "(1) 1 feb 2023: Anställningsstopp" in legend_texts
+    skr_ax = figs[2].axes[0]
+    assert any(abs(line.get_ydata()[0] - 2.0) < 1e-9 for line in skr_ax.get_lines() if len(line.get_ydata()) == 2)
+    assert any("R12 saknas" in t.get_text() for t in figs[3].axes[0].texts)  # the gap is labelled
+    empty = tidy(_region_rows("17"))
+    assert charts.rental_chart(st.rental_r12(empty, "24"), "24") is None
+    assert charts.skr_chart(st.skr_r12(empty, "24"), "24") is None
+    assert charts.sick_leave_chart(st.sick_leave_r12(empty, "24"), "24") is None
+    assert charts.presence_chart(st.presence_r12(empty, "24"), "24") is None
+    for f in figs:
+        plt.close(f)
+
+
+def test_comparison_chart():
+    df = tidy(_region_rows("24") + _region_rows("17", rental=(20, 8, 2)))
+    fig = charts.comparison_chart(df, ["17", "24"], "2023-12", months=12)
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    labels = [plain(t.get_text()) for t in fig.legends[0].get_texts()]
+    assert labels == ["Region Värmland", "Region Västerbotten", "Nationellt mål: högst 2 %"]
+    assert charts.comparison_chart(tidy(_region_rows("18")), ["17"], None) is None
+
+
+# --- on the shipped example data -----------------------------------------------------------
+
+
+def test_shipped_example_data_gives_r12_for_all_three_regions(seed_df):
+    t = st.comparison_table(seed_df, ["17", "18", "24"], "2023-12")
+    assert t[["Hyrpersonal R12", "SKR-mått R12", "Sjukfrånvaro R12", "Närvarotid R12 med hyrpersonal"]].notna().all().all()
+    assert st.is_example(seed_df, ["17", "18", "24"])
+    # Örebro's example sick leave lacks July 2022 on purpose: R12 is missing for a year, with the reason.
+    gaps = st.r12_gap_table(seed_df, "18")
+    assert list(gaps["R12 saknas för"]) == ["juli 2022–juni 2023"]
+    assert "juli 2022" in gaps.loc[0, "Orsak"]
+
+
+@pytest.mark.slow
+def test_notebook_runs_for_the_region_with_a_gap(tmp_path):
+    """03_bemanning end to end for Örebro (whose example sick leave has a gap)."""
+    import papermill
+
+    from regionanalys import config
+
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(config.NOTEBOOKS_DIR / "03_bemanning.ipynb"), str(out), parameters={"region": "18", "year": 2023}, kernel_name=config.KERNEL_NAME, progress_bar=False)
+    text = out.read_text(encoding="utf-8")
+    assert "data-exempeldata" in text  # the banner
+    assert text.count("data:image/png;base64,") == 5
+    assert "juli 2022–juni 2023" in text  # the gap is explained on the page

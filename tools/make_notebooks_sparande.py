@@ -1,0 +1,208 @@
+"""Author the savings notebooks (04_sparande per region, 02_jamforelse across regions).
+
+Run from the repo root: python tools/make_notebooks_sparande.py
+Every figure on the pages comes from the library; a cell is one call and one show.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from nbmake import write_notebook
+
+UNITS_BRIDGE = '{"belopp": "mnkr", "ökning_pct": "procent", "uppgiven_ökning_pct": "procent"}'
+UNITS_GAP = '{"kostnadsökning_pct": "procent", "intäktsökning_pct": "procent", "gap_pe": "procentenheter", "gapets_kostnad_mnkr": "mnkr", "uppgiven_kostnadsökning_pct": "procent", "uppgiven_intäktsökning_pct": "procent"}'
+UNITS_TERMS = '{"krav_mnkr": "mnkr", "basbelopp_mnkr": "mnkr", "andel_av_bas_pct": "procent", "uppgiven_andel_pct": "procent", "kr_per_invånare": "kr", "skattekrona_mnkr": "mnkr", "skattesats_kr": "kr"}'
+UNITS_COVER = '{"krav_mnkr": "mnkr", "identifierat_mnkr": "mnkr", "identifierat_delar_mnkr": "mnkr", "realiserat_mnkr": "mnkr", "täckning_pct": "procent", "realiserat_pct": "procent"}'
+UNITS_POST = '{"belopp_mnkr": "mnkr", "antal": "arsarbetare", "tkr_per_post": "tkr"}'
+UNITS_SAVINGS = '{"belopp_mnkr": "mnkr", "årsarbetare": "arsarbetare", "tjänster": "tjanster", "anställda": "anstallda"}'
+UNITS_EFFECT = '{"effekt": "mnkr", "nedre": "mnkr", "övre": "mnkr"}'
+UNITS_NORM = '{"belopp_mnkr": "mnkr", "folkmängd": "personer", "kr_per_invånare": "kr", "skatt_statsbidrag_mnkr": "mnkr", "andel_av_skatt_pct": "procent"}'
+
+EFFECT_CELL = '''
+results = effect.effects_for_region(df, events, {code})
+if not results:
+    p.missing(effect.no_series_text(df, events, {code}))
+for res in results:
+    p.show_figure(savings_charts.effect_chart(res, f"{{label(res.series)}}: utfall mot trenden före beslutet"), alt=f"Linjediagram över {{label(res.series).lower()}} per månad med trenden före beslutet förlängd och ett osäkerhetsintervall", caption=effect.effect_reading(res), example=res.example)
+    p.note(effect.method_text(res))
+'''
+
+write_notebook("notebooks/04_sparande.ipynb", [
+    ("params", '''
+# Parametrar (papermill ersätter dem vid körning)
+region = "17"
+year = 2023
+data_dir = None
+'''),
+    ("code", '''
+from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect
+from regionanalys.charts import deficits as deficit_charts, savings as savings_charts
+from regionanalys.registry import label
+from regionanalys.regions import region_name, resolve_region
+
+region = resolve_region(region)
+name = region_name(region)
+df = load(data_dir, regions=[region])
+orgs = load_orgs(data_dir)
+events = load_events(data_dir)
+p.page_style()
+p.heading(f"Underskott och sparprogram i {name} {year}", 1)
+p.example_banner(df[df["region"] == region])
+'''),
+    ("md", "## Från resultat till underskott"),
+    ("code", '''
+bridge = deficits.result_bridge(df, region, year - 1, year)
+p.show_figure(deficit_charts.bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}", caption=deficits.bridge_reading(bridge, region))
+'''),
+    ("code", '''
+p.show_table(bridge.drop(columns=["från", "till"]), f"Resultatbryggan {year - 1}–{year} (mnkr)", units=''' + UNITS_BRIDGE + ''', sign_columns=["belopp"], empty=f"Underlaget saknar nettokostnader eller skatteintäkter för {year - 1} och {year} för {name}: resultatbryggan kan inte göras.")
+'''),
+    ("code", '''
+gap = deficits.growth_gap_table(df, [region])
+p.show_table(gap.drop(columns="region"), "Kostnadernas och intäkternas ökning och gapet mellan dem", units=''' + UNITS_GAP + ''', empty=deficits.growth_gap_reading(gap, [region]))
+'''),
+    ("code", '''
+p.reading(deficits.growth_gap_reading(gap, [region]))
+'''),
+    ("md", "## Sparkravet i regionens egna termer"),
+    ("code", '''
+terms = savings.requirement_in_own_terms(df, region)
+p.show_table(terms.drop(columns=["region", "skattekrona_mnkr"]).pipe(savings.readable), "Sparkraven som andel av kostnaderna, per invånare och i skattesats", units=''' + UNITS_TERMS + ''', empty=f"Underlaget innehåller inga sparkrav för {name}.")
+'''),
+    ("code", '''
+p.reading(savings.requirement_reading(terms))
+'''),
+    ("md", "## Sparkrav, planer och beslut"),
+    ("code", '''
+p.show_table(savings.savings_table(df, region).drop(columns=["region"]).pipe(savings.readable), "Sparkrav, planer och beslut med källa", units=''' + UNITS_SAVINGS + ''', empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
+'''),
+    ("code", '''
+cover = savings.coverage_table(df, region, orgs)
+p.show_figure(savings_charts.coverage_chart(cover, f"{name}: identifierade besparingar mot kravet"), alt=f"Liggande stapeldiagram över hur stor del av varje sparkrav i {name} som täcks av planer", caption=savings.coverage_reading(cover))
+'''),
+    ("code", '''
+p.show_table(cover.drop(columns=["region", "källa"]).pipe(savings.readable), "Krav, identifierat och realiserat", units=''' + UNITS_COVER + ''')
+'''),
+    ("code", '''
+build = savings.buildup_table(df, region, orgs)
+p.show_figure(savings_charts.buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"), alt=f"Stapeldiagram över planerade besparingar per år mot kravet för {name}", caption=savings.buildup_reading(build, region))
+'''),
+    ("code", '''
+posts = savings.per_post_table(df, region)
+p.show_figure(savings_charts.per_post_chart(posts, f"{name}: besparing per tjänst eller årsarbetare"), alt=f"Liggande stapeldiagram över besparing i tkr per tjänst eller årsarbetare för {name}", caption=savings.per_post_reading(posts))
+'''),
+    ("md", "## Stämmer summorna?"),
+    ("code", '''
+findings = reconciliation.reconcile(df, orgs, region=region)
+p.reading(reconciliation.reading(findings, name))
+'''),
+    ("code", '''
+focus = reconciliation.focus(findings)
+p.show_figure(savings_charts.reconciliation_chart(focus, reconciliation.focus_title(focus)), alt="Stapeldiagram över uppgivna summor mot summan av delarna", caption=reconciliation.focus_reading(focus, findings))
+'''),
+    ("code", '''
+p.show_table(reconciliation.readable(findings[findings["status"] != "stämmer"]), "Summor som inte stämmer med sina delar (differens = uppgivet − summa av delarna)", empty="Alla kontrollerade summor stämmer med sina delar.")
+'''),
+    ("code", '''
+p.show_table(reconciliation.readable(findings[findings["status"] == "stämmer"], ["kontroll", "org", "post", "kategori", "period", "typ", "uppgivet"]), "Summor som stämmer")
+'''),
+    ("md", "## Har sparbesluten gett effekt? Utfall mot trend"),
+    ("code", EFFECT_CELL.format(code="region")),
+    ("code", '''
+p.sources(df[df["region"] == region])
+'''),
+])
+
+write_notebook("notebooks/02_jamforelse.ipynb", [
+    ("params", '''
+# Parametrar (papermill ersätter dem vid körning)
+regions = ["17", "18", "24"]
+year = 2023
+data_dir = None
+'''),
+    ("code", '''
+from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect
+from regionanalys.charts import deficits as deficit_charts, savings as savings_charts
+from regionanalys.registry import label
+from regionanalys.regions import region_name, resolve_region
+
+regions = [resolve_region(r) for r in regions]
+names = [region_name(r) for r in regions]
+df = load(data_dir, regions=regions)
+df = df[df["region"].isin(regions)]
+orgs = load_orgs(data_dir)
+events = load_events(data_dir)
+p.page_style()
+p.heading(f"Underskott och sparprogram: {', '.join(names)} {year}", 1)
+p.example_banner(df)
+'''),
+    ("md", "## Resultatet, jämförbart mellan regionerna"),
+    ("code", '''
+norm = deficits.normalized_results(df, regions, [year - 1, year])
+p.show_figure(deficit_charts.normalized_chart(norm, "Resultat per invånare och som andel av skatteintäkterna"), alt="Två stapeldiagram med samma regioner och år: verksamhetens resultat i kronor per invånare och i procent av skatteintäkter och generella statsbidrag; saknade uppgifter är markerade", caption=deficits.normalized_reading(norm))
+'''),
+    ("code", '''
+p.show_table(deficits.normalized_results(df, regions, [year - 1, year]).dropna(subset=["belopp_mnkr"]).assign(region=lambda t: t["region"].map(region_name), mått=lambda t: t["mått"].map(label)), "Resultatmått per invånare och som andel av skatteintäkterna (bara de som finns i underlaget)", units=''' + UNITS_NORM + ''')
+'''),
+    ("md", "## Varför underskottet uppstod"),
+    ("code", '''
+for code in regions:
+    bridge = deficits.result_bridge(df, code, year - 1, year)
+    p.show_figure(deficit_charts.bridge_chart(bridge, f"{region_name(code)}: verksamhetens resultat {year - 1} till {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {region_name(code)}", caption=deficits.bridge_reading(bridge, code))
+    if bridge.empty:
+        p.missing(deficits.bridge_reading(bridge, code))
+'''),
+    ("code", '''
+gap = deficits.growth_gap_table(df, regions)
+p.show_figure(deficit_charts.growth_gap_chart(gap, regions, "Nettokostnadernas och skatteintäkternas ökning"), alt="Stapeldiagram över nettokostnadernas och skatteintäkternas ökning per region; saknade uppgifter är markerade", caption=deficits.growth_gap_reading(gap, regions))
+'''),
+    ("md", "## Sparkraven i regionernas egna termer"),
+    ("code", '''
+terms = savings.requirement_in_own_terms(df, regions)
+p.show_figure(deficit_charts.requirement_per_capita_chart(savings.largest_requirements(terms), regions, "Största sparkravet per invånare"), alt="Liggande stapeldiagram över varje regions största sparkrav i kronor per invånare", caption=savings.per_capita_reading(savings.largest_requirements(terms), regions))
+'''),
+    ("code", '''
+p.show_table(terms.drop(columns=["skattekrona_mnkr"]).assign(region=lambda t: t["region"].map(region_name)).pipe(savings.readable), "Sparkraven som andel av kostnaderna, per invånare och i skattesats", units=''' + UNITS_TERMS + ''')
+'''),
+    ("code", '''
+p.reading(savings.requirement_reading(terms))
+'''),
+    ("md", "## Sparprogrammen"),
+    ("code", '''
+p.show_table(savings.savings_table(df).assign(region=lambda t: t["region"].map(region_name)).pipe(savings.readable), "Sparkrav, planer och beslut med källa", units=''' + UNITS_SAVINGS + ''')
+'''),
+    ("code", '''
+cover = savings.coverage_table(df, regions, orgs)
+p.show_figure(savings_charts.coverage_chart(cover, "Identifierade besparingar mot kravet"), alt="Liggande stapeldiagram över hur stor del av varje sparkrav som täcks av planer, per region", caption=savings.coverage_reading(cover))
+'''),
+    ("code", '''
+posts = savings.per_post_table(df, regions)
+p.show_figure(savings_charts.per_post_chart(posts, "Besparing per anställd, tjänst eller årsarbetare"), alt="Liggande stapeldiagram över besparing i tkr per post för varje sparprogram", caption=savings.per_post_reading(posts))
+'''),
+    ("code", '''
+for code in regions:
+    build = savings.buildup_table(df, code, orgs)
+    p.show_figure(savings_charts.buildup_chart(build, f"{region_name(code)}: sparplanens uppbyggnad per år"), alt=f"Stapeldiagram över planerade besparingar per år mot kravet för {region_name(code)}", caption=savings.buildup_reading(build, code))
+'''),
+    ("md", "## Stämmer summorna?"),
+    ("code", '''
+findings = reconciliation.reconcile(df, orgs)
+p.reading(reconciliation.reading(findings))
+'''),
+    ("code", '''
+focus = reconciliation.focus(findings)
+p.show_figure(savings_charts.reconciliation_chart(focus, reconciliation.focus_title(focus)), alt="Stapeldiagram över uppgivna summor mot summan av delarna", caption=reconciliation.focus_reading(focus, findings))
+'''),
+    ("code", '''
+p.show_table(reconciliation.readable(findings[findings["status"] != "stämmer"]), "Summor som inte stämmer med sina delar (differens = uppgivet − summa av delarna)", empty="Alla kontrollerade summor stämmer med sina delar.")
+'''),
+    ("md", "## Har sparbesluten gett effekt? Utfall mot trend"),
+    ("code", '''
+for code in regions:
+    p.heading(region_name(code), 3)
+''' + EFFECT_CELL.format(code="code").replace("\n", "\n    ").rstrip() + '''
+'''),
+    ("code", '''
+p.sources(df)
+'''),
+])
