@@ -1,9 +1,70 @@
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 
 import regionanalys as ra
+from regionanalys import config
 
 
 @pytest.fixture(scope="session")
 def seed_df():
     """The shipped data, loaded once."""
     return ra.load()
+
+
+@pytest.fixture(scope="session")
+def report_suite(tmp_path_factory) -> Path:
+    """The whole report suite on the shipped data, as `make reports` builds it
+    (`regionanalys run --out TMP --force`), once per session."""
+    out = tmp_path_factory.mktemp("rapporter")
+    cli = Path(sys.executable).with_name("regionanalys")
+    proc = subprocess.run([str(cli), "run", "--out", str(out), "--force"], capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"}, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out
+
+
+#: Payloads that must show up as text in a report, never run.
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory):
+    """Region Örebro's report built by the real CLI on the shipped data plus a file whose
+    org name, category, sources and note carry ``SCRIPT`` and ``IMG`` (and an orgs.csv row
+    for the org). Built once per session; used by test_safe_html and test_browser."""
+    from typer.testing import CliRunner
+
+    from regionanalys.cli import app
+
+    tmp = tmp_path_factory.mktemp("xss")
+    data = tmp / "data"
+    shutil.copytree(config.DATA_DIR, data)
+    org = f"Område {SCRIPT}"
+    rows = [
+        ["18", org, "kostnader", "personalkostnader", "2024", "budget", "10", "mnkr", f"Dok {IMG}", f"Not {SCRIPT}"],
+        ["18", org, "kostnader", "", "2024", "budget", "10", "mnkr", f"Dok {SCRIPT}", ""],
+        ["18", org, "intakter", "", "2024", "budget", "4", "mnkr", "Dok", ""],
+        ["18", org, "nettokostnader", "", "2024", "budget", "6", "mnkr", "Dok", ""],
+        ["18", org, "besparing", f"kat{IMG}", "2024", "plan", "1 000", "tkr", f"Dok {IMG}", IMG],
+        ["18", org, "besparing", "", "2024", "plan", "1 000", "tkr", "Dok", ""],
+    ]
+    with (data / "seeds" / "18_xss.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note"])
+        w.writerows(rows)
+    with (data / "meta" / "orgs.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerow(["18", org, "Servicenämnden", f"Dok {IMG}"])
+    assert [p for p in ra.validate(data) if p.is_error] == []
+    out = tmp / "rapporter"
+    result = CliRunner().invoke(app, ["run", "--notebook", "region", "--region", "18", "--year", "2024",
+                                      "--data-dir", str(data), "--out", str(out), "--force", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return SimpleNamespace(out=out, org=org, script=SCRIPT, img=IMG)

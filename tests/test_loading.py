@@ -92,7 +92,7 @@ def test_one_bad_file_stops_load_and_nothing_partial_is_returned(seed_copy):
         ra.load(seed_copy)
     assert [(p.file, p.line, p.column) for p in info.value.problems] == [("seeds/zz_bad.csv", 3, "value")]
     # validate names the same problem, and the good files are untouched on disk
-    assert [str(p) for p in ra.validate(seed_copy)] == [str(p) for p in info.value.problems]
+    assert [str(p) for p in errors(ra.validate(seed_copy))] == [str(p) for p in info.value.problems]
     (seed_copy / "seeds" / "zz_bad.csv").unlink()
     pd.testing.assert_frame_equal(ra.load(seed_copy), before)
 
@@ -201,3 +201,21 @@ def test_month_gap_warning_names_the_missing_months(tmp_path):
     assert (p.line, p.column, p.severity) == (4, "period", VARNING)
     assert "3 månader saknas" in p.message and "2023-03–2023-05" in p.message
     assert len(ra.load(tmp_path)) == 4
+
+
+def test_an_unreadable_row_gives_one_problem_not_a_chain(tmp_path):
+    """A part that cannot be read is not also reported as a total that does not add up,
+    and an unreadable month is not also a gap; other rules still run in the same pass."""
+    write(
+        tmp_path / "x.csv",
+        "18;S;kostnader;personalkostnader;2023;prognos;688,2;mnkr;D;",
+        "18;S;kostnader;ovriga_kostnader;2023;prognos;ca 1 284,2;mnkr;D;",
+        "18;S;kostnader;;2023;prognos;972,4;mnkr;D;",
+        "24;region;sjukfranvaro_timmar;;2023-01;utfall;5;timmar;D;",
+        "24;region;sjukfranvaro_timmar;;2023-02;utfall;x;timmar;D;",
+        "24;region;sjukfranvaro_timmar;;2023-03;utfall;500;timmar;D;",
+        "24;region;ordinarie_arbetstid_timmar;;2023-03;utfall;400;timmar;D;",
+    )
+    problems = ra.validate(tmp_path)
+    assert [(p.line, p.column) for p in problems] == [(3, "value"), (6, "value"), (7, "value")]
+    assert "är större än ordinarie arbetstid" in problems[2].message

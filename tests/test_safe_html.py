@@ -8,11 +8,9 @@ checks the HTML that comes out.
 """
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 
 import matplotlib
 
@@ -217,69 +215,29 @@ def test_cli_rejects_paths_as_region_or_notebook(args, small_suite, tmp_path):
     assert written == [], written
 
 
-# --- end to end: hostile data through the real report ------------------------------------------
-
-EVIL_ORG = f"Område {SCRIPT}"
-EVIL_CATEGORY = f"kat{IMG}"
-
-
-def _hostile_data(target: Path) -> Path:
-    """The shipped data plus an Örebro file whose org, category, source and note are hostile."""
-    shutil.copytree(config.DATA_DIR, target)
-    rows = [
-        ["18", EVIL_ORG, "kostnader", "personalkostnader", "2024", "budget", "10", "mnkr", f"Dok {IMG}", f"Not {SCRIPT}"],
-        ["18", EVIL_ORG, "kostnader", "", "2024", "budget", "10", "mnkr", f"Dok {SCRIPT}", ""],
-        ["18", EVIL_ORG, "intakter", "", "2024", "budget", "4", "mnkr", "Dok", ""],
-        ["18", EVIL_ORG, "nettokostnader", "", "2024", "budget", "6", "mnkr", "Dok", ""],
-        ["18", EVIL_ORG, "besparing", EVIL_CATEGORY, "2024", "plan", "1 000", "tkr", f"Dok {IMG}", IMG],
-        ["18", EVIL_ORG, "besparing", "", "2024", "plan", "1 000", "tkr", "Dok", ""],
-    ]
-    with (target / "seeds" / "18_xss.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(["region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note"])
-        w.writerows(rows)
-    with (target / "meta" / "orgs.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, delimiter=";").writerow(["18", EVIL_ORG, "Servicenämnden", f"Dok {IMG}"])
-    return target
-
-
-@pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from regionanalys.cli import app
-
-    tmp = tmp_path_factory.mktemp("xss")
-    data = _hostile_data(tmp / "data")
-    import regionanalys as ra
-
-    assert [p for p in ra.validate(data) if p.is_error] == []
-    out = tmp / "out"
-    result = CliRunner().invoke(app, ["run", "--notebook", "region", "--region", "18", "--year", "2024",
-                                      "--data-dir", str(data), "--out", str(out), "--force", "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out
+# --- end to end: hostile data through the real report (fixture hostile_report in conftest) ---
 
 
 @pytest.mark.slow
 def test_hostile_data_is_shown_as_text_in_the_report(hostile_report):
-    pages = sorted(hostile_report.glob("*.html"))
+    pages = sorted(hostile_report.out.glob("*.html"))
     report = [p for p in pages if p.name != "index.html"]
     assert report, pages
     html = report[0].read_text(encoding="utf-8")
-    assert SCRIPT not in html and "<img src=x" not in html
+    assert hostile_report.script not in html and "<img src=x" not in html
     page = assert_inert(html)
     text = "".join(page.text)
-    assert EVIL_ORG in text, "the hostile org name is shown, as text"
-    assert f"Dok {IMG}" in text, "the hostile source is shown, as text"
+    assert hostile_report.org in text, "the hostile org name is shown, as text"
+    assert f"Dok {hostile_report.img}" in text, "the hostile source is shown, as text"
     for p in pages:
         assert_inert(p.read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
 def test_report_files_are_named_from_ids_and_self_contained(hostile_report):
-    for path in hostile_report.rglob("*"):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(hostile_report).parts):
+    out = hostile_report.out
+    for path in out.rglob("*"):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(out).parts):
             assert re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", path.name), f"filnamn som inte kommer från ett id: {path.name}"
-    for html in hostile_report.glob("*.html"):
+    for html in out.glob("*.html"):
         assert external_urls(html.read_text(encoding="utf-8")) == [], html.name

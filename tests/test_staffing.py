@@ -2,7 +2,6 @@
 närvarotid, checked against hand-computed cases; readings, comparison and charts."""
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 import matplotlib.pyplot as plt
@@ -334,3 +333,12 @@ def test_notebook_runs_for_the_region_with_a_gap(tmp_path):
     assert "data-exempeldata" in text  # the banner
     assert text.count("data:image/png;base64,") == 5
     assert "juli 2022–juni 2023" in text  # the gap is explained on the page
+
+
+def test_comparison_caption_names_the_month():
+    df = tidy(_region_rows("24"))
+    t = st.comparison_table(df, ["24"])
+    assert st.comparison_caption(t) == "Bemanning i jämförelse, rullande tolv månader till och med december 2023"
+    none = st.comparison_table(df, ["17"])
+    assert "inga jämförbara" in st.comparison_caption(none)
+    assert none["Anmärkning"].iloc[0] == "inga månadsuppgifter om bemanning"

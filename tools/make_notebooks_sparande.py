@@ -55,11 +55,11 @@ bridge = deficits.result_bridge(df, region, year - 1, year)
 p.show_figure(deficit_charts.bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}", caption=deficits.bridge_reading(bridge, region))
 '''),
     ("code", '''
-p.show_table(bridge.drop(columns=["från", "till"]), f"Resultatbryggan {year - 1}–{year} (mnkr)", units=''' + UNITS_BRIDGE + ''', sign_columns=["belopp"], empty=f"Underlaget saknar nettokostnader eller skatteintäkter för {year - 1} och {year} för {name}: resultatbryggan kan inte göras.")
+p.show_table(savings.display(bridge, drop=("från", "till")), f"Resultatbryggan {year - 1}–{year}", units=savings.DISPLAY_UNITS, sign_columns=["belopp"], empty=f"Underlaget saknar nettokostnader eller skatteintäkter för {year - 1} och {year} för {name}: resultatbryggan kan inte göras.")
 '''),
     ("code", '''
 gap = deficits.growth_gap_table(df, [region])
-p.show_table(gap.drop(columns="region"), "Kostnadernas och intäkternas ökning och gapet mellan dem", units=''' + UNITS_GAP + ''', empty=deficits.growth_gap_reading(gap, [region]))
+p.show_table(savings.display(gap, drop=("region",)), "Kostnadernas och intäkternas ökning och gapet mellan dem", units=savings.DISPLAY_UNITS)
 '''),
     ("code", '''
 p.reading(deficits.growth_gap_reading(gap, [region]))
@@ -67,21 +67,21 @@ p.reading(deficits.growth_gap_reading(gap, [region]))
     ("md", "## Sparkravet i regionens egna termer"),
     ("code", '''
 terms = savings.requirement_in_own_terms(df, region)
-p.show_table(terms.drop(columns=["region", "skattekrona_mnkr"]).pipe(savings.readable), "Sparkraven som andel av kostnaderna, per invånare och i skattesats", units=''' + UNITS_TERMS + ''', empty=f"Underlaget innehåller inga sparkrav för {name}.")
+p.show_table(savings.display(terms, drop=("region", "skattekrona_mnkr", "skattesats_kommentar")), "Sparkraven som andel av kostnaderna och per invånare", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav för {name}.")
 '''),
     ("code", '''
 p.reading(savings.requirement_reading(terms))
 '''),
     ("md", "## Sparkrav, planer och beslut"),
     ("code", '''
-p.show_table(savings.savings_table(df, region).drop(columns=["region"]).pipe(savings.readable), "Sparkrav, planer och beslut med källa", units=''' + UNITS_SAVINGS + ''', empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
+p.show_table(savings.display(savings.savings_table(df, region), drop=("region",)), "Sparkrav, planer och beslut med källa", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
 '''),
     ("code", '''
 cover = savings.coverage_table(df, region, orgs)
 p.show_figure(savings_charts.coverage_chart(cover, f"{name}: identifierade besparingar mot kravet"), alt=f"Liggande stapeldiagram över hur stor del av varje sparkrav i {name} som täcks av planer", caption=savings.coverage_reading(cover))
 '''),
     ("code", '''
-p.show_table(cover.drop(columns=["region", "källa"]).pipe(savings.readable), "Krav, identifierat och realiserat", units=''' + UNITS_COVER + ''')
+p.show_table(savings.display(cover, drop=("region", "källa")), "Krav, identifierat och realiserat", units=savings.DISPLAY_UNITS)
 '''),
     ("code", '''
 build = savings.buildup_table(df, region, orgs)
@@ -121,15 +121,15 @@ year = 2023
 data_dir = None
 '''),
     ("code", '''
-from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect
-from regionanalys.charts import deficits as deficit_charts, savings as savings_charts
+from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect, staffing, kolada_analysis
+from regionanalys.charts import deficits as deficit_charts, savings as savings_charts, staffing as staffing_charts
 from regionanalys.registry import label
 from regionanalys.regions import region_name, resolve_region
 
 regions = [resolve_region(r) for r in regions]
 names = [region_name(r) for r in regions]
-df = load(data_dir, regions=regions)
-df = df[df["region"].isin(regions)]
+df_all = load(data_dir, regions=regions)  # shared files (Kolada, SCB) keep all regions and riket
+df = df_all[df_all["region"].isin(regions)]
 orgs = load_orgs(data_dir)
 events = load_events(data_dir)
 p.page_style()
@@ -142,7 +142,7 @@ norm = deficits.normalized_results(df, regions, [year - 1, year])
 p.show_figure(deficit_charts.normalized_chart(norm, "Resultat per invånare och som andel av skatteintäkterna"), alt="Två stapeldiagram med samma regioner och år: verksamhetens resultat i kronor per invånare och i procent av skatteintäkter och generella statsbidrag; saknade uppgifter är markerade", caption=deficits.normalized_reading(norm))
 '''),
     ("code", '''
-p.show_table(deficits.normalized_results(df, regions, [year - 1, year]).dropna(subset=["belopp_mnkr"]).assign(region=lambda t: t["region"].map(region_name), mått=lambda t: t["mått"].map(label)), "Resultatmått per invånare och som andel av skatteintäkterna (bara de som finns i underlaget)", units=''' + UNITS_NORM + ''')
+p.show_table(savings.display(deficits.normalized_results(df, regions, [year - 1, year]).dropna(subset=["belopp_mnkr"])), "Resultatmått per invånare och som andel av skatteintäkterna (bara de som finns i underlaget)", units=savings.DISPLAY_UNITS)
 '''),
     ("md", "## Varför underskottet uppstod"),
     ("code", '''
@@ -162,14 +162,14 @@ terms = savings.requirement_in_own_terms(df, regions)
 p.show_figure(deficit_charts.requirement_per_capita_chart(savings.largest_requirements(terms), regions, "Största sparkravet per invånare"), alt="Liggande stapeldiagram över varje regions största sparkrav i kronor per invånare", caption=savings.per_capita_reading(savings.largest_requirements(terms), regions))
 '''),
     ("code", '''
-p.show_table(terms.drop(columns=["skattekrona_mnkr"]).assign(region=lambda t: t["region"].map(region_name)).pipe(savings.readable), "Sparkraven som andel av kostnaderna, per invånare och i skattesats", units=''' + UNITS_TERMS + ''')
+p.show_table(savings.display(terms, drop=("skattekrona_mnkr", "skattesats_kommentar")), "Sparkraven som andel av kostnaderna och per invånare", units=savings.DISPLAY_UNITS)
 '''),
     ("code", '''
 p.reading(savings.requirement_reading(terms))
 '''),
     ("md", "## Sparprogrammen"),
     ("code", '''
-p.show_table(savings.savings_table(df).assign(region=lambda t: t["region"].map(region_name)).pipe(savings.readable), "Sparkrav, planer och beslut med källa", units=''' + UNITS_SAVINGS + ''')
+p.show_table(savings.display(savings.headline(savings.savings_table(df))), "Sparkrav, planer och beslut med källa (summor per organisation; delarna per kategori finns i rapporten för varje region)", units=savings.DISPLAY_UNITS)
 '''),
     ("code", '''
 cover = savings.coverage_table(df, regions, orgs)
@@ -183,6 +183,25 @@ p.show_figure(savings_charts.per_post_chart(posts, "Besparing per anställd, tj�
 for code in regions:
     build = savings.buildup_table(df, code, orgs)
     p.show_figure(savings_charts.buildup_chart(build, f"{region_name(code)}: sparplanens uppbyggnad per år"), alt=f"Stapeldiagram över planerade besparingar per år mot kravet för {region_name(code)}", caption=savings.buildup_reading(build, code))
+'''),
+    ("md", "## Bemanning: hyrpersonal, sjukfrånvaro och närvarotid"),
+    ("code", '''
+staff_month = staffing.comparison_month(df, regions, year)
+staff_table = staffing.comparison_table(df, regions, staff_month)
+staff_example = staffing.is_example(df, regions)
+p.show_table(staff_table, staffing.comparison_caption(staff_table), units=staffing.COMPARISON_UNITS, sign_columns=["Hyrpersonal, förändring på ett år"], example=staff_example)
+'''),
+    ("code", '''
+p.show_figure(staffing_charts.comparison_chart(df, regions, staff_month), alt="Fyra linjediagram: hyrpersonal, SKR-måttet med målet 2 procent, sjukfrånvaro och närvarotid, rullande tolv månader, en linje per region", caption=staffing.comparison_reading(staff_table), example=staff_example)
+'''),
+    ("md", "## Alla regioner i Kolada"),
+    ("code", '''
+has_kolada, kolada_text = kolada_analysis.cache_status(data_dir)
+(p.note if has_kolada else p.missing)(kolada_text)
+p.show_figures(kolada_analysis.comparison_figures(df_all, regions, year))
+'''),
+    ("code", '''
+p.show_table(kolada_analysis.cross_check_display(kolada_analysis.cross_check(df_all)), "Samma mått i regionens dokument och i Kolada", empty="Ingen avstämning mot Kolada: cachen saknas eller har inga år gemensamma med dokumenten.")
 '''),
     ("md", "## Stämmer summorna?"),
     ("code", '''

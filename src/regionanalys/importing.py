@@ -35,7 +35,7 @@ import os
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping as MappingABC
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
 

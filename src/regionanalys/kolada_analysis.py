@@ -167,3 +167,105 @@ def cross_check(df: pd.DataFrame) -> pd.DataFrame:
     order = {m[0]: i for i, m in enumerate(_CHECKS)}
     out["_o"] = out["measure"].map(order)
     return out.sort_values(["region", "_o", "year"]).drop(columns="_o").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- comparison report
+
+#: The Kolada series the comparison report ranks all regions on, with the direction that
+#: reads as "better" (None where neither is better, e.g. net cost per invånare).
+COMPARISON_SERIES: dict[str, str | None] = {
+    "kolada_nettokostnad_totalt_per_inv": None,
+    "kolada_arets_resultat_andel_skatt_statsbidrag": "higher",
+    "kolada_nettokostnadsutveckling": "lower",
+    "kolada_sjukfranvaro": "lower",
+}
+
+
+def cache_status(data_dir=None) -> tuple[bool, str]:
+    """Whether a Kolada cache exists and one Swedish sentence saying so (with fetch time)."""
+    import json
+
+    from .kolada import METADATA_FILE, cache_path, has_cache
+
+    if not has_cache(data_dir):
+        return False, (
+            "Ingen Kolada-cache finns i data/kolada/: jämförelsen med alla 21 regioner och riket visas inte. "
+            "Hämta siffrorna med `regionanalys fetch kolada` på en dator med nätåtkomst."
+        )
+    meta_path = cache_path(data_dir).with_name(METADATA_FILE)
+    when = ""
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        when = f", hämtade {meta.get('fetched_at', '')[:10]}" if meta.get("fetched_at") else ""
+    return True, f"Siffrorna för alla regioner kommer från Kolada (RKA){when}. Kolada har inga mått för hyrpersonal eller närvarotid."
+
+
+def latest_year(df: pd.DataFrame, series: str, year: int) -> int | None:
+    """``year`` if the series has values for it, else the latest earlier year that has."""
+    table = kolada_frame(df, series)
+    years = [y for y in table.columns if y <= year and table[y].notna().any()]
+    return max(years) if years else None
+
+
+def ranking_reading(ranking: pd.DataFrame, series: str, year: int, highlight: list[str]) -> str:
+    """One sentence: where the highlighted regions rank among all regions, against riket."""
+    from .formatting import fmt_auto
+    from .registry import get_series
+
+    spec = get_series(series)
+    if ranking.empty:
+        return f"{spec.label}: Kolada-cachen saknar värden för {year}."
+    n = len(ranking)
+    parts = []
+    for code in highlight:
+        row = ranking[ranking["region"] == code]
+        if row.empty:
+            parts.append(f"{region_name(code)} saknar värde")
+            continue
+        r = row.iloc[0]
+        parts.append(f"{region_name(code)} {fmt_auto(r['value'], spec.unit)} (plats {int(r['rank'])} av {n})")
+    riket = ranking["riket"].iloc[0]
+    tail = f"; riket {fmt_auto(riket, spec.unit)}" if riket == riket else ""
+    return f"{spec.label} {year}, högst värde först: " + ", ".join(parts) + tail + "."
+
+
+def comparison_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dict]:
+    """For each series in :data:`COMPARISON_SERIES`: the ranking chart, alt text and reading.
+
+    Returns dicts with keys ``fig``, ``alt``, ``caption`` for :func:`present.show_figures`;
+    empty without a Kolada cache.
+    """
+    from .charts.kolada import ranking_chart
+    from .registry import get_series
+
+    out = []
+    for series in COMPARISON_SERIES:
+        y = latest_year(df, series, year)
+        if y is None:
+            continue
+        ranking = kolada_ranking(df, series, y)
+        label = get_series(series).label
+        out.append({
+            "fig": ranking_chart(ranking, series, y, regions),
+            "alt": f"Liggande stapeldiagram: {label} {y} för alla regioner med riket som referenslinje; {', '.join(region_name(r) for r in regions)} framhävda",
+            "caption": ranking_reading(ranking, series, y, regions),
+        })
+    return out
+
+
+def cross_check_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cross_check` for a report: Swedish headings, values formatted in their units."""
+    from .formatting import fmt_auto
+
+    if table.empty:
+        return pd.DataFrame()
+    rows = []
+    for _, r in table.iterrows():
+        diff_unit = "procentenheter" if r["unit"] == "procent" else r["unit"]
+        rows.append({
+            "region": region_name(r["region"]), "år": int(r["year"]), "mått": r["measure"],
+            "regionens dokument": fmt_auto(r["seed"], r["unit"]), "Kolada": fmt_auto(r["kolada"], r["unit"]),
+            "skillnad (Kolada − dokument)": fmt_auto(r["difference"], diff_unit, sign=True),
+            "kommentar": r["comment"], "källa": f"{r['seed_source']} | {r['kolada_source']}",
+        })
+    return pd.DataFrame(rows)

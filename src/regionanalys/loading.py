@@ -135,12 +135,18 @@ def read_rows(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
     the right edge (Excel keeps them once a cell was touched) are dropped when every one of
     their cells is empty.
     """
+    _, header, body, problems = _read_table(path, display)
+    return header, body, problems
+
+
+def _read_table(path: Path, display: str) -> tuple[int, list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """:func:`read_rows` plus the line the header is on."""
     text, problems = read_text(path, display)
     if text is None:
-        return [], [], problems
+        return 0, [], [], problems
     if not text.strip():
-        return [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
-    lines = text.splitlines()
+        return 0, [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
+    lines = re.split(r"\r\n|\r|\n", text)  # as editors count lines (not str.splitlines)
     first = next(i for i, ln in enumerate(lines) if ln.strip())
     skip = first
     delimiter = None
@@ -157,10 +163,10 @@ def read_rows(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
             rows.append((skip + end + 1, r))
             end = reader.line_num
     except csv.Error as exc:
-        return [], [], [Problem(display, skip + reader.line_num, "", f"filen går inte att läsa som CSV: {exc}", CSV_EXPECTED)]
+        return 0, [], [], [Problem(display, skip + reader.line_num, "", f"filen går inte att läsa som CSV: {exc}", CSV_EXPECTED)]
     rows = [(ln, r) for ln, r in rows if any(c.strip() for c in r)]
     if not rows:
-        return [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
+        return 0, [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
     header_line, header = rows[0]
     header = [h.strip().lower() for h in header]
     body = rows[1:]
@@ -168,7 +174,7 @@ def read_rows(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
     while header and header[-1] == "" and all(len(r) < len(header) or not r[len(header) - 1].strip() for _, r in body):
         header.pop()
         body = [(ln, r[: len(header)] if len(r) > len(header) and not any(c.strip() for c in r[len(header):]) else r) for ln, r in body]
-    return header, body, []
+    return header_line, header, body, []
 
 
 #: Columns whose cells are free text (may hold line breaks or start with "=").
@@ -181,27 +187,33 @@ def _decimals_shown(text: str) -> int:
     return len(m[1]) if m else 0
 
 
-def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
+def _parse_file(path: Path, root: Path, incomplete: set | None = None) -> tuple[list[dict], list[Problem]]:
+    """The valid rows of one file as records, and the problems of the others.
+
+    The key of every row that could not be read is added to ``incomplete`` (region, org,
+    series, kind, period or None), so that the rules across rows do not report a total
+    or a month gap that only the unreadable row causes.
+    """
     display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    header, body, problems = read_rows(path, display)
+    hl, header, body, problems = _read_table(path, display)
     if problems:
         return [], problems
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing:
-        problems.append(Problem(display, 1, ", ".join(missing), f"kolumn saknas: {', '.join(missing)}", "kolumnerna " + ", ".join(REQUIRED_COLUMNS)))
+        problems.append(Problem(display, hl, ", ".join(missing), f"kolumn saknas: {', '.join(missing)}", "kolumnerna " + ", ".join(REQUIRED_COLUMNS)))
     if unknown:
         # An unknown column is an error, not a warning: a misspelt "note" or a stray
         # export column would otherwise be dropped without anyone noticing.
         shown = ", ".join(c if c else f"(kolumn {i + 1} utan rubrik)" for i, c in enumerate(header) if c in unknown)
-        problems.append(Problem(display, 1, ", ".join(unknown), f"okänd kolumn: {shown}", "bara kolumnerna " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)))
+        problems.append(Problem(display, hl, ", ".join(unknown), f"okänd kolumn: {shown}", "bara kolumnerna " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)))
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
-        problems.append(Problem(display, 1, ", ".join(dupes), f"samma kolumnnamn förekommer flera gånger: {', '.join(dupes)}", "unika kolumnnamn"))
+        problems.append(Problem(display, hl, ", ".join(dupes), f"samma kolumnnamn förekommer flera gånger: {', '.join(dupes)}", "unika kolumnnamn"))
     if problems:
         return [], problems
     if not body:
-        return [], [Problem(display, 1, "", "filen har bara en rubrikrad och inga data", "minst en datarad under rubrikraden")]
+        return [], [Problem(display, hl, "", "filen har bara en rubrikrad och inga data", "minst en datarad under rubrikraden")]
 
     owner = file_region(path)
     registry = series_registry()
@@ -229,6 +241,7 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
             elif cell.startswith("=") and col != "value":
                 fail(col, f"'{cell[:40]}' är en Excel-formel, inte ett värde (spara filen med värden)", "ett värde, inte en formel")
         if bad:
+            _note_incomplete(incomplete, row)
             continue
         rec: dict = {"_file": display, "_line": line, "org": row["org"], "category": row["category"], "source": row["source"], "note": row.get("note", "")}
         try:
@@ -274,19 +287,36 @@ def _parse_file(path: Path, root: Path) -> tuple[list[dict], list[Problem]]:
         rec["_resolution"] = 10.0 ** -_decimals_shown(row["value"]) * factor
         if not rec["source"]:
             fail("source", "källa saknas", "dokument och plats (fil, sida eller bild, tabell)")
-        if not bad:
+        if bad:
+            _note_incomplete(incomplete, row)
+        else:
             records.append(rec)
     return records, problems
+
+
+def _note_incomplete(incomplete: set | None, row: dict) -> None:
+    if incomplete is None:
+        return
+    try:
+        region = resolve_region(row["region"])
+    except UnknownRegionError:
+        region = row["region"]
+    try:
+        period = str(parse_period(row["period"]))
+    except CellError:
+        period = None
+    incomplete.add((region, row["org"], row["series"], row["kind"].lower(), period))
 
 
 def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     root = config.data_dir(data_dir)
     records: list[dict] = []
     problems: list[Problem] = []
+    incomplete: set = set()
     files = observation_files(root, regions)
     _log_reads(files)
     for path in files:
-        recs, probs = _parse_file(path, root)
+        recs, probs = _parse_file(path, root, incomplete)
         records.extend(recs)
         problems.extend(probs)
     df = pd.DataFrame.from_records(records, columns=_RAW_COLUMNS)
@@ -297,7 +327,7 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
     # Years and months share the column, so it stays object even when one kind is present.
     df["period"] = pd.Series(list(df["period"]), index=df.index, dtype=object)
     df["example"] = df["example"].astype(bool)
-    problems.extend(check_table(df))
+    problems.extend(check_table(df, incomplete))
     return df, problems
 
 
@@ -340,15 +370,15 @@ def _read_meta(name: str, columns: list[str], data_dir, optional: tuple[str, ...
     display = f"{config.META_SUBDIR}/{name}"
     if not path.exists():
         return [], [], display
-    header, body, problems = read_rows(path, display)
+    hl, header, body, problems = _read_table(path, display)
     if problems:
         return [], problems, display
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns and c not in optional]
     if missing:
-        problems.append(Problem(display, 1, ", ".join(missing), f"kolumn saknas: {', '.join(missing)}", "kolumnerna " + ", ".join(columns)))
+        problems.append(Problem(display, hl, ", ".join(missing), f"kolumn saknas: {', '.join(missing)}", "kolumnerna " + ", ".join(columns)))
     if unknown:
-        problems.append(Problem(display, 1, ", ".join(unknown), f"okänd kolumn: {', '.join(unknown)}", "bara kolumnerna " + ", ".join(columns + list(optional))))
+        problems.append(Problem(display, hl, ", ".join(unknown), f"okänd kolumn: {', '.join(unknown)}", "bara kolumnerna " + ", ".join(columns + list(optional))))
     if problems:
         return [], problems, display
     rows = []

@@ -30,16 +30,19 @@ figure.ra-figure { margin: .5em 0 1.5em 0; break-inside: avoid; }
 figure.ra-figure img { max-width: 100%; height: auto; }
 figure.ra-figure figcaption { font-size: .95em; color: #222; margin-top: .3em; max-width: 52em; }
 table.ra-table { border-collapse: collapse; margin: .5em 0 1.2em 0; font-size: .92em; break-inside: avoid; }
-table.ra-table th, table.ra-table td { border-bottom: 1px solid #DDD; padding: .25em .7em; text-align: left; }
-table.ra-table th { background: #F4F6F8; }
-table.ra-table td.num, table.ra-table th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.ra-table.ra-table th, table.ra-table.ra-table td { border-bottom: 1px solid #DDD; padding: .25em .7em; text-align: left; }
+table.ra-table.ra-table th { background: #F4F6F8; }
+table.ra-table.ra-table td.num, table.ra-table.ra-table th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.ra-table caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
+table.ra-table.ra-table td.ra-src { font-size: .78em; color: #555; min-width: 18em; max-width: 30em; text-align: left; }
 .ra-sources { font-size: .85em; color: #444; }
 @media print { .ra-banner { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 </style>
 """
 
 esc = html.escape
+#: Columns holding provenance text, shown small so a table stays readable.
+SOURCE_COLUMNS = {"källa", "källor", "source"}
 
 
 def _show(markup: str) -> None:
@@ -141,6 +144,8 @@ def table_html(
                 cells.append(f'<td class="num">{esc(fmt_unit(value, unit, decimals[col], sign=col in signed))}</td>')
             elif value is None or (isinstance(value, float) and value != value):
                 cells.append('<td class="num">–</td>')
+            elif str(col).lower() in SOURCE_COLUMNS:
+                cells.append(f'<td class="ra-src">{esc(str(value))}</td>')
             else:
                 cells.append(f"<td>{esc(str(value))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -165,6 +170,12 @@ def show_table(df: pd.DataFrame, caption: str | None = None, empty: str | None =
             missing(empty)
         return
     _show(table_html(df, caption, **kwargs))
+
+
+def show_figures(figures: Iterable[Mapping], example: bool = False) -> None:
+    """Show several charts, each a mapping with ``fig``, ``alt`` and ``caption``."""
+    for item in figures:
+        show_figure(item["fig"], item["alt"], item["caption"], example)
 
 
 def show_tables(tables: Mapping[str, pd.DataFrame], caption: str, **kwargs) -> None:

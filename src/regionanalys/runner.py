@@ -51,6 +51,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -1096,6 +1097,31 @@ class _Lock:
         self.fh.close()
 
 
+@contextmanager
+def _main_module_hidden():
+    """Start spawned workers without re-running the caller's ``__main__``.
+
+    ``multiprocessing``'s spawn re-imports the parent's main script in every child (as
+    ``__mp_main__``). For workers that need nothing from it this costs start-up time (the
+    CLI would import typer and its sub-commands again) and, in a script that calls
+    :func:`run` without an ``if __name__ == "__main__"`` guard, starts runs recursively.
+    The preparation data is computed in ``Process.start()``, so hiding the main module's
+    file and spec for that call is enough; they are restored right after.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    try:
+        main.__dict__.pop("__file__", None)
+        main.__dict__["__spec__"] = None
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Callable[[Job], None],
               on_done: Callable[[Job, dict], None]) -> None:
     """Run jobs on ``n_workers`` worker processes; every job gets exactly one result."""
@@ -1115,7 +1141,8 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
     def spawn() -> None:
         nonlocal next_index
         p = ctx.Process(target=_worker_main, args=(cfg, tasks, results, next_index), name=f"regionanalys-worker-{next_index}", daemon=True)
-        p.start()
+        with _main_module_hidden():
+            p.start()
         procs[next_index] = p
         next_index += 1
 

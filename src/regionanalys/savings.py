@@ -54,7 +54,8 @@ def plan_by_org_and_year(df: pd.DataFrame, region: str, orgs: pd.DataFrame, kind
 
 
 def status_label(status: str) -> str:
-    return KINDS[status].label
+    """Swedish label of a kind used as status ("krav" -> "Krav"); other text unchanged."""
+    return KINDS[status].label if status in KINDS else status
 
 
 def readable_category(cat: str) -> str:
@@ -405,7 +406,10 @@ def requirement_reading(table: pd.DataFrame) -> str:
         parts.append(s)
     text = "; ".join(parts)
     if table["skattesats_kr"].isna().all():
+        known = [c for c in dict.fromkeys(table["skattesats_kommentar"]) if c.startswith("Skattehöjningen")]
         text += ". Ingen skattesatsekvivalent kan räknas: underlaget saknar skatteunderlag och skatteförändringar i öre"
+        if known:
+            text += " (" + known[0].rstrip(".") + ")"
     return text + "."
 
 
@@ -428,3 +432,59 @@ def per_capita_reading(table: pd.DataFrame, regions: list[str] | None = None) ->
     if lacking:
         text += f"; för {', '.join(lacking)} saknas sparkrav i underlaget"
     return text + "."
+
+
+#: Column headers for the report tables of this module and :mod:`regionanalys.deficits`.
+DISPLAY_NAMES = {
+    "region": "region", "org": "organisation", "kategori": "kategori", "år": "år", "status": "status",
+    "belopp_mnkr": "belopp", "krav_mnkr": "krav", "identifierat_mnkr": "identifierat", "identifierat_delar_mnkr": "summa av delarna",
+    "realiserat_mnkr": "realiserat", "täckning_pct": "täckning", "realiserat_pct": "realiserat av kravet", "kommentar": "kommentar",
+    "bas": "jämförs med", "basbelopp_mnkr": "jämförelsebelopp", "andel_av_bas_pct": "kravets andel", "uppgiven_andel_pct": "andel enligt källan",
+    "uppgiven_andel_avser": "källans andel avser", "kr_per_invånare": "kr per invånare", "skattesats_kr": "motsvarar skattesats (kr)",
+    "beloppets_del": "beloppet avser", "antal": "antal", "enhet": "enhet", "tkr_per_post": "tkr per post", "källa": "källa",
+    "plan_mnkr": "plan", "plan_delar_mnkr": "summa av delarna", "andel_av_krav_pct": "andel av kravet",
+    "steg": "steg", "typ": "typ", "belopp": "belopp", "ökning_pct": "ökning", "uppgiven_ökning_pct": "ökning enligt källan", "förklaring": "förklaring",
+    "kostnadsökning_pct": "nettokostnadernas ökning", "intäktsökning_pct": "skatteintäkternas ökning", "gap_pe": "gap (procentenheter)",
+    "gapets_kostnad_mnkr": "gapets kostnad", "uppgiven_kostnadsökning_pct": "kostnadsökning enligt källan",
+    "uppgiven_intäktsökning_pct": "intäktsökning enligt källan", "mått": "mått", "folkmängd": "folkmängd",
+    "skatt_statsbidrag_mnkr": "skatteintäkter och statsbidrag", "andel_av_skatt_pct": "andel av skatteintäkterna",
+    "årsarbetare": "årsarbetare", "tjänster": "tjänster", "anställda": "anställda",
+}
+
+#: Units of the display columns, for :func:`regionanalys.present.show_table`.
+DISPLAY_UNITS = {
+    "belopp": "mnkr", "krav": "mnkr", "identifierat": "mnkr", "summa av delarna": "mnkr", "realiserat": "mnkr", "täckning": "procent",
+    "realiserat av kravet": "procent", "jämförelsebelopp": "mnkr", "kravets andel": "procent", "andel enligt källan": "procent",
+    "kr per invånare": "kr", "motsvarar skattesats (kr)": "kr", "antal": "arsarbetare", "tkr per post": "tkr", "plan": "mnkr",
+    "andel av kravet": "procent", "ökning": "procent", "ökning enligt källan": "procent", "nettokostnadernas ökning": "procent",
+    "skatteintäkternas ökning": "procent", "gap (procentenheter)": "procentenheter", "gapets kostnad": "mnkr",
+    "kostnadsökning enligt källan": "procent", "intäktsökning enligt källan": "procent", "folkmängd": "personer",
+    "skatteintäkter och statsbidrag": "mnkr", "andel av skatteintäkterna": "procent", "årsarbetare": "arsarbetare",
+    "tjänster": "tjanster", "anställda": "anstallda",
+}
+
+
+def display(table: pd.DataFrame, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table of this module (or of deficits) for the report: Swedish labels for
+    categories, statuses, regions and series, readable headers (use
+    :data:`DISPLAY_UNITS` as ``units``), columns in ``drop`` and empty columns left out."""
+    from .registry import series_registry
+
+    out = readable(table.drop(columns=[c for c in drop if c in table.columns]))
+    if "region" in out:
+        out["region"] = out["region"].map(region_name)
+    if "mått" in out:
+        reg = series_registry()
+        out["mått"] = out["mått"].map(lambda m: reg[m].label if m in reg else m)
+    if "org" in out:
+        out["org"] = out["org"].replace({"region": "hela regionen"})
+    return out.rename(columns=DISPLAY_NAMES)
+
+
+def headline(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`savings_table` without category rows where the org states a total for the
+    same year and status (for an overview; the full table keeps every row)."""
+    key = ["region", "org", "år", "status"]
+    has_total = table[table["kategori"] == ""].set_index(key).index
+    keep = (table["kategori"] == "") | ~table.set_index(key).index.isin(has_total)
+    return table[keep].reset_index(drop=True)

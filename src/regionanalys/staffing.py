@@ -380,7 +380,7 @@ class Measure:
         return not self.numerator.dropna().empty
 
 
-def _measure(key, label, unit, how, parts: dict[str, pd.Series], hours: float, ratio_of=None) -> Measure:
+def _measure(key, label, unit, how, parts: dict[str, pd.Series], hours: float) -> Measure:
     names = list(parts)
     if how == "ratio":
         num, den = parts[names[0]], parts[names[1]]
@@ -446,21 +446,25 @@ def measures(
 # R12 tables for charts (index: month; one column per line)
 
 
-def _r12_frame(columns: Mapping[str, Measure]) -> pd.DataFrame:
+def _r12_frame(columns: Mapping[str, Measure], until: str | pd.Period | None = None) -> pd.DataFrame:
     data = {name: m.r12() for name, m in columns.items() if m.has_data}
     if not data:
         return pd.DataFrame(index=pd.PeriodIndex([], freq="M", name="månad"))
     frame = pd.DataFrame(data)
     frame.index = pd.PeriodIndex(frame.index, freq="M", name="månad")
-    return frame.sort_index()
+    frame = frame.sort_index()
+    if until is not None:
+        frame = frame.loc[: to_month(until)]
+    return frame
 
 
-def rental_r12(df: pd.DataFrame, region: str, by: str = "category") -> pd.DataFrame:
+def rental_r12(df: pd.DataFrame, region: str, by: str = "category", until: str | pd.Period | None = None) -> pd.DataFrame:
     """Rental-staff cost R12 (mnkr) by month.
 
     ``by="category"``: a column per staff group (Läkare, Sjuksköterskor/barnmorskor,
     Övriga) and Totalt; ``by="org"``: a column per område. Months without a complete
-    twelve-month window are NaN.
+    twelve-month window are NaN. ``until`` (here and in the other R12 tables) ends the
+    table at a month, e.g. the report month.
     """
     ms = measures(df, region, orgs=by == "org")
     if by == "category":
@@ -470,32 +474,34 @@ def rental_r12(df: pd.DataFrame, region: str, by: str = "category") -> pd.DataFr
         cols = {k.split(":", 1)[1]: m for k, m in ms.items() if k.startswith("hyr_org:")}
     else:
         raise ValueError("by ska vara 'category' eller 'org'")
-    return _r12_frame(cols)
+    return _r12_frame(cols, until)
 
 
-def skr_r12(df: pd.DataFrame, region: str) -> pd.DataFrame:
+def skr_r12(df: pd.DataFrame, region: str, until: str | pd.Period | None = None) -> pd.DataFrame:
     """The SKR measure by month: columns ``hyrpersonal`` and ``egen_personal`` (R12, mnkr)
     and ``andel_pct`` (hyrpersonal / egen personal × 100, R12)."""
     ms = measures(df, region)
-    return _r12_frame({"hyrpersonal": ms["hyr_totalt"], "egen_personal": ms["egen_personalkostnad"], "andel_pct": ms["skr"]})
+    return _r12_frame({"hyrpersonal": ms["hyr_totalt"], "egen_personal": ms["egen_personalkostnad"], "andel_pct": ms["skr"]}, until)
 
 
-def sick_leave_r12(df: pd.DataFrame, region: str) -> pd.DataFrame:
+def sick_leave_r12(df: pd.DataFrame, region: str, until: str | pd.Period | None = None) -> pd.DataFrame:
     """Sick leave by month: ``r12_pct`` (R12, ratio of sums) and ``manad_pct`` (the month alone)."""
     m = measures(df, region)["sjukfranvaro"]
-    frame = _r12_frame({"r12_pct": m})
+    frame = _r12_frame({"r12_pct": m}, until)
     if not frame.empty:
         num, den = _align(m.numerator, m.denominator)
         frame["manad_pct"] = (num / den.where(den != 0) * 100).reindex(frame.index)
     return frame
 
 
-def presence_r12(df: pd.DataFrame, region: str, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> pd.DataFrame:
+def presence_r12(
+    df: pd.DataFrame, region: str, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE, until: str | pd.Period | None = None
+) -> pd.DataFrame:
     """Närvarotid R12 in årsarbetare: ``utan_hyrpersonal`` (own staff) and
     ``med_hyrpersonal`` (own + rental staff), and ``hyr_andel_pct`` (rental staff's share
     of the närvarotid with rental staff)."""
     ms = measures(df, region, hours_per_arsarbetare=hours_per_arsarbetare)
-    frame = _r12_frame({"utan_hyrpersonal": ms["narvarotid_utan_hyr"], "med_hyrpersonal": ms["narvarotid_med_hyr"]})
+    frame = _r12_frame({"utan_hyrpersonal": ms["narvarotid_utan_hyr"], "med_hyrpersonal": ms["narvarotid_med_hyr"]}, until)
     if {"utan_hyrpersonal", "med_hyrpersonal"} <= set(frame.columns):
         frame["hyr_andel_pct"] = (frame["med_hyrpersonal"] - frame["utan_hyrpersonal"]) / frame["med_hyrpersonal"] * 100
     return frame
@@ -566,7 +572,7 @@ SAME_PERIOD_KEYS = (
 def same_period_table(
     df: pd.DataFrame,
     region: str,
-    month: str | pd.Period,
+    month: str | pd.Period | None,
     *,
     by: str = "indicator",
     hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
@@ -579,6 +585,9 @@ def same_period_table(
     ack, ack_fg (same period last year), forandring (for rates in procentenheter),
     forandring_pct (NaN for rates), and saknas (why a value is missing, else "").
     """
+    columns = ["indikator", "enhet", "ack", "ack_fg", "forandring", "forandring_pct", "saknas"]
+    if month is None:
+        return pd.DataFrame(columns=columns)
     month = to_month(month)
     ms = measures(df, region, hours_per_arsarbetare=hours_per_arsarbetare, orgs=by == "org")
     if by == "indicator":
@@ -615,13 +624,15 @@ def _missing_months_text(m: Measure, months: list[pd.Period]) -> str:
 def same_period_view(
     df: pd.DataFrame,
     region: str,
-    month: str | pd.Period,
+    month: str | pd.Period | None,
     *,
     by: str = "indicator",
     hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
 ) -> pd.DataFrame:
     """:func:`same_period_table` formatted for the page (Swedish numbers, units in the cells,
-    period names in the headers). Rates change in procentenheter."""
+    period names in the headers). Rates change in procentenheter. Empty without a month."""
+    if month is None:
+        return pd.DataFrame()
     month = to_month(month)
     t = same_period_table(df, region, month, by=by, hours_per_arsarbetare=hours_per_arsarbetare)
     now = "Ack " + fmt_months(ytd_months(month)[0], month)
@@ -704,12 +715,18 @@ def _at(frame: pd.DataFrame, column: str, month: pd.Period) -> float:
     return float(frame.at[month, column])
 
 
+def _no_data(region: str) -> str:
+    return f"Underlaget innehåller inga månadsuppgifter om bemanning för {region_name(region)}."
+
+
 def _no_r12(name: str, what: str, month: pd.Period) -> str:
     return f"R12 för {what} i {name} kan inte beräknas för {fmt_month(month)} eftersom tolvmånadersperioden inte är komplett i underlaget (se luckorna längre ned)."
 
 
 def rental_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
     """One sentence on :func:`rental_r12` (by staff group) at ``month``."""
+    if month is None:
+        return _no_data(region)
     month, name = to_month(month), region_name(region)
     if table.empty:
         return f"Underlaget innehåller inga månadsuppgifter om hyrpersonal för {name}."
@@ -742,6 +759,8 @@ def _more_less(pct: float) -> str:
 
 def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
     """One sentence on :func:`rental_r12` by område: the largest and the fastest-growing."""
+    if month is None:
+        return _no_data(region)
     month, name = to_month(month), region_name(region)
     if table.empty:
         return f"Underlaget innehåller ingen kostnad för hyrpersonal per område för {name}."
@@ -762,6 +781,8 @@ def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> st
 
 def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target: float = SKR_TARGET_PCT) -> str:
     """One sentence on :func:`skr_r12` at ``month`` against the national target."""
+    if month is None:
+        return _no_data(region)
     month, name = to_month(month), region_name(region)
     value = _at(table, "andel_pct", month)
     if np.isnan(value):
@@ -778,6 +799,8 @@ def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target
 
 def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
     """One sentence on :func:`sick_leave_r12` at ``month``."""
+    if month is None:
+        return _no_data(region)
     month, name = to_month(month), region_name(region)
     value = _at(table, "r12_pct", month)
     if np.isnan(value):
@@ -797,6 +820,8 @@ def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period)
 
 def presence_reading(table: pd.DataFrame, region: str, month: str | pd.Period, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> str:
     """One sentence on :func:`presence_r12` at ``month``."""
+    if month is None:
+        return _no_data(region)
     month, name = to_month(month), region_name(region)
     own, total = _at(table, "utan_hyrpersonal", month), _at(table, "med_hyrpersonal", month)
     if np.isnan(own) and np.isnan(total):
@@ -891,7 +916,7 @@ def comparison_table(
 
     One row per region: Region, Hyrpersonal R12 (mnkr) and its change against twelve
     months earlier (%), SKR-mått R12 (%), Sjukfrånvaro R12 (%), Närvarotid R12 without
-    and with rental staff (årsarbetare), and Anmärkning naming what is missing. ``month``
+    and with rental staff (årsarbetare, whole numbers), and Anmärkning naming what is missing. ``month``
     defaults to :func:`comparison_month`. Units for :func:`present.show_table`:
     :data:`COMPARISON_UNITS`.
     """
@@ -918,8 +943,20 @@ def comparison_table(
         row["Anmärkning"] = " ".join(notes)
         rows.append(row)
     out = pd.DataFrame(rows, columns=["Region", *COMPARISON_UNITS, "Anmärkning"])
+    # Årsarbetare in whole numbers: a decimal of an R12 average would be false precision.
+    for col, unit in COMPARISON_UNITS.items():
+        if unit == "arsarbetare":
+            out[col] = out[col].round(0)
     out.attrs["month"] = month
     return out
+
+
+def comparison_caption(table: pd.DataFrame) -> str:
+    """Caption for :func:`comparison_table`: which months it covers."""
+    month = table.attrs.get("month")
+    if month is None:
+        return "Bemanning i jämförelse (inga jämförbara månadsuppgifter)"
+    return f"Bemanning i jämförelse, rullande tolv månader till och med {fmt_month(month)}"
 
 
 def comparison_reading(table: pd.DataFrame, month: str | pd.Period | None = None) -> str:

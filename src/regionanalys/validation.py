@@ -198,8 +198,11 @@ def _describe(column: str, check: str, row: pd.Series) -> tuple[str, str, str]:
     return column, f"{value} är inte giltigt", check
 
 
-def check_table(df: pd.DataFrame) -> list[Problem]:
+def check_table(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem]:
     """Validate a typed observation table; every failure becomes a located :class:`Problem`.
+
+    ``incomplete`` holds the keys (region, org, series, kind, period or None) of rows that
+    could not be read; see :func:`check_rules`.
 
     ``df`` must carry ``_file`` and ``_line`` columns naming where each row came from; the
     rules use ``_resolution`` (the value of one unit of the last digit shown, in the stored
@@ -232,7 +235,7 @@ def check_table(df: pd.DataFrame) -> list[Problem]:
             col, message, expected = _describe(column, check, row)
             problems.append(Problem(row["_file"], int(row["_line"]), col, message, expected))
         problems.extend(_duplicate_problems(df.loc[sorted(dup_rows)] if dup_rows else df.iloc[0:0]))
-    problems.extend(check_rules(df))
+    problems.extend(check_rules(df, incomplete))
     return problems
 
 
@@ -265,12 +268,27 @@ def _duplicate_problems(dups: pd.DataFrame) -> list[Problem]:
 # --- rules across rows ------------------------------------------------------------------
 
 
-def check_rules(df: pd.DataFrame) -> list[Problem]:
-    """Every rule that needs several rows: totals, bounds between series, month gaps."""
+def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem]:
+    """Every rule that needs several rows: totals, bounds between series, month gaps.
+
+    Rows whose key is duplicated are left out (the duplicate is the problem), and so are
+    the groups a row that could not be read would belong to (``incomplete``: keys region,
+    org, series, kind, period or None when the period itself was unreadable): a total
+    that only misses an unreadable part is not a second problem.
+    """
     if df.empty:
         return []
     keyed = df[~df.duplicated(list(KEY), keep=False)]  # duplicates are reported already
-    return check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
+    if not incomplete:
+        return check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
+    series_keys = {k[:4] for k in incomplete}  # an unreadable row's series (its months may gap)
+    exact = {k for k in incomplete if k[4] is not None}
+    unknown_period = {k[:4] for k in incomplete if k[4] is None}
+    keys = list(zip(keyed["region"], keyed["org"], keyed["series"], keyed["kind"]))
+    periods = keyed["period"].astype(str)
+    same_row = pd.Series([k in unknown_period or (*k, p) in exact for k, p in zip(keys, periods)], index=keyed.index, dtype=bool)
+    same_series = pd.Series([k in series_keys for k in keys], index=keyed.index, dtype=bool)
+    return check_totals(keyed[~same_row]) + check_at_most(keyed[~same_row]) + check_month_gaps(keyed[~same_series])
 
 
 def _resolution(df: pd.DataFrame) -> pd.Series:
@@ -310,13 +328,16 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     rows = df[df["series"].isin(summed)]
     if rows.empty:
         return []
-    rows = rows.assign(_res=_resolution(rows))
+    is_total = rows["category"] == ""
+    rows = rows.assign(_res=_resolution(rows), _pkey=rows["period"].astype(str), _is_total=is_total)
+    keys = ["region", "org", "series", "_pkey", "kind"]
+    grouped = rows.groupby(keys, sort=False)["_is_total"]
+    # Only groups with one total and at least one part are checked (most rows are alone).
+    rows = rows[(grouped.transform("sum") == 1) & (grouped.transform("size") > 1)]
     problems = []
-    for _, group in rows.groupby(["region", "org", "series", rows["period"].astype(str), "kind"], sort=False):
-        totals = group[group["category"] == ""]
-        parts = group[group["category"] != ""]
-        if len(totals) != 1 or parts.empty:
-            continue
+    for _, group in rows.groupby(keys, sort=False):
+        totals = group[group["_is_total"]]
+        parts = group[~group["_is_total"]]
         total = totals.iloc[0]
         parts_sum = float(parts["value"].sum())
         diff = float(total["value"]) - parts_sum

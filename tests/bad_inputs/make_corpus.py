@@ -44,6 +44,7 @@ def text_cases() -> dict[str, str]:
     c["missing_column.csv"] = lines("17;region;nettokostnader;;2023;utfall;11 776;Dok;", header="region;org;series;category;period;kind;value;source;note")
     c["unknown_column.csv"] = lines(OK + ";x", header=H + ";kommentar")
     c["misspelt_note.csv"] = lines(OK, header=H.replace("note", "notes"))
+    c["sep_line_unknown_column.csv"] = "sep=;\n" + lines(OK + ";x", header=H + ";Kommentar")
     c["duplicate_column.csv"] = lines(OK + ";1", header=H + ";value")
     c["empty.csv"] = ""
     c["blank_lines_only.csv"] = "\n \n\t\n"

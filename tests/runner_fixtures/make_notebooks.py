@@ -3,7 +3,8 @@
     .venv/bin/python tests/runner_fixtures/make_notebooks.py
 
 The region notebook checks that a reused kernel starts clean (no variable, matplotlib
-setting or environment left from the previous report) and has switches to fail or hang.
+setting or environment left from the previous report) and has switches (parameters
+``fail`` and ``hang``, a region code) to make one region's report fail or hang.
 """
 from pathlib import Path
 
@@ -32,8 +33,8 @@ write("01_region.ipynb", [
 region = "17"
 year = 2023
 data_dir = None
-fail = False  # raise in the middle of the report
-sleep = 0  # seconds to sleep in one cell (time-out test)
+fail = ""  # a region code: that region's report raises in the middle
+hang = ""  # a region code: that region's report hangs in one cell (time-out test)
 '''),
     ("code", '''
 import os
@@ -61,9 +62,10 @@ df = load(data_dir, regions=[region])
 Källa: [SCB](https://www.scb.se/) och <https://www.kolada.se>.
 '''),
     ("code", '''
-if fail:
+if str(fail) == region:
     raise ValueError("avsiktligt fel i testnotebooken")
-time.sleep(sleep)
+if str(hang) == region:
+    time.sleep(600)
 if df["example"].any():
     display(HTML('<div class="banner" data-exempeldata="true">Exempeldata</div>'))
 display(HTML("<h2>Rader</h2><p>" + str(len(df)) + " rader för region " + region + "</p>"))

@@ -1,0 +1,36 @@
+"""Charts of Kolada figures for all 21 regions."""
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..registry import get_series
+from ..regions import REGIONS
+from .style import COLOURS, OTHER_REGION, new_figure, region_colour, swedish_axis
+
+
+def ranking_chart(ranking: pd.DataFrame, series: str, year: int, highlight: list[str]) -> Figure | None:
+    """All regions as horizontal bars (sorted), the highlighted ones in their colours,
+    riket as a dashed reference line. Takes :func:`kolada_analysis.kolada_ranking`."""
+    if ranking.empty:
+        return None
+    spec = get_series(series)
+    data = ranking.sort_values("value")
+    fig, ax = new_figure(8, 0.28 * len(data) + 1.4)
+    colours = [region_colour(r) if r in highlight else OTHER_REGION for r in data["region"]]
+    ax.barh([REGIONS[r].short for r in data["region"]], data["value"], color=colours)
+    riket = data["riket"].iloc[0]
+    if riket == riket:
+        ax.axvline(riket, color=COLOURS["referens"], linestyle="--", linewidth=1.2, label="Riket")
+        ax.legend(loc="lower right")
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    decimals = 1 if spec.unit in ("procent",) else 0
+    swedish_axis(ax, decimals=decimals, axis="x")
+    ax.set_xlabel(spec.unit_label)
+    ax.set_title(f"{spec.label} {year}")
+    for label in ax.get_yticklabels():
+        code = data["region"].iloc[[REGIONS[r].short for r in data["region"]].index(label.get_text())]
+        if code in highlight:
+            label.set_fontweight("bold")
+    return fig
