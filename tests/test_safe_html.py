@@ -128,6 +128,11 @@ def test_figure_alt_and_caption_escape(evil, shown):
         assert f"Läsning: {evil} ökade." in "".join(page.text)
     present.show_figure(None, alt=evil, caption=evil)  # no chart: nothing shown
     assert len(shown) == 2
+    fig, ax = plt.subplots(figsize=(2, 1))
+    present.show_figures([{"fig": fig, "alt": f"Diagram för {evil}", "caption": f"Läsning: {evil} ökade."}], example=True)
+    assert len(shown) == 3
+    page = assert_inert(shown[2])
+    assert [a["alt"] for t, a in page.tags if t == "img"] == [f"Diagram för {evil}"]
 
 
 @pytest.mark.parametrize("evil", HOSTILE)
@@ -170,7 +175,7 @@ def test_example_banner_and_page_style_are_constant_markup(shown):
 
 def test_present_has_no_unchecked_output_function():
     """A new function that writes HTML must get a test here."""
-    checked = {"page_style", "heading", "reading", "note", "missing", "example_banner", "figure_html", "show_figure",
+    checked = {"page_style", "heading", "reading", "note", "missing", "example_banner", "figure_html", "show_figure", "show_figures",
                "table_html", "show_table", "show_tables", "sources", "uses_example"}
     public = {n for n, f in vars(present).items() if callable(f) and not n.startswith("_") and getattr(f, "__module__", "") == present.__name__}
     assert public <= checked, f"present har nya funktioner utan säkerhetstest: {sorted(public - checked)}"

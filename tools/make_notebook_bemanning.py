@@ -9,15 +9,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from nbmake import write_notebook
+from nbmake import region_parameters, write_notebook
 
 write_notebook("notebooks/03_bemanning.ipynb", [
-    ("params", '''
-# Parametrar (papermill ersätter dem vid körning)
-region = "24"
-year = 2023
-data_dir = None
-'''),
+    region_parameters("24"),
     ("code", '''
 from regionanalys import load, load_events, present as p, staffing
 from regionanalys.charts import staffing as charts

@@ -3,15 +3,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from nbmake import write_notebook
+from nbmake import region_parameters, write_notebook
 
 write_notebook("notebooks/01_region.ipynb", [
-    ("params", '''
-# Parametrar (papermill ersätter dem vid körning)
-region = "17"
-year = 2023
-data_dir = None
-'''),
+    region_parameters("17"),
     ("code", '''
 from regionanalys import load, load_orgs, present as p, deficits, savings
 from regionanalys.charts import economy as economy_charts, savings as savings_charts

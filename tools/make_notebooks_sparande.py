@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from nbmake import write_notebook
+from nbmake import comparison_parameters, region_parameters, write_notebook
 
 UNITS_BRIDGE = '{"belopp": "mnkr", "ökning_pct": "procent", "uppgiven_ökning_pct": "procent"}'
 UNITS_GAP = '{"kostnadsökning_pct": "procent", "intäktsökning_pct": "procent", "gap_pe": "procentenheter", "gapets_kostnad_mnkr": "mnkr", "uppgiven_kostnadsökning_pct": "procent", "uppgiven_intäktsökning_pct": "procent"}'
@@ -28,12 +28,7 @@ for res in results:
 '''
 
 write_notebook("notebooks/04_sparande.ipynb", [
-    ("params", '''
-# Parametrar (papermill ersätter dem vid körning)
-region = "17"
-year = 2023
-data_dir = None
-'''),
+    region_parameters("17"),
     ("code", '''
 from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect
 from regionanalys.charts import deficits as deficit_charts, savings as savings_charts
@@ -114,12 +109,7 @@ p.sources(df[df["region"] == region])
 ])
 
 write_notebook("notebooks/02_jamforelse.ipynb", [
-    ("params", '''
-# Parametrar (papermill ersätter dem vid körning)
-regions = ["17", "18", "24"]
-year = 2023
-data_dir = None
-'''),
+    comparison_parameters(),
     ("code", '''
 from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect, staffing, kolada_analysis
 from regionanalys.charts import deficits as deficit_charts, savings as savings_charts, staffing as staffing_charts

@@ -28,3 +28,14 @@ def write_notebook(path: str | Path, cells: list[tuple[str, str]]) -> None:
         nb.cells.append(cell)
     nbformat.validator.normalize(nb)
     Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def region_parameters(region: str = "17", year: int = 2023) -> tuple[str, str]:
+    """The parameters cell of a per-region report (the runner passes region and year)."""
+    return ("params", f'# Parametrar (papermill ersätter dem vid körning)\nregion = "{region}"\nyear = {year}\ndata_dir = None')
+
+
+def comparison_parameters(regions: tuple[str, ...] = ("17", "18", "24"), year: int = 2023) -> tuple[str, str]:
+    """The parameters cell of a report across regions."""
+    listed = ", ".join(f'"{r}"' for r in regions)
+    return ("params", f"# Parametrar (papermill ersätter dem vid körning)\nregions = [{listed}]\nyear = {year}\ndata_dir = None")

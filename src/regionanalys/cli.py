@@ -201,7 +201,10 @@ def _run_with_progress(plan, *, jobs, force, pdf, timeout, fresh_kernels):
 def validate(
     directory: Annotated[Optional[Path], typer.Argument(help="Datakatalog att kontrollera. Standard: projektets data/.", show_default=False)] = None,
 ) -> None:
-    """Kontrollera alla datafiler och skriv ut varje problem (fil, rad, kolumn, förväntat)."""
+    """Kontrollera alla datafiler och skriv ut varje problem (fil, rad, kolumn, förväntat).
+
+    Slutkod 1 om något fel hittas; varningar skrivs ut men ger slutkod 0.
+    """
     from .loading import validate as validate_data
 
     root = config.data_dir(directory)
@@ -211,10 +214,12 @@ def validate(
     problems = validate_data(root)
     for problem in problems:
         typer.echo(str(problem))
-    if problems:
-        typer.echo(f"{len(problems)} problem i {root}", err=True)
+    errors = [p for p in problems if getattr(p, "is_error", True)]
+    warnings = len(problems) - len(errors)
+    if errors:
+        typer.echo(f"{len(errors)} fel och {warnings} varningar i {root}", err=True)
         raise typer.Exit(EXIT_FAILED)
-    typer.echo(f"Inga problem i {root}.")
+    typer.echo(f"Inga fel i {root}" + (f" ({warnings} varningar)." if warnings else "."))
 
 
 # --- list ------------------------------------------------------------------------------
@@ -231,10 +236,11 @@ def list_(
 
     from .registry import series_registry
     from .regions import all_regions
-    from .reportspec import ParameterError, SpecError, load_specs
+    from .reportspec import ParameterError, SpecError, literal_default, load_specs
     from .runner import notebook_parameters
 
-    console = Console(highlight=False)
+    # off a terminal (a pipe, a file) rich would wrap the tables at 80 columns
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     nb_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
     spec_path = Path(spec or nb_dir / "reports.toml")
 
@@ -278,7 +284,8 @@ def list_(
         if not params:
             t.add_row(path.name, role, "(inga)", "", "", "")
         for i, p in enumerate(params.values()):
-            t.add_row(path.name if i == 0 else "", role if i == 0 else "", p.name, p.type, p.default, p.help)
+            kind = p.type if p.type not in ("", "None") else type(literal_default(p)).__name__.replace("NoneType", "None")
+            t.add_row(path.name if i == 0 else "", role if i == 0 else "", p.name, kind, p.default, p.help)
     console.print(t)
     missing = in_spec - {p.name for p in nb_dir.glob("*.ipynb")}
     if missing:

@@ -183,11 +183,11 @@ def result_bridge(df: pd.DataFrame, region: str, from_year: int, to_year: int | 
     add(f"Verksamhetens resultat {from_year}", "start", r0, 0.0, r0, how0)
     running = r0
     d_rev = rev1 - rev0
-    add(f"Ökning av skatteintäkter och generella statsbidrag", "ändring", d_rev, running, running + d_rev,
+    add("Ökning av skatteintäkter och generella statsbidrag", "ändring", d_rev, running, running + d_rev,
         f"{fmt_mnkr(rev0)} → {fmt_mnkr(rev1)}", growth_pct(rev1, rev0), stated_rev)
     running += d_rev
     d_cost = cost1 - cost0
-    add(f"Ökning av nettokostnaderna", "ändring", -d_cost, running, running - d_cost,
+    add("Ökning av nettokostnaderna", "ändring", -d_cost, running, running - d_cost,
         f"{fmt_mnkr(cost0)} → {fmt_mnkr(cost1)}", growth_pct(cost1, cost0), stated_cost)
     running -= d_cost
     residual = r1 - running

@@ -33,7 +33,6 @@ import datetime as dt
 import io
 import os
 import sys
-import tempfile
 import tomllib
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .loading import file_region, read_text, sniff_delimiter
+from .fileio import atomic_write_text
 from .parsing import PERIOD_EXPECTED, CellError, parse_number, parse_period
 from .registry import KINDS, UNITS, resolve_unit, series_registry
 from .regions import UnknownRegionError, resolve_region
@@ -694,28 +694,6 @@ def observation_csv(frame: pd.DataFrame) -> str:
             r.source, r.note if isinstance(r.note, str) else "", "true" if bool(r.example) else "false",
         ])
     return buf.getvalue()
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same folder,
-    then ``os.replace``, so a reader never sees half a file. The temporary name starts
-    with a dot, which the loader skips."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
 
 
 def write_observations(data: ImportResult | pd.DataFrame, path: str | os.PathLike, *, overwrite: bool = False) -> Path:

@@ -54,6 +54,7 @@ import httpx
 from . import config
 from .loading import READ_LOG_ENV, load, observation_files, validate
 from .parsing import CellError, parse_number
+from .fileio import atomic_write_text
 from .regions import REGIONS, UnknownRegionError, all_regions, resolve_region
 from .registry import get_series
 from .validation import DataError
@@ -577,21 +578,6 @@ def _sort_key(r: dict) -> tuple:
     return (order.get(r["series"], len(order)), r["category"], region == "00", region, int(r["period"]))
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 @contextlib.contextmanager
 def _no_read_log() -> Iterator[None]:
     """Validation reads temporary files; keep them out of the report runner's read log."""
@@ -761,7 +747,7 @@ def refresh_cache(
 
     text = to_csv(rows)
     validate_cache_text(text, root, target)
-    _atomic_write(target, text)
+    atomic_write_text(target, text)
 
     old_meta = _read_metadata(meta_path)
     titles = dict(old_meta.get("kpis", {})) if isinstance(old_meta.get("kpis"), dict) else {}
@@ -788,7 +774,7 @@ def refresh_cache(
         "rows_in_cache": dict(sorted(in_cache.items())),
         "rows_total": result.rows_total,
     }
-    _atomic_write(meta_path, json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(meta_path, json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
     return result
 
 

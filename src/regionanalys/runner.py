@@ -1331,6 +1331,8 @@ def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, 
             "data": cur.data.inputs(scope, extra),
         },
         "error": None,
+        # peak resident memory of the worker process and of its kernel so far (MB)
+        "peak_rss_mb": {"worker": payload.get("worker_peak_mb", 0.0), "kernel": payload.get("kernel_peak_mb", 0.0)},
     }
     res = ReportResult(job, payload["status"], False, float(payload.get("seconds", 0.0)), reason,
                        kernel_peak_mb=float(payload.get("kernel_peak_mb", 0.0)),

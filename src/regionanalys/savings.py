@@ -1,11 +1,12 @@
 """Savings programmes: requirements, plans, decisions and outcomes in one table."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .indicators import select
+from .formatting import fmt_mnkr, fmt_number, fmt_pct
+from .indicators import annual, select, value_at
 from .registry import KINDS, category_label
-from .formatting import fmt_mnkr
 from .regions import region_name, resolve_region
 
 AMOUNT = "besparing"
@@ -88,10 +89,6 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- indicators
 
-import numpy as np  # noqa: E402
-
-from .formatting import fmt_number, fmt_pct, fmt_unit  # noqa: E402
-from .indicators import annual, value_at  # noqa: E402
 
 COVERAGE_COLUMNS = [
     "region", "org", "kategori", "år", "krav_mnkr", "identifierat_mnkr", "identifierat_delar_mnkr",
