@@ -18,21 +18,12 @@ UNITS_SAVINGS = '{"belopp_mnkr": "mnkr", "årsarbetare": "arsarbetare", "tjänst
 UNITS_EFFECT = '{"effekt": "mnkr", "nedre": "mnkr", "övre": "mnkr"}'
 UNITS_NORM = '{"belopp_mnkr": "mnkr", "folkmängd": "personer", "kr_per_invånare": "kr", "skatt_statsbidrag_mnkr": "mnkr", "andel_av_skatt_pct": "procent"}'
 
-EFFECT_CELL = '''
-results = effect.effects_for_region(df, events, {code})
-if not results:
-    p.missing(effect.no_series_text(df, events, {code}))
-for res in results:
-    p.show_figure(savings_charts.effect_chart(res, f"{{label(res.series)}}: utfall mot trenden före beslutet"), alt=f"Linjediagram över {{label(res.series).lower()}} per månad med trenden före beslutet förlängd och ett osäkerhetsintervall", caption=effect.effect_reading(res), example=res.example)
-    p.note(effect.method_text(res))
-'''
 
 write_notebook("notebooks/04_sparande.ipynb", [
     region_parameters("17"),
     ("code", '''
 from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect
 from regionanalys.charts import deficits as deficit_charts, savings as savings_charts
-from regionanalys.registry import label
 from regionanalys.regions import region_name, resolve_region
 
 region = resolve_region(region)
@@ -102,7 +93,9 @@ p.show_table(reconciliation.readable(findings[findings["status"] != "stämmer"])
 p.show_table(reconciliation.readable(findings[findings["status"] == "stämmer"], ["kontroll", "org", "post", "kategori", "period", "typ", "uppgivet"]), "Summor som stämmer")
 '''),
     ("md", "## Har sparbesluten gett effekt? Utfall mot trend"),
-    ("code", EFFECT_CELL.format(code="region")),
+    ("code", '''
+p.show_figures(savings_charts.effect_figures(df, events, [region]))
+'''),
     ("code", '''
 p.sources(df[df["region"] == region])
 '''),
@@ -112,8 +105,7 @@ write_notebook("notebooks/02_jamforelse.ipynb", [
     comparison_parameters(),
     ("code", '''
 from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect, staffing, kolada_analysis
-from regionanalys.charts import deficits as deficit_charts, savings as savings_charts, staffing as staffing_charts
-from regionanalys.registry import label
+from regionanalys.charts import deficits as deficit_charts, kolada as kolada_charts, savings as savings_charts, staffing as staffing_charts
 from regionanalys.regions import region_name, resolve_region
 
 regions = [resolve_region(r) for r in regions]
@@ -136,11 +128,7 @@ p.show_table(savings.display(deficits.normalized_results(df, regions, [year - 1,
 '''),
     ("md", "## Varför underskottet uppstod"),
     ("code", '''
-for code in regions:
-    bridge = deficits.result_bridge(df, code, year - 1, year)
-    p.show_figure(deficit_charts.bridge_chart(bridge, f"{region_name(code)}: verksamhetens resultat {year - 1} till {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {region_name(code)}", caption=deficits.bridge_reading(bridge, code))
-    if bridge.empty:
-        p.missing(deficits.bridge_reading(bridge, code))
+p.show_figures(deficit_charts.bridge_figures(df, regions, year))
 '''),
     ("code", '''
 gap = deficits.growth_gap_table(df, regions)
@@ -170,9 +158,7 @@ posts = savings.per_post_table(df, regions)
 p.show_figure(savings_charts.per_post_chart(posts, "Besparing per anställd, tjänst eller årsarbetare"), alt="Liggande stapeldiagram över besparing i tkr per post för varje sparprogram", caption=savings.per_post_reading(posts))
 '''),
     ("code", '''
-for code in regions:
-    build = savings.buildup_table(df, code, orgs)
-    p.show_figure(savings_charts.buildup_chart(build, f"{region_name(code)}: sparplanens uppbyggnad per år"), alt=f"Stapeldiagram över planerade besparingar per år mot kravet för {region_name(code)}", caption=savings.buildup_reading(build, code))
+p.show_figures(savings_charts.buildup_figures(df, regions, orgs))
 '''),
     ("md", "## Bemanning: hyrpersonal, sjukfrånvaro och närvarotid"),
     ("code", '''
@@ -188,7 +174,7 @@ p.show_figure(staffing_charts.comparison_chart(df, regions, staff_month), alt="F
     ("code", '''
 has_kolada, kolada_text = kolada_analysis.cache_status(data_dir)
 (p.note if has_kolada else p.missing)(kolada_text)
-p.show_figures(kolada_analysis.comparison_figures(df_all, regions, year))
+p.show_figures(kolada_charts.ranking_figures(df_all, regions, year))
 '''),
     ("code", '''
 p.show_table(kolada_analysis.cross_check_display(kolada_analysis.cross_check(df_all)), "Samma mått i regionens dokument och i Kolada", empty="Ingen avstämning mot Kolada: cachen saknas eller har inga år gemensamma med dokumenten.")
@@ -207,9 +193,7 @@ p.show_table(reconciliation.readable(findings[findings["status"] != "stämmer"])
 '''),
     ("md", "## Har sparbesluten gett effekt? Utfall mot trend"),
     ("code", '''
-for code in regions:
-    p.heading(region_name(code), 3)
-''' + EFFECT_CELL.format(code="code").replace("\n", "\n    ").rstrip() + '''
+p.show_figures(savings_charts.effect_figures(df, events, regions, headings=True))
 '''),
     ("code", '''
 p.sources(df)

@@ -229,30 +229,6 @@ def ranking_reading(ranking: pd.DataFrame, series: str, year: int, highlight: li
     return f"{spec.label} {year}, högst värde först: " + ", ".join(parts) + tail + "."
 
 
-def comparison_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dict]:
-    """For each series in :data:`COMPARISON_SERIES`: the ranking chart, alt text and reading.
-
-    Returns dicts with keys ``fig``, ``alt``, ``caption`` for :func:`present.show_figures`;
-    empty without a Kolada cache.
-    """
-    from .charts.kolada import ranking_chart
-    from .registry import get_series
-
-    out = []
-    for series in COMPARISON_SERIES:
-        y = latest_year(df, series, year)
-        if y is None:
-            continue
-        ranking = kolada_ranking(df, series, y)
-        label = get_series(series).label
-        out.append({
-            "fig": ranking_chart(ranking, series, y, regions),
-            "alt": f"Liggande stapeldiagram: {label} {y} för alla regioner med riket som referenslinje; {', '.join(region_name(r) for r in regions)} framhävda",
-            "caption": ranking_reading(ranking, series, y, regions),
-        })
-    return out
-
-
 def cross_check_display(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`cross_check` for a report: Swedish headings, values formatted in their units."""
     from .formatting import fmt_auto

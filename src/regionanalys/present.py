@@ -173,9 +173,21 @@ def show_table(df: pd.DataFrame, caption: str | None = None, empty: str | None =
 
 
 def show_figures(figures: Iterable[Mapping], example: bool = False) -> None:
-    """Show several charts, each a mapping with ``fig``, ``alt`` and ``caption``."""
+    """Show a sequence of items made by the chart modules' ``*_figures`` functions.
+
+    Each item is a mapping: ``fig``, ``alt``, ``caption`` (and optional ``example``,
+    ``note``) for a chart; ``missing`` for a sentence on what the data lacks;
+    ``heading`` for a sub-heading.
+    """
     for item in figures:
-        show_figure(item["fig"], item["alt"], item["caption"], example)
+        if "heading" in item:
+            heading(item["heading"], 3)
+        if "missing" in item:
+            missing(item["missing"])
+        if "fig" in item:
+            show_figure(item["fig"], item["alt"], item["caption"], item.get("example", example))
+        if item.get("note"):
+            note(item["note"])
 
 
 def show_tables(tables: Mapping[str, pd.DataFrame], caption: str, **kwargs) -> None:

@@ -623,7 +623,9 @@ class KernelSession:
         # ipykernel does not warn about unencrypted TCP. Socket paths must be short
         # (108 bytes), hence the system temp dir.
         self._sock_dir = tempfile.mkdtemp(prefix="ra-k-")
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sock_dir, "k"))
+        # the connection file goes there too, not to Jupyter's runtime dir in $HOME
+        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sock_dir, "k"),
+                                connection_file=os.path.join(self._sock_dir, "kernel.json"))
         self.km = km
         env = {k: v for k, v in os.environ.items() if k != self.log_env}
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -1161,8 +1163,10 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
     def limit(job: Job) -> float:
         return cfg.timeout * (max(job.code_cells, 1) + 2) + cfg.start_timeout * (1 + RETRY_START_FACTOR) + 60
 
+    boot_crashes = 0
     for _ in range(n_workers):
         spawn()
+    finished = False
     try:
         while pending:
             try:
@@ -1181,6 +1185,14 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
             elif kind == "crash":
                 if index in current:
                     fail(index, f"arbetsprocessen kraschade: {payload.splitlines()[0]}")
+                else:  # crashed while starting: do not start replacements for ever
+                    boot_crashes += 1
+                    if boot_crashes >= 2 * n_workers:
+                        for job_id in sorted(pending):
+                            on_done(by_id[job_id], {"id": job_id, "status": "failed", "started": _now_iso(), "seconds": 0.0,
+                                                    "error": {"ename": "Arbetsprocessen startade inte", "evalue": payload.splitlines()[0]}, "reads": []})
+                        pending.clear()
+                        break
             elif kind == "exit":
                 exited.add(index)
             # dead workers and reports over their time limit
@@ -1192,7 +1204,7 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                     del procs[index]
                     if pending:
                         spawn()
-                elif not proc.is_alive() and index not in exited:
+                elif not proc.is_alive() and index not in exited and proc.exitcode != 0:
                     # died without saying goodbye (killed, out of memory, segfault)
                     if index in current:
                         fail(index, f"arbetsprocessen dog (kod {proc.exitcode})")
@@ -1203,7 +1215,11 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                     del procs[index]
             if pending and not procs:
                 spawn()
+        finished = True
     finally:
+        if not finished:  # Ctrl-C or an error here: stop the workers (they shut their kernels down)
+            for proc in procs.values():
+                proc.terminate()
         for proc in procs.values():
             proc.join(timeout=10)
             if proc.is_alive():
@@ -1265,8 +1281,13 @@ def execute(
             for stale in tmp_dir.iterdir():
                 if stale.is_file():
                     stale.unlink()
-            # longest first (by the last known duration) keeps the workers evenly busy
-            to_run.sort(key=lambda jr: -float((entries.get(jr[0].id) or {}).get("duration_s", 1e6)))
+            # longest first keeps the workers evenly busy: the last known duration, else a
+            # guess from the notebook's size and the number of regions it covers
+            def expected(job: Job) -> float:
+                known = (entries.get(job.id) or {}).get("duration_s")
+                return float(known) if known else 0.2 * max(job.code_cells, 1) * len(job.regions)
+
+            to_run.sort(key=lambda jr: -expected(jr[0]))
             reasons = {j.id: r for j, r in to_run}
             cfg = WorkerConfig(kernel_name, start_timeout, timeout,
                                tuple(notebook_imports({j.notebook_path for j, _ in to_run})),

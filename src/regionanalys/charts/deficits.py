@@ -196,3 +196,24 @@ def requirement_per_capita_chart(table: pd.DataFrame, regions: list[str], title:
     ax.set_xlabel("kr per invånare")
     ax.set_title(title)
     return fig
+
+
+def bridge_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dict]:
+    """A result bridge from ``year - 1`` to ``year`` per region, for :func:`present.show_figures`;
+    a region without the figures gets a 'missing' item saying why."""
+    from ..deficits import bridge_reading, result_bridge
+    from ..regions import region_name
+
+    items = []
+    for code in regions:
+        bridge = result_bridge(df, code, year - 1, year)
+        if bridge.empty:
+            items.append({"missing": bridge_reading(bridge, code)})
+            continue
+        name = region_name(code)
+        items.append({
+            "fig": bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"),
+            "alt": f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}",
+            "caption": bridge_reading(bridge, code),
+        })
+    return items

@@ -34,3 +34,27 @@ def ranking_chart(ranking: pd.DataFrame, series: str, year: int, highlight: list
         if code in highlight:
             label.set_fontweight("bold")
     return fig
+
+
+def ranking_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dict]:
+    """For each series in :data:`COMPARISON_SERIES`: the ranking chart, alt text and reading.
+
+    For :func:`present.show_figures`;
+    empty without a Kolada cache.
+    """
+    from ..kolada_analysis import COMPARISON_SERIES, kolada_ranking, latest_year, ranking_reading
+    from ..regions import region_name
+
+    out = []
+    for series in COMPARISON_SERIES:
+        y = latest_year(df, series, year)
+        if y is None:
+            continue
+        ranking = kolada_ranking(df, series, y)
+        label = get_series(series).label
+        out.append({
+            "fig": ranking_chart(ranking, series, y, regions),
+            "alt": f"Liggande stapeldiagram: {label} {y} för alla regioner med riket som referenslinje; {', '.join(region_name(r) for r in regions)} framhävda",
+            "caption": ranking_reading(ranking, series, y, regions),
+        })
+    return out

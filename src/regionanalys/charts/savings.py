@@ -186,3 +186,43 @@ def effect_chart(result, title: str) -> Figure | None:
     ax2.set_title("Utfall minus förlängd trend, ackumulerat (negativt = lägre än trenden)", fontsize=10, weight="normal")
     swedish_axis(ax2)
     return fig
+
+
+def buildup_figures(df: pd.DataFrame, regions: list[str], orgs: pd.DataFrame) -> list[dict]:
+    """The savings plan's build-up per year against the requirement, one chart per region."""
+    from ..savings import buildup_reading, buildup_table
+
+    items = []
+    for code in regions:
+        build = buildup_table(df, code, orgs)
+        name = region_name(code)
+        items.append({
+            "fig": buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"),
+            "alt": f"Stapeldiagram över planerade besparingar per år mot kravet för {name}",
+            "caption": buildup_reading(build, code),
+        })
+    return items
+
+
+def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], headings: bool = False) -> list[dict]:
+    """Outcome against the pre-decision trend for each decision and affected series, with
+    the method note; a region without a usable monthly series gets a 'missing' item."""
+    from .. import effect
+    from ..registry import label
+
+    items: list[dict] = []
+    for code in regions:
+        if headings:
+            items.append({"heading": region_name(code)})
+        results = effect.effects_for_region(df, events, code)
+        if not results:
+            items.append({"missing": effect.no_series_text(df, events, code)})
+        for res in results:
+            items.append({
+                "fig": effect_chart(res, f"{label(res.series)}: utfall mot trenden före beslutet"),
+                "alt": f"Linjediagram över {label(res.series).lower()} per månad med trenden före beslutet förlängd och ett osäkerhetsintervall",
+                "caption": effect.effect_reading(res),
+                "example": res.example,
+                "note": effect.method_text(res),
+            })
+    return items
