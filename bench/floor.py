@@ -43,16 +43,19 @@ def main() -> int:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    from regionanalys.reportspec import notebook_imports
+    from regionanalys.reportspec import notebook_imports  # from PYTHONPATH: the bench's snapshot
 
     for name in notebook_imports({Path(j["notebook"]) for j in plan}):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - "from x import function" is not a module
             pass
-    shell = InteractiveShell.instance()
-    shell.enable_matplotlib("inline")
+    class Shell(InteractiveShell):
+        def enable_gui(self, gui=None):  # the inline backend needs no GUI event loop
+            pass
+
+    shell = Shell.instance()
+    shell.enable_matplotlib("inline")  # as in the kernel: figures left open are shown as PNG
     programs = {j["notebook"]: cells(j["notebook"]) for j in plan}
     imports = time.perf_counter() - t0
 

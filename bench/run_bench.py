@@ -119,7 +119,25 @@ def staffing_csv(code: str, rng) -> str | None:
         return None
 
 
-def prepare_set(name: str, regions: list[str], work: Path) -> dict:
+def snapshot(work: Path) -> dict:
+    """Copy the library and the notebooks as they are now; every run uses the copies.
+
+    The working tree may be edited while the bench runs (it takes a while); a notebook
+    and the library it calls must come from the same moment, and the warm runs must
+    not see the library hash change. Subprocesses get the copy first on PYTHONPATH
+    (before the editable install's path), kernels inherit it.
+    """
+    from regionanalys import config
+
+    src = work / "snapshot" / "src"
+    shutil.copytree(ROOT / "src" / "regionanalys", src / "regionanalys", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    notebooks = work / "snapshot" / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks, ignore=shutil.ignore_patterns(".*"))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep), "NO_COLOR": "1"}
+    return {"src": src, "notebooks": notebooks, "env": env}
+
+
+def prepare_set(name: str, regions: list[str], work: Path, snap: dict) -> dict:
     """A copy of data/ (plus example data for regions without real data) and of the notebooks."""
     import numpy as np
 
@@ -144,12 +162,12 @@ def prepare_set(name: str, regions: list[str], work: Path) -> dict:
         raise SystemExit("exempeldata ogiltiga:\n" + "\n".join(map(str, problems[:20])))
     notebooks = root / "notebooks"
     notebooks.mkdir()
-    spec_text = (config.NOTEBOOKS_DIR / "reports.toml").read_text(encoding="utf-8")
+    spec_text = (snap["notebooks"] / "reports.toml").read_text(encoding="utf-8")
     import tomllib
 
     spec = tomllib.loads(spec_text)
     for table in spec.values():
-        shutil.copy2(config.NOTEBOOKS_DIR / table["notebook"], notebooks / table["notebook"])
+        shutil.copy2(snap["notebooks"] / table["notebook"], notebooks / table["notebook"])
         table["regions"] = list(regions)
     lines = []
     for sid, table in spec.items():
@@ -158,20 +176,25 @@ def prepare_set(name: str, regions: list[str], work: Path) -> dict:
             lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
         lines.append("")
     (notebooks / "reports.toml").write_text("\n".join(lines), encoding="utf-8")
-    from regionanalys import runner
-
-    plan = runner.plan_run(notebooks_dir=notebooks, data_dir=data, out_dir=root / "plan-only")
-    jobs = [{"id": j.id, "notebook": str(j.notebook_path), "parameters": j.parameters} for j in plan.jobs]
+    # the plan (report ids and parameters) as the snapshot's runner makes it
+    code = (
+        "import json, sys; from regionanalys import runner; "
+        "p = runner.plan_run(notebooks_dir=sys.argv[1], data_dir=sys.argv[2], out_dir=sys.argv[3]); "
+        "print(json.dumps([{'id': j.id, 'notebook': str(j.notebook_path), 'parameters': j.parameters} for j in p.jobs]))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(notebooks), str(data), str(root / "plan-only")],
+                          capture_output=True, text=True, env=snap["env"], check=True)
+    jobs = json.loads(proc.stdout)
     (root / "plan.json").write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
-    return {"root": root, "data": data, "notebooks": notebooks, "jobs": jobs}
+    return {"root": root, "data": data, "notebooks": notebooks, "jobs": jobs, "env": snap["env"]}
 
 
 # --- the measurements ---------------------------------------------------------------------
 
 
-def timed(cmd: list[str], **kw) -> float:
+def timed(cmd: list[str], env: dict, **kw) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"misslyckades ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
@@ -185,14 +208,14 @@ def naive(s: dict, out: Path) -> float:
     for job in s["jobs"]:
         executed = out / f"{job['id']}.ipynb"
         timed([str(BIN / "papermill"), job["notebook"], str(executed), "-k", "regionanalys",
-               "-y", json.dumps(job["parameters"]), "--cwd", str(s["notebooks"]), "--no-progress-bar"])
-        timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
+               "-y", json.dumps(job["parameters"]), "--cwd", str(s["notebooks"]), "--no-progress-bar"], s["env"])
+        timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], s["env"])
     return time.perf_counter() - t0
 
 
 def cli_run(s: dict, out: Path, *extra: str) -> float:
     return timed([str(BIN / "regionanalys"), "run", "--notebooks-dir", str(s["notebooks"]), "--data-dir", str(s["data"]),
-                  "--out", str(out), "--quiet", *extra])
+                  "--out", str(out), "--quiet", *extra], s["env"])
 
 
 def worker_peak(out: Path) -> float:
@@ -201,10 +224,15 @@ def worker_peak(out: Path) -> float:
     return max((p.get("worker", 0) + p.get("kernel", 0) for p in peaks), default=0.0)
 
 
+def started(out: Path) -> dict:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {rid: e.get("started") for rid, e in manifest["reports"].items()}
+
+
 def floor(s: dict, out: Path, runs: int) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([sys.executable, str(HERE / "floor.py"), str(s["root"] / "plan.json"), str(out), str(runs)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=s["env"])
     if proc.returncode != 0:
         raise SystemExit(f"golvet misslyckades:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -235,9 +263,16 @@ def measure(name: str, s: dict, args) -> dict:
         log(f"{name}: kall körning {i + 1}/{runs}")
         res["times"]["cold"].append(cli_run(s, out, "--force", *jobs))
         peaks.append(worker_peak(out))
-    for i in range(runs):
-        log(f"{name}: varm körning {i + 1}/{runs}")
-        res["times"]["warm"].append(cli_run(s, out, *jobs))
+    tries = 0
+    while len(res["times"]["warm"]) < runs and tries < runs + 5:
+        tries += 1
+        log(f"{name}: varm körning {len(res['times']['warm']) + 1}/{runs}")
+        before = started(out)
+        dt = cli_run(s, out, *jobs)
+        if started(out) == before:
+            res["times"]["warm"].append(dt)
+        else:  # something changed under us (the library is edited while the bench runs): not a warm run
+            log(f"  rapporter kördes om ({dt:.1f} s), t.ex. för att biblioteket ändrades; mäter igen")
     res["rss_worker_mb"] = max(peaks)
     if "floor" not in args.skip:
         log(f"{name}: golvet, {runs} körningar i en process")
@@ -313,9 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     log(f"arbetskatalog {work}")
     results = []
     try:
+        snap = snapshot(work)
         for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
             regions = list(REAL) if name == "3" else [r.code for r in all_regions()]
-            s = prepare_set(name, regions, work)
+            s = prepare_set(name, regions, work, snap)
             log(f"mängd {name}: {len(regions)} regioner, {len(s['jobs'])} rapporter")
             results.append(measure(name, s, args))
     finally:

@@ -179,7 +179,6 @@ def test_corpus_generator_is_in_sync(tmp_path, monkeypatch):
         assert not differ, f"kör python tests/bad_inputs/make_corpus.py: {differ}"
 
 
-@pytest.mark.xfail(strict=True, reason="cli.validate exits 1 on warnings too; the lead changes it to exit 1 only on errors (then remove this mark)")
 def test_cli_validate_fails_on_errors_only(tmp_path):
     from typer.testing import CliRunner
 

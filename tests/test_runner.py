@@ -449,3 +449,10 @@ def test_pdf_of_a_report(lifecycle, tmp_path):
     pdf = tmp_path / "r.pdf"
     htmlexport.print_pdf(src, pdf, chromium)
     assert pdf.read_bytes()[:4] == b"%PDF" and pdf.stat().st_size > 1000
+    # through the runner: cached reports are printed without running anything
+    # (region 17 was last run by the "fixed" step, with these very parameters)
+    s = _run(lifecycle["paths"], notebooks=["region"], regions=["17"], pdf=True)
+    assert s.exit_code == 0 and not s.executed
+    assert (lifecycle["paths"]["out_dir"] / "region_17_2023.pdf").read_bytes()[:4] == b"%PDF"
+    index = (lifecycle["paths"]["out_dir"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="region_17_2023.pdf"' in index

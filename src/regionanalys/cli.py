@@ -80,7 +80,9 @@ def run(
     """Kör rapport-notebooks och skriv HTML-rapporter, manifest.json och index.html.
 
     Rapporter vars indata (notebook, bibliotek, data, parametrar) inte har ändrats körs
-    inte om. Ett misslyckat fel stoppar inte de andra; senaste lyckade HTML ligger kvar.
+    inte om. En misslyckad rapport stoppar inte de andra; den senaste lyckade HTML-filen
+    ligger kvar. Slutkod: 0 allt klart, 1 någon rapport misslyckades, 2 ogiltigt val,
+    3 kunde inte starta.
     """
     from .reportspec import ParameterError, SpecError, parse_assignments
     from .runner import RunError, execute, plan_run
@@ -214,7 +216,7 @@ def validate(
     problems = validate_data(root)
     for problem in problems:
         typer.echo(str(problem))
-    errors = [p for p in problems if getattr(p, "is_error", True)]
+    errors = [p for p in problems if p.is_error]
     warnings = len(problems) - len(errors)
     if errors:
         typer.echo(f"{len(errors)} fel och {warnings} varningar i {root}", err=True)

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .fileio import atomic_write_text
 from .reportspec import (
     Job,
     NotebookParameter,
@@ -194,15 +195,6 @@ def scope_of(reads: Sequence[str], job_regions: Sequence[str], data: DataFiles) 
 # --- manifest ------------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def read_manifest(out_dir: Path) -> dict:
     path = Path(out_dir) / MANIFEST_NAME
     try:
@@ -218,7 +210,7 @@ def read_manifest(out_dir: Path) -> dict:
 
 def write_manifest(out_dir: Path, manifest: dict) -> None:
     manifest["updated"] = _now_iso()
-    _atomic_write(Path(out_dir) / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    atomic_write_text(Path(out_dir) / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def _now_iso() -> str:
@@ -1256,6 +1248,7 @@ def execute(
             raise RunError(str(exc)) from None
     with _Lock(out / LOCK_NAME):
         manifest = read_manifest(out)  # re-read under the lock
+        as_read = _canonical({k: v for k, v in manifest.items() if k != "updated"})
         manifest["notebooks"] = plan.manifest.get("notebooks", {})
         entries: dict = manifest["reports"]
         cur = _Current(library_hash(), kernel_name, DataFiles(plan.data_dir), plan.info)
@@ -1314,8 +1307,13 @@ def execute(
         if pdf:
             pdf_errors = _make_pdfs(ordered, entries, out, chromium, jobs or default_jobs(), emit)
         plan.info.prune({cur.info.hash(p) for p in {j.notebook_path for j in plan.jobs}} | {e.get("inputs", {}).get("notebook") for e in entries.values()})
-        write_manifest(out, manifest)
-        index = write_index(out, manifest, plan.specs)
+        index = out / INDEX_NAME
+        # a run that changed nothing rewrites nothing (and stays well under a second)
+        if _canonical({k: v for k, v in manifest.items() if k != "updated"}) != as_read or not (out / MANIFEST_NAME).exists():
+            write_manifest(out, manifest)
+            index = write_index(out, manifest, plan.specs)
+        elif not index.exists():
+            index = write_index(out, manifest, plan.specs)
     return RunSummary(ordered, out, index, out / MANIFEST_NAME, time.perf_counter() - t0, n_workers, list(plan.notes), pdf_errors)
 
 
@@ -1475,7 +1473,7 @@ def write_index(out_dir: Path, manifest: Mapping, specs: Mapping[str, ReportSpec
         version=__version__,
     )
     path = Path(out_dir) / INDEX_NAME
-    _atomic_write(path, html)
+    atomic_write_text(path, html)
     return path
 
 
