@@ -10,11 +10,12 @@ write_notebook("notebooks/01_region.ipynb", [
     ("code", '''
 from regionanalys import load, load_orgs, present as p, deficits, savings
 from regionanalys.charts import economy as economy_charts, savings as savings_charts
+from regionanalys.indicators import select
 from regionanalys.regions import region_name, resolve_region
 
 region = resolve_region(region)
 name = region_name(region)
-df = load(data_dir, regions=[region])
+df = select(load(data_dir, regions=[region]), freq="Y")  # this report shows annual figures only
 orgs = load_orgs(data_dir)
 p.page_style()
 p.heading(f"Ekonomin i {name} {year}", 1)
@@ -23,7 +24,7 @@ p.example_banner(df[df["region"] == region])
     ("md", "## Nettokostnader och skatteintäkter"),
     ("code", '''
 table = deficits.cost_revenue_table(df, region)
-p.show_table(table, "Nettokostnader, skatteintäkter och resultat", units={"nettokostnader": "mnkr", "skatt_statsbidrag": "mnkr", "verksamhetens_resultat": "mnkr", "kostnadsökning_pct": "procent", "intäktsökning_pct": "procent"}, empty=f"Underlaget innehåller inga regionövergripande nettokostnader eller skatteintäkter för {name}.")
+p.show_table(savings.display(table), "Nettokostnader, skatteintäkter och resultat", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga regionövergripande nettokostnader eller skatteintäkter för {name}.")
 p.show_figure(economy_charts.cost_revenue_chart(table, f"{name}: nettokostnader och skatteintäkter"), alt=f"Stapeldiagram över nettokostnader och skatteintäkter per år för {name}", caption=deficits.cost_revenue_reading(table, region))
 '''),
     ("code", '''
@@ -40,7 +41,7 @@ p.show_tables(deficits.result_statements(df, region), "Resultatbudget, {name} (m
     ("code", '''
 plan = savings.plan_by_org_and_year(df, region, orgs)
 p.show_figure(savings_charts.plan_by_org_chart(plan, f"{name}: planerade besparingar per område"), alt=f"Staplat stapeldiagram över planerade besparingar per område och år för {name}", caption=savings.plan_reading(plan, region))
-p.show_table(savings.savings_table(df, region).drop(columns=["region", "källa"]).pipe(savings.readable), "Sparkrav, planer och beslut", units={"belopp_mnkr": "mnkr", "årsarbetare": "arsarbetare", "tjänster": "tjanster", "anställda": "anstallda"}, empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
+p.show_table(savings.display(savings.savings_table(df, region), drop=("region", "källa")), "Sparkrav, planer och beslut (källor längst ned)", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
 '''),
     ("code", '''
 p.sources(df[df["region"] == region])

@@ -136,7 +136,7 @@ def table_html(
     decimals = {c: _column_decimals(frame[c], u) for c, u in unit_of.items() if u and pd.api.types.is_numeric_dtype(frame[c])}
     head = "".join(f'<th{" class=num" if c in decimals else ""}>{esc(str(c))}</th>' for c in frame.columns)
     rows = []
-    for _, row in frame.iterrows():
+    for _, row in frame.astype(object).iterrows():  # object keeps ints as ints (no "2022.0")
         cells = []
         for col, value in row.items():
             unit = unit_of[col]
@@ -144,6 +144,8 @@ def table_html(
                 cells.append(f'<td class="num">{esc(fmt_unit(value, unit, decimals[col], sign=col in signed))}</td>')
             elif value is None or (isinstance(value, float) and value != value):
                 cells.append('<td class="num">–</td>')
+            elif isinstance(value, float) and value.is_integer():
+                cells.append(f"<td>{int(value)}</td>")
             elif str(col).lower() in SOURCE_COLUMNS:
                 cells.append(f'<td class="ra-src">{esc(str(value))}</td>')
             else:

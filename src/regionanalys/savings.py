@@ -446,6 +446,8 @@ DISPLAY_NAMES = {
     "uppgiven_intäktsökning_pct": "intäktsökning enligt källan", "mått": "mått", "folkmängd": "folkmängd",
     "skatt_statsbidrag_mnkr": "skatteintäkter och statsbidrag", "andel_av_skatt_pct": "andel av skatteintäkterna",
     "årsarbetare": "årsarbetare", "tjänster": "tjänster", "anställda": "anställda",
+    "nettokostnader": "nettokostnader", "skatt_statsbidrag": "skatteintäkter och statsbidrag",
+    "verksamhetens_resultat": "verksamhetens resultat",
 }
 
 #: Units of the display columns, for :func:`regionanalys.present.show_table`.
@@ -457,7 +459,7 @@ DISPLAY_UNITS = {
     "skatteintäkternas ökning": "procent", "gap (procentenheter)": "procentenheter", "gapets kostnad": "mnkr",
     "kostnadsökning enligt källan": "procent", "intäktsökning enligt källan": "procent", "folkmängd": "personer",
     "skatteintäkter och statsbidrag": "mnkr", "andel av skatteintäkterna": "procent", "årsarbetare": "arsarbetare",
-    "tjänster": "tjanster", "anställda": "anstallda",
+    "tjänster": "tjanster", "anställda": "anstallda", "nettokostnader": "mnkr", "verksamhetens resultat": "mnkr",
 }
 
 
