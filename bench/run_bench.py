@@ -354,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
             s = prepare_set(name, regions, work, snap)
             log(f"mängd {name}: {len(regions)} regioner, {len(s['jobs'])} rapporter")
             results.append(measure(name, s, args))
+            partial = HERE / "results" / "partial.json"  # survives a bench that is killed half-way
+            partial.parent.mkdir(exist_ok=True)
+            partial.write_text(json.dumps(results, indent=1), encoding="utf-8")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
