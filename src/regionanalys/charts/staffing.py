@@ -112,8 +112,9 @@ def _span(table: pd.DataFrame) -> tuple[pd.Period, pd.Period] | None:
     return valid.index.min(), valid.index.max()
 
 
-def rental_chart(table: pd.DataFrame, region: str, events: pd.DataFrame | None = None, title: str | None = None) -> Figure | None:
-    """Rental-staff cost R12 per staff group and in total (:func:`staffing.rental_r12`)."""
+def _cost_lines(table: pd.DataFrame, columns, region: str, events: pd.DataFrame | None, title: str,
+                total: str | None = None, ncols: int | None = None) -> Figure | None:
+    """Rental-staff cost R12 lines (mnkr) for ``columns``, plus a heavier ``total`` line."""
     span = _span(table)
     if span is None:
         return None
@@ -121,37 +122,33 @@ def rental_chart(table: pd.DataFrame, region: str, events: pd.DataFrame | None =
     fig, ax = new_figure(8.5, 4.6)
     x = _x(table.index)
     handles = []
-    for i, col in enumerate(c for c in table.columns if c != "Totalt"):
-        handles += ax.plot(x, table[col], color=CATEGORY_PALETTE[i], linewidth=1.8, label=col)
-    if "Totalt" in table:
-        handles += ax.plot(x, table["Totalt"], color=COLOURS["utfall"], linewidth=2.6, label="Totalt")
-        mark_gaps(ax, table["Totalt"])
+    for i, col in enumerate(columns):
+        handles += ax.plot(x, table[col], color=CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)], linewidth=1.8, label=col)
+    if total is not None and total in table:
+        handles += ax.plot(x, table[total], color=COLOURS["utfall"], linewidth=2.6, label=total)
+        mark_gaps(ax, table[total])
     ax.set_ylim(bottom=0)
     ax.set_ylabel("mnkr, rullande tolv månader")
     swedish_axis(ax)
     month_axis(ax, start, end)
-    _finish(fig, ax, title or f"{region_name(region)}: kostnad för hyrpersonal, R12", handles, add_events(ax, events, region, start, end))
+    extra = {"ncols": ncols} if ncols else {}
+    _finish(fig, ax, title, handles, add_events(ax, events, region, start, end), **extra)
     return fig
+
+
+def rental_chart(table: pd.DataFrame, region: str, events: pd.DataFrame | None = None, title: str | None = None) -> Figure | None:
+    """Rental-staff cost R12 per staff group and in total (:func:`staffing.rental_r12`)."""
+    groups = [c for c in table.columns if c != "Totalt"]
+    return _cost_lines(table, groups, region, events, title or f"{region_name(region)}: kostnad för hyrpersonal, R12", total="Totalt")
 
 
 def area_chart(table: pd.DataFrame, region: str, events: pd.DataFrame | None = None, title: str | None = None) -> Figure | None:
     """Rental-staff cost R12 per område (:func:`staffing.rental_r12` with ``by="org"``)."""
-    span = _span(table)
-    if span is None:
+    if table.empty:
         return None
-    start, end = span
-    fig, ax = new_figure(8.5, 4.6)
-    x = _x(table.index)
-    order = table.iloc[-1].sort_values(ascending=False).index if not table.iloc[-1].isna().all() else table.columns
-    handles = []
-    for i, col in enumerate(order):
-        handles += ax.plot(x, table[col], color=CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)], linewidth=1.9, label=col)
-    ax.set_ylim(bottom=0)
-    ax.set_ylabel("mnkr, rullande tolv månader")
-    swedish_axis(ax)
-    month_axis(ax, start, end)
-    _finish(fig, ax, title or f"{region_name(region)}: kostnad för hyrpersonal per område, R12", handles, add_events(ax, events, region, start, end), ncols=2)
-    return fig
+    last = table.iloc[-1]
+    order = last.sort_values(ascending=False).index if not last.isna().all() else table.columns
+    return _cost_lines(table, order, region, events, title or f"{region_name(region)}: kostnad för hyrpersonal per område, R12", ncols=2)
 
 
 def skr_chart(
