@@ -41,7 +41,7 @@ bench: $(STAMP) ## Benchmark the report runner against plain papermill + nbconve
 	$(BIN)/python bench/run_bench.py
 
 data: $(STAMP) ## Regenerate the example data in data/example/ (fixed seed)
-	$(BIN)/python -m regionanalys.example_data
+	$(BIN)/python -m regionanalys.data.example_data
 
 validate: $(STAMP) ## Validate everything under data/ and list every problem
 	$(BIN)/regionanalys validate data

@@ -43,7 +43,7 @@ def main() -> int:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
-    from regionanalys.reportspec import notebook_imports  # from PYTHONPATH: the bench's snapshot
+    from regionanalys.report.specs import notebook_imports  # from PYTHONPATH: the bench's snapshot
 
     for name in notebook_imports({Path(j["notebook"]) for j in plan}):
         try:

@@ -103,8 +103,8 @@ def example_rows(code: str, rng) -> list[list[str]]:
 def staffing_csv(code: str, rng) -> str | None:
     """Monthly staffing rows from the project's own generator, with a profile scaled from 17."""
     try:
-        from regionanalys import example_data
-        from regionanalys.importing import observation_csv
+        from regionanalys.data import example_data
+        from regionanalys.data.importing import observation_csv
 
         base = example_data.PROFILES["17"]
         k = POPULATION[code] / POPULATION["17"]
@@ -141,7 +141,8 @@ def prepare_set(name: str, regions: list[str], work: Path, snap: dict) -> dict:
     """A copy of data/ (plus example data for regions without real data) and of the notebooks."""
     import numpy as np
 
-    from regionanalys import config, loading
+    from regionanalys import config
+    from regionanalys.data import loading
 
     root = work / f"set-{name}"
     data = root / "data"
@@ -341,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     args.naive_runs = args.naive_runs or args.runs
 
-    from regionanalys.regions import all_regions
-    from regionanalys.runner import default_jobs
+    from regionanalys.data.regions import all_regions
+    from regionanalys.report.runner import default_jobs
 
     work = Path(tempfile.mkdtemp(prefix="regionanalys-bench-"))
     log(f"arbetskatalog {work}")

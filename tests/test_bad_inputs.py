@@ -3,7 +3,7 @@
 and with what was expected; odd but valid files load to the values in
 ``good_expected.csv``.
 
-Decisions recorded in the table (column ``why``) and in :mod:`regionanalys.validation`:
+Decisions recorded in the table (column ``why``) and in :mod:`regionanalys.data.validation`:
 an unknown column is an error; a total that differs from its parts is an error unless
 the total's note starts with "Känd avvikelse:" (then a warning); a month missing inside
 a monthly series is a warning. Warnings are listed by ``validate`` and do not stop
@@ -21,7 +21,7 @@ import pytest
 
 import regionanalys as ra
 from regionanalys import config
-from regionanalys.validation import FEL, VARNING, errors
+from regionanalys.data.validation import FEL, VARNING, errors
 
 HERE = Path(__file__).parent / "bad_inputs"
 CASES = HERE / "cases"

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from regionanalys import deficits as d
-from regionanalys.charts import deficits as charts
-from regionanalys.charts.style import close
-from regionanalys.formatting import plain
+from regionanalys.analysis import deficits as d
+from regionanalys.report.charts import deficits as charts
+from regionanalys.report.charts.style import close
+from regionanalys.data.formatting import plain
 
 REGIONS = ["17", "18", "24"]
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from regionanalys import effect as e
-from regionanalys.charts.savings import effect_chart
-from regionanalys.charts.style import close
+from regionanalys.analysis import effect as e
+from regionanalys.report.charts.savings import effect_chart
+from regionanalys.report.charts.style import close
 
 MONTHS = pd.period_range("2019-01", periods=72, freq="M")
 T = np.arange(72)

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from regionanalys.formatting import plain
+from regionanalys.data.formatting import plain
 
 pytestmark = pytest.mark.slow
 

@@ -4,16 +4,18 @@ import pandas as pd
 import pytest
 
 import regionanalys as ra
-from regionanalys import config, example_data as ex, staffing as st
-from regionanalys.formatting import fmt_mnkr, fmt_pct, plain
-from regionanalys.validation import KEY
+from regionanalys import config
+from regionanalys.data import example_data as ex
+from regionanalys.analysis import staffing as st
+from regionanalys.data.formatting import fmt_mnkr, fmt_pct, plain
+from regionanalys.data.validation import KEY
 
 EXAMPLE_FILES = sorted((config.DATA_DIR / ex.EXAMPLE_DIR).glob("*.csv"))
 
 
 def test_committed_files_are_identical_to_a_fresh_regeneration():
     assert [p.name for p in EXAMPLE_FILES] == [ex.file_name(r) for r in ex.REGIONS]
-    assert ex.check() == [], "kör: python -m regionanalys.example_data"
+    assert ex.check() == [], "kör: python -m regionanalys.data.example_data"
 
 
 def test_writing_to_another_data_dir_gives_the_same_bytes(tmp_path):
@@ -34,7 +36,7 @@ def test_every_row_is_marked_and_names_the_generator(example_df):
     assert example_df["example"].all()
     base = example_df["source"].str.replace(r" \[omräknat.*\]$", "", regex=True)
     assert (base == ex.SOURCE).all()
-    assert "regionanalys.example_data" in ex.SOURCE and str(ex.SEED) in ex.SOURCE
+    assert "regionanalys.data.example_data" in ex.SOURCE and str(ex.SEED) in ex.SOURCE
 
 
 def test_size_period_and_regions(example_df):

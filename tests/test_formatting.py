@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from regionanalys.formatting import MINUS, NBSP, fmt_auto, fmt_mnkr, fmt_number, fmt_pct, plain
+from regionanalys.data.formatting import MINUS, NBSP, fmt_auto, fmt_mnkr, fmt_number, fmt_pct, plain
 
 
 @pytest.mark.parametrize(

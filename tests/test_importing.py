@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import regionanalys as ra
-from regionanalys import importing as im
-from regionanalys.validation import DataError
+from regionanalys.data import importing as im
+from regionanalys.data.validation import DataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 M = lambda text: pd.Period(text, freq="M")  # noqa: E731

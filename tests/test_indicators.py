@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from regionanalys import indicators as ind
+from regionanalys.analysis import indicators as ind
 
 
 def test_growth_pct_and_undefined_cases():

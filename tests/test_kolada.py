@@ -16,13 +16,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from regionanalys import kolada as K
-from regionanalys.kolada_analysis import cross_check, kolada_frame, kolada_ranking, kolada_series
-from regionanalys.kolada_cli import kolada as kolada_command
-from regionanalys.kolada_cli import parse_regions, parse_years
-from regionanalys.loading import load
-from regionanalys.parsing import parse_number
-from regionanalys.registry import get_series, series_registry
+from regionanalys.kolada import client as K
+from regionanalys.kolada.analysis import cross_check, kolada_frame, kolada_ranking, kolada_series
+from regionanalys.kolada.fetch import kolada as kolada_command
+from regionanalys.kolada.fetch import parse_regions, parse_years
+from regionanalys.data.loading import load
+from regionanalys.data.parsing import parse_number
+from regionanalys.data.registry import get_series, series_registry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 REAL_BASE = "https://api.kolada.se/v3"
@@ -509,7 +509,8 @@ def test_cli_rejects_unknown_regions_and_years(data_dir):
 
 
 def test_option_parsing():
-    from regionanalys import kolada_cli, parsing
+    from regionanalys.kolada import fetch as kolada_cli
+    from regionanalys.data import parsing
 
     assert (kolada_cli.MIN_YEAR, kolada_cli.MAX_YEAR) == (parsing.MIN_YEAR, parsing.MAX_YEAR)
     assert len(K.KPIS) == 12  # the --kpi help text says "alla 12"

@@ -14,8 +14,8 @@ import pytest
 from nbconvert import HTMLExporter
 
 from regionanalys import config
-from regionanalys import kolada as K
-from regionanalys.regions import all_regions
+from regionanalys.kolada import client as K
+from regionanalys.data.regions import all_regions
 
 pytestmark = pytest.mark.slow
 NOTEBOOK = config.NOTEBOOKS_DIR / "02_jamforelse.ipynb"

@@ -10,8 +10,8 @@ import pytest
 
 import regionanalys as ra
 from regionanalys import config
-from regionanalys.loading import COLUMNS, READ_LOG_ENV, observation_files
-from regionanalys.validation import FEL, VARNING, DataError, Problem, errors
+from regionanalys.data.loading import COLUMNS, READ_LOG_ENV, observation_files
+from regionanalys.data.validation import FEL, VARNING, DataError, Problem, errors
 
 GOOD_ROW = "17;region;nettokostnader;;2023;utfall;11 776;mnkr;Dok, sid 1;"
 HEADER = "region;org;series;category;period;kind;value;unit;source;note"

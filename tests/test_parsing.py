@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from regionanalys.parsing import CellError, parse_bool, parse_number, parse_period
+from regionanalys.data.parsing import CellError, parse_bool, parse_number, parse_period
 
 
 @pytest.mark.parametrize(

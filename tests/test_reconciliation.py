@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import regionanalys as ra
-from regionanalys import reconciliation as rc
-from regionanalys.formatting import plain
+from regionanalys.analysis import reconciliation as rc
+from regionanalys.data.formatting import plain
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 import pytest
 
-from regionanalys.regions import REGIONS, RIKET, UnknownRegionError, all_regions, region, resolve_region
+from regionanalys.data.regions import REGIONS, RIKET, UnknownRegionError, all_regions, region, resolve_region
 
 
 def test_registry_has_the_21_regions_and_riket():

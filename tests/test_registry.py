@@ -3,7 +3,7 @@ import tomllib
 import pytest
 
 from regionanalys import config
-from regionanalys.registry import (
+from regionanalys.data.registry import (
     KINDS, UNITS, RegistryError, get_series, resolve_unit, series_registry,
 )
 

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from regionanalys import config, htmlexport, loading, runner
-from regionanalys.reportspec import ParameterError, SpecError, load_specs, parse_assignments
+from regionanalys import config
+from regionanalys.report import htmlexport
+from regionanalys.data import loading
+from regionanalys.report import runner
+from regionanalys.report.specs import ParameterError, SpecError, load_specs, parse_assignments
 
 FIXTURES = Path(__file__).parent / "runner_fixtures"
 

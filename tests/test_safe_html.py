@@ -2,7 +2,7 @@
 file names come only from validated ids, and a report loads nothing from the net.
 
 The unit tests feed hostile org names, labels, sources and captions to every function
-in :mod:`regionanalys.present`; the end-to-end test (``slow``) runs the region report
+in :mod:`regionanalys.report.present`; the end-to-end test (``slow``) runs the region report
 through the real CLI on data with hostile org names, categories, sources and notes and
 checks the HTML that comes out.
 """

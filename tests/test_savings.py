@@ -8,11 +8,11 @@ import pytest
 from matplotlib.figure import Figure
 
 import regionanalys as ra
-from regionanalys import savings as s
-from regionanalys.charts import savings as charts
-from regionanalys.charts.deficits import requirement_per_capita_chart
-from regionanalys.charts.style import close
-from regionanalys.formatting import plain
+from regionanalys.analysis import savings as s
+from regionanalys.report.charts import savings as charts
+from regionanalys.report.charts.deficits import requirement_per_capita_chart
+from regionanalys.report.charts.style import close
+from regionanalys.data.formatting import plain
 
 REGIONS = ["17", "18", "24"]
 

@@ -1,8 +1,8 @@
 """The seed figures in data/ match the documents (spot checks of each document)."""
 import pytest
 
-from regionanalys import deficits
-from regionanalys.indicators import select, value_at
+from regionanalys.analysis import deficits
+from regionanalys.analysis.indicators import select, value_at
 
 
 def test_every_row_names_its_source_document(seed_df):

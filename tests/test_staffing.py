@@ -8,9 +8,9 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 import regionanalys as ra
-from regionanalys import staffing as st
-from regionanalys.charts import staffing as charts
-from regionanalys.formatting import plain
+from regionanalys.analysis import staffing as st
+from regionanalys.report.charts import staffing as charts
+from regionanalys.data.formatting import plain
 
 
 def months(start: str, n: int) -> pd.PeriodIndex:

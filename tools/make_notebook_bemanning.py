@@ -2,7 +2,7 @@
 
     .venv/bin/python tools/make_notebook_bemanning.py
 
-Every analysis is in the library (regionanalys.staffing, regionanalys.charts.staffing);
+Every analysis is in the library (regionanalys.analysis.staffing, regionanalys.report.charts.staffing);
 each cell is one call and one show.
 """
 import sys
@@ -14,9 +14,11 @@ from nbmake import region_parameters, write_notebook
 write_notebook("notebooks/03_bemanning.ipynb", [
     region_parameters("24"),
     ("code", '''
-from regionanalys import load, load_events, present as p, staffing
-from regionanalys.charts import staffing as charts
-from regionanalys.regions import region_name, resolve_region
+from regionanalys import load, load_events
+from regionanalys.report import present as p
+from regionanalys.analysis import staffing
+from regionanalys.report.charts import staffing as charts
+from regionanalys.data.regions import region_name, resolve_region
 
 region = resolve_region(region)
 name = region_name(region)

@@ -8,10 +8,13 @@ from nbmake import region_parameters, write_notebook
 write_notebook("notebooks/01_region.ipynb", [
     region_parameters("17"),
     ("code", '''
-from regionanalys import load, load_orgs, present as p, deficits, savings
-from regionanalys.charts import economy as economy_charts, savings as savings_charts
-from regionanalys.indicators import select
-from regionanalys.regions import region_name, resolve_region
+from regionanalys import load, load_orgs
+from regionanalys.report import present as p
+from regionanalys.analysis import deficits
+from regionanalys.analysis import savings
+from regionanalys.report.charts import economy as economy_charts, savings as savings_charts
+from regionanalys.analysis.indicators import select
+from regionanalys.data.regions import region_name, resolve_region
 
 region = resolve_region(region)
 name = region_name(region)
@@ -61,8 +64,10 @@ data_dir = None
 '''),
     ("code", '''
 import regionanalys as ra
-from regionanalys import indicators, deficits, present as p
-from regionanalys.charts import economy as economy_charts
+from regionanalys.analysis import indicators
+from regionanalys.analysis import deficits
+from regionanalys.report import present as p
+from regionanalys.report.charts import economy as economy_charts
 
 df = ra.load(data_dir)
 indicators.coverage(df)

@@ -22,9 +22,14 @@ UNITS_NORM = '{"belopp_mnkr": "mnkr", "folkmängd": "personer", "kr_per_invånar
 write_notebook("notebooks/04_sparande.ipynb", [
     region_parameters("17"),
     ("code", '''
-from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect
-from regionanalys.charts import deficits as deficit_charts, savings as savings_charts
-from regionanalys.regions import region_name, resolve_region
+from regionanalys import load, load_events, load_orgs
+from regionanalys.report import present as p
+from regionanalys.analysis import deficits
+from regionanalys.analysis import savings
+from regionanalys.analysis import reconciliation
+from regionanalys.analysis import effect
+from regionanalys.report.charts import deficits as deficit_charts, savings as savings_charts
+from regionanalys.data.regions import region_name, resolve_region
 
 region = resolve_region(region)
 name = region_name(region)
@@ -104,9 +109,16 @@ p.sources(df[df["region"] == region])
 write_notebook("notebooks/02_jamforelse.ipynb", [
     comparison_parameters(),
     ("code", '''
-from regionanalys import load, load_events, load_orgs, present as p, deficits, savings, reconciliation, effect, staffing, kolada_analysis
-from regionanalys.charts import deficits as deficit_charts, kolada as kolada_charts, savings as savings_charts, staffing as staffing_charts
-from regionanalys.regions import region_name, resolve_region
+from regionanalys import load, load_events, load_orgs
+from regionanalys.report import present as p
+from regionanalys.analysis import deficits
+from regionanalys.analysis import savings
+from regionanalys.analysis import reconciliation
+from regionanalys.analysis import effect
+from regionanalys.analysis import staffing
+from regionanalys.kolada import analysis as kolada_analysis
+from regionanalys.report.charts import deficits as deficit_charts, kolada as kolada_charts, savings as savings_charts, staffing as staffing_charts
+from regionanalys.data.regions import region_name, resolve_region
 
 regions = [resolve_region(r) for r in regions]
 names = [region_name(r) for r in regions]

@@ -21,7 +21,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import config
+from regionanalys import config
 
 app = typer.Typer(
     name="regionanalys",
@@ -39,7 +39,7 @@ EXIT_CANNOT_START = 3
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from regionanalys import __version__
 
         typer.echo(f"regionanalys {__version__}")
         raise typer.Exit()
@@ -84,8 +84,8 @@ def run(
     ligger kvar. Slutkod: 0 allt klart, 1 någon rapport misslyckades, 2 ogiltigt val,
     3 kunde inte starta.
     """
-    from .reportspec import ParameterError, SpecError, parse_assignments
-    from .runner import RunError, execute, plan_run
+    from regionanalys.report.specs import ParameterError, SpecError, parse_assignments
+    from regionanalys.report.runner import RunError, execute, plan_run
 
     interactive = sys.stdout.isatty() and not quiet
     try:
@@ -130,7 +130,7 @@ def _run_with_progress(plan, *, jobs, force, pdf, timeout, fresh_kernels):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .runner import RunError, execute
+    from regionanalys.report.runner import RunError, execute
 
     console = Console()
     running: list[str] = []
@@ -207,7 +207,7 @@ def validate(
 
     Slutkod 1 om något fel hittas; varningar skrivs ut men ger slutkod 0.
     """
-    from .loading import validate as validate_data
+    from regionanalys.data.loading import validate as validate_data
 
     root = config.data_dir(directory)
     if not root.is_dir():
@@ -236,10 +236,10 @@ def list_(
     from rich.console import Console
     from rich.table import Table
 
-    from .registry import series_registry
-    from .regions import all_regions
-    from .reportspec import ParameterError, SpecError, literal_default, load_specs
-    from .runner import notebook_parameters
+    from regionanalys.data.registry import series_registry
+    from regionanalys.data.regions import all_regions
+    from regionanalys.report.specs import ParameterError, SpecError, literal_default, load_specs
+    from regionanalys.report.runner import notebook_parameters
 
     # off a terminal (a pipe, a file) rich would wrap the tables at 80 columns
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
@@ -305,17 +305,12 @@ fetch_app = typer.Typer(
 app.add_typer(fetch_app, name="fetch")
 
 # >>> fetch sub-commands >>>
-# Sources register their command here. `regionanalys fetch kolada` is the function
-# `kolada` in regionanalys/kolada_cli.py (owned by the Kolada work, not by the runner).
-# Keep those modules light at import (heavy imports inside the command function): this
+# `regionanalys fetch kolada` is the function `kolada` in regionanalys/kolada/fetch.py.
+# That module stays light at import (heavy imports inside the command function): this
 # import runs for every `regionanalys` command, including a `run` with nothing to do.
-try:
-    from . import kolada_cli
-except ModuleNotFoundError as _exc:  # module not there (yet); any other import error is a bug and raises
-    if _exc.name != f"{__package__}.kolada_cli":
-        raise
-else:
-    fetch_app.command("kolada")(kolada_cli.kolada)
+from regionanalys.kolada import fetch as kolada_fetch  # noqa: E402
+
+fetch_app.command("kolada")(kolada_fetch.kolada)
 # <<< fetch sub-commands <<<
 
 

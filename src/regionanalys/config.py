@@ -15,8 +15,8 @@ PROJECT_ROOT = Path(os.environ.get("REGIONANALYS_ROOT", PACKAGE_DIR.parent.paren
 DATA_DIR = Path(os.environ.get("REGIONANALYS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
 NOTEBOOKS_DIR = Path(os.environ.get("REGIONANALYS_NOTEBOOKS_DIR", PROJECT_ROOT / "notebooks")).resolve()
 REPORTS_DIR = Path(os.environ.get("REGIONANALYS_REPORTS_DIR", PROJECT_ROOT / "reports")).resolve()
-REGISTRY_DIR = PACKAGE_DIR / "registry"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+REGISTRY_DIR = PACKAGE_DIR / "data" / "series"
+TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 
 #: Files under these sub-folders of data/ are not observations (metadata such as events).
 META_SUBDIR = "meta"

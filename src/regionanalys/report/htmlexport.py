@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import config
+from regionanalys import config
 
 #: nbconvert template (a directory under templates/nbconvert/).
 TEMPLATE_NAME = "rapport"
@@ -139,7 +139,7 @@ class ReportExporter:
 
     def export(self, nb: Any, *, title: str, notebook: str, created: datetime | None = None) -> str:
         """The report page for an executed notebook; raises :class:`ExportError` if not self-contained."""
-        from . import __version__
+        from regionanalys import __version__
 
         resources = {
             "metadata": {"name": title, "path": str(config.NOTEBOOKS_DIR)},

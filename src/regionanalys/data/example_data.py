@@ -2,7 +2,7 @@
 
 The documents the project was started from give almost no monthly staffing figures (the
 slides in 004 were charts whose numbers did not survive), so the staffing report runs on
-*example data* until a region imports its own exports (:mod:`regionanalys.importing`).
+*example data* until a region imports its own exports (:mod:`regionanalys.data.importing`).
 Every row is marked ``example=true`` and its ``source`` names this module and the seed;
 reports show the "Exempeldata" banner and stamp on every chart built on them.
 
@@ -34,7 +34,7 @@ One deliberate gap: Region Örebro län's ``sjukfranvaro_timmar`` lacks July 202
 the month were missing from the export), so the report shows how a gap removes R12 for
 twelve months instead of shortening the window.
 
-Regenerate with ``python -m regionanalys.example_data`` (writes ``data/example/``);
+Regenerate with ``python -m regionanalys.data.example_data`` (writes ``data/example/``);
 ``--check`` compares with the files on disk without writing. The numbers depend on
 NumPy's ``default_rng`` stream for :data:`SEED`; a NumPy release that changed that stream
 would change the files, and the regeneration test would say so.
@@ -48,15 +48,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .importing import atomic_write_text, observation_csv
+from regionanalys import config
+from regionanalys.data.importing import atomic_write_text, observation_csv
 
 SEED = 20230531
 START = pd.Period("2020-01", freq="M")
 END = pd.Period("2024-12", freq="M")
 REGIONS = ("17", "18", "24")
 EXAMPLE_DIR = "example"
-MODULE = "regionanalys.example_data"
+MODULE = "regionanalys.data.example_data"
 SOURCE = f"Exempeldata, genererade av {MODULE} (numpy default_rng, seed {SEED}), inte verkliga siffror"
 
 GROUPS = ("lakare", "sjukskoterskor_barnmorskor", "ovriga")

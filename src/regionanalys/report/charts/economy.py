@@ -5,15 +5,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..deficits import COST, RESULT, REVENUE
-from ..registry import label
-from .style import COLOURS, new_figure, swedish_axis
+from regionanalys.analysis.deficits import COST, RESULT, REVENUE
+from regionanalys.data.registry import label
+from regionanalys.report.charts.style import COLOURS, new_figure, swedish_axis
 
 
 def cost_revenue_chart(table: pd.DataFrame, title: str) -> Figure | None:
     """Bars of net costs and tax revenue per year, with the result written above each pair.
 
-    Takes :func:`regionanalys.deficits.cost_revenue_table`; returns None when it is empty.
+    Takes :func:`regionanalys.analysis.deficits.cost_revenue_table`; returns None when it is empty.
     """
     if table.empty:
         return None
@@ -22,7 +22,7 @@ def cost_revenue_chart(table: pd.DataFrame, title: str) -> Figure | None:
     w = 0.38
     ax.bar(x - w / 2, table[COST], w, label=label(COST), color=COLOURS["kostnad"])
     ax.bar(x + w / 2, table[REVENUE], w, label=label(REVENUE), color=COLOURS["intakt"])
-    from ..formatting import fmt_mnkr
+    from regionanalys.data.formatting import fmt_mnkr
 
     top = np.nanmax(table[[COST, REVENUE]].to_numpy())
     for xi, res in zip(x, table[RESULT]):

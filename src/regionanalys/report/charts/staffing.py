@@ -1,6 +1,6 @@
 """Charts of rental staff, the SKR measure, sick leave and närvarotid (R12 over time).
 
-Every function takes a table from :mod:`regionanalys.staffing` (index: monthly Periods)
+Every function takes a table from :mod:`regionanalys.analysis.staffing` (index: monthly Periods)
 and returns a Figure, or None when there is nothing to draw. Dated decisions (hiring
 stops, savings plans) from :func:`regionanalys.load_events` are drawn as numbered
 markers on the time axis, with the decision listed under the chart.
@@ -17,10 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from .. import staffing
-from ..formatting import fmt_pct
-from ..regions import region_name, resolve_region
-from .style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
+from regionanalys.analysis import staffing
+from regionanalys.data.formatting import fmt_pct
+from regionanalys.data.regions import region_name, resolve_region
+from regionanalys.report.charts.style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
 MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 EVENT_COLOUR = "#6D4C41"

@@ -1,7 +1,7 @@
 """Staffing: rental staff (hyrpersonal), the SKR measure, sick leave and närvarotid.
 
 Everything here is computed from monthly series in the tidy table (see
-``registry/staffing.toml``) with one engine for rolling twelve months (R12), year to
+``data/series/staffing.toml``) with one engine for rolling twelve months (R12), year to
 date (ackumulerat, "ack") and the same period last year:
 
 * **R12** at a month is computed over the twelve months ending with that month. It
@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct, fmt_unit
-from .indicators import growth_pct, select
-from .parsing import parse_period
-from .registry import category_label
-from .regions import region_name, resolve_region
+from regionanalys.data.formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct, fmt_unit
+from regionanalys.analysis.indicators import growth_pct, select
+from regionanalys.data.parsing import parse_period
+from regionanalys.data.registry import category_label
+from regionanalys.data.regions import region_name, resolve_region
 
 # ---------------------------------------------------------------------------------------
 # Constants

@@ -51,9 +51,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .formatting import fmt_auto, fmt_number
-from .registry import category_label, label, series_registry
-from .regions import region_name, resolve_region
+from regionanalys.data.formatting import fmt_auto, fmt_number
+from regionanalys.data.registry import category_label, label, series_registry
+from regionanalys.data.regions import region_name, resolve_region
 
 
 def _who(region: str, org: str) -> str:

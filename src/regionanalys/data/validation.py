@@ -1,6 +1,6 @@
 """The data contract: what a valid observation table is, and how problems are reported.
 
-Cells are parsed in :mod:`regionanalys.loading`; the typed table is then checked here
+Cells are parsed in :mod:`regionanalys.data.loading`; the typed table is then checked here
 against a pandera schema (lazy, so every problem is collected in one pass) and against
 rules that need several rows at once. Each failure is mapped back to the file, line and
 column it came from, with a Swedish message and what was expected.
@@ -45,9 +45,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from .formatting import fmt_number, plain
-from .registry import KINDS, UNITS, series_registry
-from .regions import REGIONS
+from regionanalys.data.formatting import fmt_number, plain
+from regionanalys.data.registry import KINDS, UNITS, series_registry
+from regionanalys.data.regions import REGIONS
 
 #: Columns every observation file must have, in this order in the files we ship.
 REQUIRED_COLUMNS = ("region", "org", "series", "category", "period", "kind", "value", "unit", "source")

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from .regions import UnknownRegionError, resolve_region
+from regionanalys.data.regions import UnknownRegionError, resolve_region
 
-#: Years accepted on the command line (as :mod:`regionanalys.parsing` accepts periods).
+#: Years accepted on the command line (as :mod:`regionanalys.data.parsing` accepts periods).
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
@@ -60,11 +60,11 @@ def parse_regions(values: list[str] | None) -> list[str] | None:
 
 
 def parse_kpis(values: list[str] | None) -> list[str] | None:
-    """KPI ids known to :data:`regionanalys.kolada.KPIS`; None if none given."""
+    """KPI ids known to :data:`regionanalys.kolada.client.KPIS`; None if none given."""
     items = _split(values)
     if not items:
         return None
-    from .kolada import resolve_kpi
+    from regionanalys.kolada.client import resolve_kpi
 
     try:
         return list(dict.fromkeys(resolve_kpi(v) for v in items))
@@ -79,7 +79,7 @@ def _n(value: int) -> str:
 def kolada(
     kpi: Annotated[
         list[str] | None,
-        typer.Option("--kpi", "-k", metavar="KPI", help="Nyckeltal, t.ex. N63016,N63019, kommaseparerade eller upprepade (standard: alla 12 i regionanalys.kolada.KPIS)."),
+        typer.Option("--kpi", "-k", metavar="KPI", help="Nyckeltal, t.ex. N63016,N63019, kommaseparerade eller upprepade (standard: alla 12 i regionanalys.kolada.client.KPIS)."),
     ] = None,
     region: Annotated[
         list[str] | None,
@@ -99,7 +99,7 @@ def kolada(
     ] = None,
 ) -> None:
     """Hämta nyckeltal från Kolada till data/kolada/kolada.csv (cachen byts bara ut om allt gick bra)."""
-    from .kolada import KoladaError, refresh_cache
+    from regionanalys.kolada.client import KoladaError, refresh_cache
 
     kpis, regions, year_list = parse_kpis(kpi), parse_regions(region), parse_years(years)
     try:

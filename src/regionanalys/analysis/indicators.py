@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .regions import resolve_region
+from regionanalys.data.regions import resolve_region
 
 
 def _as_list(value) -> list | None:

@@ -8,11 +8,11 @@ saves it) or an Excel workbook (.xlsx), in one of two layouts:
 
 A *mapping* (a TOML file or a dict) says which column is which series, region, org,
 category, kind and unit; see :class:`Mapping` and ``tests/fixtures/imports/*.toml``.
-Numbers and months are read with :mod:`regionanalys.parsing` (decimal comma, thousands
+Numbers and months are read with :mod:`regionanalys.data.parsing` (decimal comma, thousands
 spaces, Unicode minus; "2023-01", "202301", "jan 2023", "januari 2023", Excel date
-cells). Anything that cannot be read is a located :class:`~regionanalys.validation.Problem`
+cells). Anything that cannot be read is a located :class:`~regionanalys.data.validation.Problem`
 (file and sheet, row, column, what was expected); every problem is collected and raised
-together as :class:`~regionanalys.validation.DataError`. Nothing is dropped quietly: rows
+together as :class:`~regionanalys.data.validation.DataError`. Nothing is dropped quietly: rows
 the mapping tells the importer to skip (sum rows, empty cells if allowed) are listed in
 :attr:`ImportResult.skipped`.
 
@@ -23,7 +23,7 @@ sheet, row and column of every value.
 
 Command line::
 
-    python -m regionanalys.importing export.xlsx --mapping mapping.toml --out data/imports/24_hyrpersonal.csv
+    python -m regionanalys.data.importing export.xlsx --mapping mapping.toml --out data/imports/24_hyrpersonal.csv
 """
 from __future__ import annotations
 
@@ -41,12 +41,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .loading import file_region, read_text, sniff_delimiter
-from .fileio import atomic_write_text
-from .parsing import PERIOD_EXPECTED, CellError, parse_number, parse_period
-from .registry import KINDS, UNITS, resolve_unit, series_registry
-from .regions import UnknownRegionError, resolve_region
-from .validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, VARNING, DataError, Problem, check_table, errors
+from regionanalys.data.loading import file_region, read_text, sniff_delimiter
+from regionanalys.data.fileio import atomic_write_text
+from regionanalys.data.parsing import PERIOD_EXPECTED, CellError, parse_number, parse_period
+from regionanalys.data.registry import KINDS, UNITS, resolve_unit, series_registry
+from regionanalys.data.regions import UnknownRegionError, resolve_region
+from regionanalys.data.validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, VARNING, DataError, Problem, check_table, errors
 
 #: Columns of the frame :func:`import_file` returns and of the CSV the writer saves.
 CONTRACT_COLUMNS = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
@@ -729,7 +729,7 @@ def import_to_csv(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m regionanalys.importing", description="Importera en månadsexport (CSV eller Excel) till en observationsfil i data/.")
+    parser = argparse.ArgumentParser(prog="python -m regionanalys.data.importing", description="Importera en månadsexport (CSV eller Excel) till en observationsfil i data/.")
     parser.add_argument("export", help="exportfilen (.csv eller .xlsx)")
     parser.add_argument("--mapping", required=True, help="mappningen (TOML)")
     parser.add_argument("--out", required=True, help="observationsfilen att skriva, t.ex. data/imports/24_hyrpersonal.csv")

@@ -1,15 +1,15 @@
 """Kolada figures for the comparison report: region × year tables, rankings, cross-checks.
 
-All functions take the table :func:`regionanalys.loading.load` returns. They do not
+All functions take the table :func:`regionanalys.data.loading.load` returns. They do not
 need httpx or the network; when no Kolada cache exists they return empty tables (use
-:func:`regionanalys.kolada.has_cache` to say so in a report).
+:func:`regionanalys.kolada.client.has_cache` to say so in a report).
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .kolada import KOLADA_CATEGORY, KOLADA_SERIES
-from .regions import REGIONS, RIKET, region_name
+from regionanalys.kolada.client import KOLADA_CATEGORY, KOLADA_SERIES
+from regionanalys.data.regions import REGIONS, RIKET, region_name
 
 #: Columns of :func:`cross_check`.
 CROSS_CHECK_COLUMNS = [
@@ -185,7 +185,7 @@ def cache_status(data_dir=None) -> tuple[bool, str]:
     """Whether a Kolada cache exists and one Swedish sentence saying so (with fetch time)."""
     import json
 
-    from .kolada import METADATA_FILE, cache_path, has_cache
+    from regionanalys.kolada.client import METADATA_FILE, cache_path, has_cache
 
     if not has_cache(data_dir):
         return False, (
@@ -209,8 +209,8 @@ def latest_year(df: pd.DataFrame, series: str, year: int) -> int | None:
 
 def ranking_reading(ranking: pd.DataFrame, series: str, year: int, highlight: list[str]) -> str:
     """One sentence: where the highlighted regions rank among all regions, against riket."""
-    from .formatting import fmt_auto
-    from .registry import get_series
+    from regionanalys.data.formatting import fmt_auto
+    from regionanalys.data.registry import get_series
 
     spec = get_series(series)
     if ranking.empty:
@@ -231,7 +231,7 @@ def ranking_reading(ranking: pd.DataFrame, series: str, year: int, highlight: li
 
 def cross_check_display(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`cross_check` for a report: Swedish headings, values formatted in their units."""
-    from .formatting import fmt_auto
+    from regionanalys.data.formatting import fmt_auto
 
     if table.empty:
         return pd.DataFrame()

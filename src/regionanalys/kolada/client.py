@@ -8,11 +8,11 @@ observation file, ``data/kolada/kolada.csv`` (``;``-separated, decimal comma, ki
 
 The cache is only ever replaced whole and only by a table that the project's own loader
 accepts: the new table is written to a temporary directory, loaded with
-:func:`regionanalys.loading.load`, checked for key collisions with the other data files,
+:func:`regionanalys.data.loading.load`, checked for key collisions with the other data files,
 and then moved into place with :func:`os.replace`. A network failure, a malformed
 response or an invalid table leaves the existing cache untouched.
 
-Conventions (see also ``registry/kolada.toml`` and ``data/kolada/README.md``):
+Conventions (see also ``data/series/kolada.toml`` and ``data/kolada/README.md``):
 
 * only gender ``T`` (total) is stored; values with ``isdeleted`` true and ``null``
   values are not written, and are counted in :class:`FetchResult`;
@@ -51,13 +51,13 @@ from urllib.parse import urljoin
 
 import httpx
 
-from . import config
-from .loading import READ_LOG_ENV, load, observation_files, validate
-from .parsing import CellError, parse_number
-from .fileio import atomic_write_text
-from .regions import REGIONS, UnknownRegionError, all_regions, resolve_region
-from .registry import get_series
-from .validation import DataError
+from regionanalys import config
+from regionanalys.data.loading import READ_LOG_ENV, load, observation_files, validate
+from regionanalys.data.parsing import CellError, parse_number
+from regionanalys.data.fileio import atomic_write_text
+from regionanalys.data.regions import REGIONS, UnknownRegionError, all_regions, resolve_region
+from regionanalys.data.registry import get_series
+from regionanalys.data.validation import DataError
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 #: Environment variable overriding the API's base URL (e.g. a proxy or a test server).
@@ -595,7 +595,7 @@ def validate_cache_text(text: str, data_dir: Path, cache_path: Path) -> None:
     The text is loaded on its own from a temporary directory with the project's loader,
     then checked together with the other observation files of ``data_dir`` for duplicate
     keys (only errors in the new file count: another file's own problems are not ours to
-    fix, and warnings do not stop :func:`~regionanalys.loading.load` either).
+    fix, and warnings do not stop :func:`~regionanalys.data.loading.load` either).
     """
     rel = cache_path.relative_to(data_dir) if cache_path.is_relative_to(data_dir) else Path(CACHE_SUBDIR) / CACHE_FILE
     with tempfile.TemporaryDirectory(prefix="kolada-check-") as tmp, _no_read_log():

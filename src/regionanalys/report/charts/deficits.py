@@ -13,11 +13,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from ..deficits import MISSING_TEXT, RESULT
-from ..formatting import fmt_number
-from ..registry import category_label, label
-from ..regions import REGIONS, resolve_region
-from .style import COLOURS, new_figure, region_colour, swedish_axis
+from regionanalys.analysis.deficits import MISSING_TEXT, RESULT
+from regionanalys.data.formatting import fmt_number
+from regionanalys.data.registry import category_label, label
+from regionanalys.data.regions import REGIONS, resolve_region
+from regionanalys.report.charts.style import COLOURS, new_figure, region_colour, swedish_axis
 
 MISSING_COLOUR = "#9E9E9E"
 
@@ -35,7 +35,7 @@ def mark_missing(ax: Axes, x: float, width: float, text: str = MISSING_TEXT, y: 
 
 
 def bridge_chart(bridge: pd.DataFrame, title: str) -> Figure | None:
-    """Waterfall of :func:`regionanalys.deficits.result_bridge` (None when it is empty).
+    """Waterfall of :func:`regionanalys.analysis.deficits.result_bridge` (None when it is empty).
 
     Totals are dark bars from zero; an increase of the result is green, a decrease red,
     the rounding/other residual grey; every step carries its value.
@@ -83,7 +83,7 @@ def bridge_chart(bridge: pd.DataFrame, title: str) -> Figure | None:
 def growth_gap_chart(table: pd.DataFrame, regions: list[str], title: str) -> Figure | None:
     """Cost growth and revenue growth side by side per region (latest year with data);
     regions without data get the 'uppgift saknas' marker. Takes
-    :func:`regionanalys.deficits.growth_gap_table`."""
+    :func:`regionanalys.analysis.deficits.growth_gap_table`."""
     codes = [resolve_region(r) for r in regions]
     if not codes:
         return None
@@ -126,7 +126,7 @@ def growth_gap_chart(table: pd.DataFrame, regions: list[str], title: str) -> Fig
 def normalized_chart(table: pd.DataFrame, title: str, measure: str = RESULT) -> Figure | None:
     """Two panels, same regions and years in both: the result in kr per invånare and as
     % of skatteintäkter och generella statsbidrag. Missing values are marked 'uppgift
-    saknas'; a prognos is hatched. Takes :func:`regionanalys.deficits.normalized_results`."""
+    saknas'; a prognos is hatched. Takes :func:`regionanalys.analysis.deficits.normalized_results`."""
     t = table[table["mått"] == measure]
     if t.empty:
         return None
@@ -172,7 +172,7 @@ def normalized_chart(table: pd.DataFrame, title: str, measure: str = RESULT) -> 
 def requirement_per_capita_chart(table: pd.DataFrame, regions: list[str], title: str) -> Figure | None:
     """Horizontal bars: each region's largest savings requirement in kr per invånare,
     with the amount and year; regions without a requirement are marked. Takes
-    :func:`regionanalys.savings.largest_requirements`."""
+    :func:`regionanalys.analysis.savings.largest_requirements`."""
     codes = [resolve_region(r) for r in regions]
     if not codes:
         return None
@@ -201,8 +201,8 @@ def requirement_per_capita_chart(table: pd.DataFrame, regions: list[str], title:
 def bridge_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dict]:
     """A result bridge from ``year - 1`` to ``year`` per region, for :func:`present.show_figures`;
     a region without the figures gets a 'missing' item saying why."""
-    from ..deficits import bridge_reading, result_bridge
-    from ..regions import region_name
+    from regionanalys.analysis.deficits import bridge_reading, result_bridge
+    from regionanalys.data.regions import region_name
 
     items = []
     for code in regions:

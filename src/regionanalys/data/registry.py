@@ -1,6 +1,6 @@
 """The registries of units, kinds and series.
 
-Series are defined in TOML files under ``registry/`` (one per domain, so each domain
+Series are defined in TOML files under ``data/series/`` (one per domain, so each domain
 can grow without touching the others). A series id is ASCII; its label is Swedish.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import config
+from regionanalys import config
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class RegistryError(ValueError):
 
 @cache
 def series_registry() -> dict[str, Series]:
-    """All series, read from ``registry/*.toml``; a series id may be defined once only."""
+    """All series, read from ``data/series/*.toml``; a series id may be defined once only."""
     out: dict[str, Series] = {}
     for path in sorted(config.REGISTRY_DIR.glob("*.toml")):
         with path.open("rb") as fh:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .formatting import fmt_mnkr, fmt_number, fmt_pct
-from .indicators import annual, select, value_at
-from .registry import KINDS, category_label
-from .regions import region_name, resolve_region
+from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
+from regionanalys.analysis.indicators import annual, select, value_at
+from regionanalys.data.registry import KINDS, category_label
+from regionanalys.data.regions import region_name, resolve_region
 
 AMOUNT = "besparing"
 HEADCOUNT = {"besparing_arsarbetare": "årsarbetare", "besparing_tjanster": "tjänster", "besparing_anstallda": "anställda"}
@@ -431,7 +431,7 @@ def per_capita_reading(table: pd.DataFrame, regions: list[str] | None = None) ->
     return text + "."
 
 
-#: Column headers for the report tables of this module and :mod:`regionanalys.deficits`.
+#: Column headers for the report tables of this module and :mod:`regionanalys.analysis.deficits`.
 DISPLAY_NAMES = {
     "region": "region", "org": "organisation", "kategori": "kategori", "år": "år", "status": "status",
     "belopp_mnkr": "belopp", "krav_mnkr": "krav", "identifierat_mnkr": "identifierat", "identifierat_delar_mnkr": "summa av delarna",
@@ -450,7 +450,7 @@ DISPLAY_NAMES = {
     "verksamhetens_resultat": "verksamhetens resultat",
 }
 
-#: Units of the display columns, for :func:`regionanalys.present.show_table`.
+#: Units of the display columns, for :func:`regionanalys.report.present.show_table`.
 DISPLAY_UNITS = {
     "belopp": "mnkr", "krav": "mnkr", "identifierat": "mnkr", "summa av delarna": "mnkr", "realiserat": "mnkr", "täckning": "procent",
     "realiserat av kravet": "procent", "jämförelsebelopp": "mnkr", "kravets andel": "procent", "andel enligt källan": "procent",
@@ -467,7 +467,7 @@ def display(table: pd.DataFrame, drop: tuple[str, ...] = ()) -> pd.DataFrame:
     """A table of this module (or of deficits) for the report: Swedish labels for
     categories, statuses, regions and series, readable headers (use
     :data:`DISPLAY_UNITS` as ``units``), columns in ``drop`` and empty columns left out."""
-    from .registry import series_registry
+    from regionanalys.data.registry import series_registry
 
     out = readable(table.drop(columns=[c for c in drop if c in table.columns]))
     if "region" in out:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .parsing import CellError, parse_bool, parse_number, parse_period
-from .registry import UNITS, resolve_unit, series_registry
-from .regions import UnknownRegionError, resolve_region
-from .validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DataError, Problem, check_table, errors
+from regionanalys import config
+from regionanalys.data.parsing import CellError, parse_bool, parse_number, parse_period
+from regionanalys.data.registry import UNITS, resolve_unit, series_registry
+from regionanalys.data.regions import UnknownRegionError, resolve_region
+from regionanalys.data.validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DataError, Problem, check_table, errors
 
 #: Columns of the table :func:`load` returns, in order.
 COLUMNS = [
@@ -351,7 +351,7 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     mixed); ``year`` and ``freq`` ("Y"/"M") make filtering and sorting easy. Money is in
     mnkr. Raises :class:`DataError` listing every error when any file read is invalid:
     nothing is silently dropped and nothing partial is returned. Warnings (see
-    :mod:`regionanalys.validation`) do not stop loading; :func:`validate` lists them.
+    :mod:`regionanalys.data.validation`) do not stop loading; :func:`validate` lists them.
     """
     df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
     if errors(problems):

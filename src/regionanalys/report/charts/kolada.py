@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..registry import get_series
-from ..regions import REGIONS
-from .style import COLOURS, OTHER_REGION, new_figure, region_colour, swedish_axis
+from regionanalys.data.registry import get_series
+from regionanalys.data.regions import REGIONS
+from regionanalys.report.charts.style import COLOURS, OTHER_REGION, new_figure, region_colour, swedish_axis
 
 
 def ranking_chart(ranking: pd.DataFrame, series: str, year: int, highlight: list[str]) -> Figure | None:
@@ -42,8 +42,8 @@ def ranking_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dic
     For :func:`present.show_figures`;
     empty without a Kolada cache.
     """
-    from ..kolada_analysis import COMPARISON_SERIES, kolada_ranking, latest_year, ranking_reading
-    from ..regions import region_name
+    from regionanalys.kolada.analysis import COMPARISON_SERIES, kolada_ranking, latest_year, ranking_reading
+    from regionanalys.data.regions import region_name
 
     out = []
     for series in COMPARISON_SERIES:

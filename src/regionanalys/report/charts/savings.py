@@ -9,16 +9,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..formatting import fmt_number
-from ..registry import category_label
-from ..regions import REGIONS, region_name
-from .style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
+from regionanalys.data.formatting import fmt_number
+from regionanalys.data.registry import category_label
+from regionanalys.data.regions import REGIONS, region_name
+from regionanalys.report.charts.style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
 
 def plan_by_org_chart(table: pd.DataFrame, title: str) -> Figure | None:
     """Stacked bars: planned savings per org (colours) and year (bars), mnkr.
 
-    Takes :func:`regionanalys.savings.plan_by_org_and_year`; None when it is empty.
+    Takes :func:`regionanalys.analysis.savings.plan_by_org_and_year`; None when it is empty.
     """
     if table.empty:
         return None
@@ -42,7 +42,7 @@ def _who(r: pd.Series) -> str:
 def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
     """Horizontal bars: identified savings as % of each requirement, with a 100 % line;
     requirements without a plan are written out as such. Takes
-    :func:`regionanalys.savings.coverage_table`."""
+    :func:`regionanalys.analysis.savings.coverage_table`."""
     if table.empty:
         return None
     fig, ax = new_figure(9, 0.9 + 0.55 * len(table))
@@ -69,7 +69,7 @@ def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
 
 def per_post_chart(table: pd.DataFrame, title: str) -> Figure | None:
     """Horizontal bars: savings per post (tkr) for each programme, with amount / posts.
-    Takes :func:`regionanalys.savings.per_post_table`."""
+    Takes :func:`regionanalys.analysis.savings.per_post_table`."""
     if table.empty:
         return None
     t = table.sort_values("tkr_per_post")
@@ -92,7 +92,7 @@ def per_post_chart(table: pd.DataFrame, title: str) -> Figure | None:
 def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
     """Bars of the plan per year against the requirement (dashed line); a diamond marks
     the sum of the parts where it differs from the plan's stated total. Takes
-    :func:`regionanalys.savings.buildup_table`."""
+    :func:`regionanalys.analysis.savings.buildup_table`."""
     if table.empty:
         return None
     orgs = list(dict.fromkeys(table["org"]))
@@ -128,7 +128,7 @@ def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
 def reconciliation_chart(findings: pd.DataFrame, title: str) -> Figure | None:
     """Stated figure against the sum of its parts, side by side, for findings of one
     org, series and period (e.g. a handlingsplan's categories in one year). Takes rows of
-    :func:`regionanalys.reconciliation.reconcile`; None when empty."""
+    :func:`regionanalys.analysis.reconciliation.reconcile`; None when empty."""
     if findings.empty:
         return None
     f = findings.reset_index(drop=True)
@@ -156,7 +156,7 @@ def reconciliation_chart(findings: pd.DataFrame, title: str) -> Figure | None:
 
 
 def effect_chart(result, title: str) -> Figure | None:
-    """Two panels for an :class:`regionanalys.effect.EffectResult`: actual against the
+    """Two panels for an :class:`regionanalys.analysis.effect.EffectResult`: actual against the
     pre-decision trend with its prediction band (top), and the cumulative difference with
     its band (bottom). The decision is a vertical line."""
     if result is None:
@@ -190,7 +190,7 @@ def effect_chart(result, title: str) -> Figure | None:
 
 def buildup_figures(df: pd.DataFrame, regions: list[str], orgs: pd.DataFrame) -> list[dict]:
     """The savings plan's build-up per year against the requirement, one chart per region."""
-    from ..savings import buildup_reading, buildup_table
+    from regionanalys.analysis.savings import buildup_reading, buildup_table
 
     items = []
     for code in regions:
@@ -207,8 +207,8 @@ def buildup_figures(df: pd.DataFrame, regions: list[str], orgs: pd.DataFrame) ->
 def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], headings: bool = False) -> list[dict]:
     """Outcome against the pre-decision trend for each decision and affected series, with
     the method note; a region without a usable monthly series gets a 'missing' item."""
-    from .. import effect
-    from ..registry import label
+    from regionanalys.analysis import effect
+    from regionanalys.data.registry import label
 
     items: list[dict] = []
     for code in regions:

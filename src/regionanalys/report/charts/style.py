@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..formatting import axis_formatter
+from regionanalys.data.formatting import axis_formatter
 
 #: Colour per region: the three first users get strong, colour-blind-safe colours.
 REGION_COLOURS = {"17": "#0072B2", "18": "#D55E00", "24": "#009E73", "00": "#444444"}

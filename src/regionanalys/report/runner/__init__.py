@@ -2,7 +2,7 @@
 
 From Python::
 
-    from regionanalys import runner
+    from regionanalys.report import runner
     summary = runner.run()                                  # every report in reports.toml
     summary = runner.run(notebooks=["region"], regions=["Värmland"], year=2023)
     summary.exit_code                                      # 0 when every report is ok
@@ -57,9 +57,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .fileio import atomic_write_text
-from .reportspec import (
+from regionanalys import config
+from regionanalys.data.fileio import atomic_write_text
+from regionanalys.report.specs import (
     Job,
     NotebookParameter,
     ParameterError,
@@ -137,7 +137,7 @@ def file_region(name: str) -> str | None:
 class DataFiles:
     """The data directory's files as the loader sees them, hashed once per run.
 
-    The listing rule mirrors :func:`regionanalys.loading.observation_files` (every
+    The listing rule mirrors :func:`regionanalys.data.loading.observation_files` (every
     ``*.csv`` except under ``meta/`` and hidden files; the test suite checks they agree);
     it is repeated here so that a run with nothing to do does not import pandas.
     """
@@ -849,7 +849,7 @@ class _Worker:
             _warm_engine()
 
         def exporter() -> None:
-            from .htmlexport import ReportExporter
+            from regionanalys.report.htmlexport import ReportExporter
 
             self.exporter = ReportExporter()
 
@@ -916,7 +916,7 @@ class _Worker:
             if nb is not None and tmp_nb.exists():
                 result["tmp_ipynb"] = str(tmp_nb)
             if error is None:
-                from .htmlexport import ExportError, uses_example_data
+                from regionanalys.report.htmlexport import ExportError, uses_example_data
 
                 result["example"] = uses_example_data(nb)
                 try:
@@ -1240,7 +1240,7 @@ def execute(
     emit = on_event or (lambda *a: None)
     chromium = None
     if pdf:
-        from .htmlexport import ChromiumMissing, find_chromium
+        from regionanalys.report.htmlexport import ChromiumMissing, find_chromium
 
         try:
             chromium = find_chromium()
@@ -1266,7 +1266,7 @@ def execute(
                 to_run.append((job, reason))
         n_workers = 0
         if to_run:
-            from .loading import READ_LOG_ENV
+            from regionanalys.data.loading import READ_LOG_ENV
 
             _kernel_installed(kernel_name)
             tmp_dir = out / TMP_DIRNAME
@@ -1396,7 +1396,7 @@ def _make_pdfs(results: list[ReportResult], entries: dict, out: Path, chromium: 
     """Print every good report whose PDF is missing or older than its HTML."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .htmlexport import ExportError, print_pdf
+    from regionanalys.report.htmlexport import ExportError, print_pdf
 
     todo = []
     for res in results:
@@ -1434,7 +1434,7 @@ def write_index(out_dir: Path, manifest: Mapping, specs: Mapping[str, ReportSpec
     """Write ``index.html`` (atomically) from the manifest: one row per report."""
     import jinja2
 
-    from . import __version__
+    from regionanalys import __version__
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)),

@@ -16,8 +16,8 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from .charts.style import EXAMPLE_MARK, close, mark_example
-from .formatting import default_decimals, fmt_unit
+from regionanalys.report.charts.style import EXAMPLE_MARK, close, mark_example
+from regionanalys.data.formatting import default_decimals, fmt_unit
 
 CSS = """
 <style>

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .formatting import fmt_mnkr, fmt_number, fmt_pct
-from .indicators import annual, growth_pct, select, value_at
-from .registry import label
-from .regions import region_name, resolve_region
+from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
+from regionanalys.analysis.indicators import annual, growth_pct, select, value_at
+from regionanalys.data.registry import label
+from regionanalys.data.regions import region_name, resolve_region
 
 COST, REVENUE, RESULT = "nettokostnader", "skatt_statsbidrag", "verksamhetens_resultat"
 
@@ -104,7 +104,7 @@ def result_statement(df: pd.DataFrame, region: str, org: str) -> pd.DataFrame:
         return pd.DataFrame()
     rows = rows.assign(kolumn=rows["kind"].str.capitalize() + " " + rows["year"].astype(str))
     cols = sorted(rows["kolumn"].unique(), key=lambda c: (-int(c[-4:]), c))
-    from .registry import category_label
+    from regionanalys.data.registry import category_label
 
     out = []
     for s, cat in order:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .regions import REGIONS, RIKET, UnknownRegionError, all_regions, resolve_region
+from regionanalys.data.regions import REGIONS, RIKET, UnknownRegionError, all_regions, resolve_region
 
 #: A report id in reports.toml: lower-case ASCII, digits, ``_`` and ``-``.
 SPEC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")

@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .formatting import fmt_auto
-from .registry import category_label, label, series_registry
-from .regions import region_name, resolve_region
+from regionanalys.data.formatting import fmt_auto
+from regionanalys.data.registry import category_label, label, series_registry
+from regionanalys.data.regions import region_name, resolve_region
 
 #: Fewest pre-period months for any estimate, and for one with seasonality.
 MIN_PRE_MONTHS = 12
