@@ -30,3 +30,34 @@ def test_units_and_signs():
 def test_missing_values_show_a_dash_not_zero(missing):
     assert fmt_mnkr(missing) == "–"
     assert fmt_pct(missing) == "–"
+
+
+def test_babel_swedish_locale_still_gives_our_symbols():
+    """If CLDR's Swedish data ever changes separator or minus, this says so before the reports change."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    from regionanalys.data.formatting import LOCALE
+
+    assert (get_group_symbol(LOCALE), get_decimal_symbol(LOCALE), get_minus_sign_symbol(LOCALE)) == (NBSP, ",", MINUS)
+
+
+@pytest.mark.parametrize(
+    "value, decimals, sign, expected",
+    [(4.6, 1, False, f"4,6{NBSP}%"), (-3.25, 1, True, f"{MINUS}3,2{NBSP}%"), (0.04, 1, True, f"0,0{NBSP}%"),
+     (12.5, 0, True, f"+12{NBSP}%"), (1234.5, 1, False, f"1{NBSP}234,5{NBSP}%"), (2.675, 2, False, f"2,67{NBSP}%")],
+)
+def test_percent_keeps_python_rounding_and_swedish_layout(value, decimals, sign, expected):
+    # 2.675 is 2.67499... as a float: Python's round() gives 2,67, which the reports have always shown
+    assert fmt_pct(value, decimals, sign) == expected
+
+
+def test_large_and_negative_numbers_group_with_no_break_space():
+    assert fmt_number(-1234567.891, 2) == f"{MINUS}1{NBSP}234{NBSP}567,89"
+    assert fmt_number(1e16) == NBSP.join(["10", "000", "000", "000", "000", "000"])
+
+
+def test_month_names_in_swedish():
+    from regionanalys.data.formatting import month_abbr, month_name
+
+    assert [month_name(m) for m in (1, 3, 5, 8, 12)] == ["januari", "mars", "maj", "augusti", "december"]
+    assert [month_abbr(m) for m in range(1, 13)] == ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]

@@ -1,16 +1,27 @@
-"""Swedish number formats for reports: ``11 776 mnkr``, ``4,6 %``, ``−478``.
+"""Swedish number formats for reports: ``11 776 mnkr``, ``4,6 %``, ``−478``, ``januari``.
 
-Thousands are grouped with a no-break space (so a figure never wraps across lines) and
-negative numbers use the Unicode minus sign, as Swedish typography does.
+Babel's Swedish locale (CLDR data) groups thousands, writes the decimal comma, places the
+percent sign and names the months. Thousands are grouped with a no-break space (so a figure
+never wraps across lines) and negative numbers use the Unicode minus sign, as Swedish
+typography does.
 """
 from __future__ import annotations
 
+import copy
 import math
+from decimal import Decimal
+from functools import lru_cache
 
-NBSP = "\u00a0"
-MINUS = "\u2212"
+from babel import Locale
+from babel.dates import get_month_names
+from babel.numbers import NumberPattern
+
+LOCALE = Locale.parse("sv_SE")
+NBSP = "\u00a0"  #: CLDR's Swedish group separator; also between a number and its unit
+MINUS = "\u2212"  #: CLDR's Swedish minus sign (tests check Babel agrees)
 MISSING = "–"  #: shown for a value the data does not contain
 
+#: Unit suffixes: hand-written because CLDR has no units like "mnkr" or "åa" (årsarbetare).
 UNIT_SUFFIX = {
     "mnkr": "mnkr", "tkr": "tkr", "kr": "kr", "kr_per_inv": "kr/inv", "procent": "%",
     "procentenheter": "procentenheter", "personer": "", "arsarbetare": "åa",
@@ -19,7 +30,28 @@ UNIT_SUFFIX = {
 
 
 def is_missing(value: object) -> bool:
+    """Whether ``value`` is None or NaN (shown as ``–``, never as 0)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@lru_cache(maxsize=None)
+def _pattern(percent: bool, decimals: int) -> NumberPattern:
+    """The locale's decimal or percent pattern with exactly ``decimals`` decimals."""
+    pattern = copy.copy(LOCALE.percent_formats[None] if percent else LOCALE.decimal_formats[None])
+    pattern.frac_prec = (decimals, decimals)
+    return pattern
+
+
+def _format(value: float | int, decimals: int, sign: bool, percent: bool = False) -> str:
+    # Python's round() first, so halves round as they always have (binary floats, half to
+    # even); Babel then only lays out the digits. The sign is written here because Babel's
+    # pattern writes an ASCII hyphen, not the locale's minus, and has no "+ on positives".
+    rounded = round(float(value), decimals)
+    number = Decimal(repr(abs(rounded)))
+    text = _pattern(percent, decimals).apply(number.scaleb(-2) if percent else number, LOCALE)
+    if rounded < 0:  # -0.04 rounds to -0.0, which is not < 0: no "−0,0"
+        return MINUS + text
+    return ("+" + text) if sign and rounded > 0 else text
 
 
 def fmt_number(value: float | int | None, decimals: int = 0, sign: bool = False) -> str:
@@ -27,15 +59,7 @@ def fmt_number(value: float | int | None, decimals: int = 0, sign: bool = False)
 
     ``sign=True`` writes ``+`` before positive numbers (for changes).
     """
-    if is_missing(value):
-        return MISSING
-    rounded = round(float(value), decimals)
-    if rounded == 0:
-        rounded = 0.0  # no "−0"
-    text = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    if rounded < 0:
-        return MINUS + text
-    return ("+" + text) if sign and rounded > 0 else text
+    return MISSING if is_missing(value) else _format(value, decimals, sign)
 
 
 def fmt_mnkr(value: float | None, decimals: int = 0, sign: bool = False) -> str:
@@ -52,8 +76,13 @@ def fmt_unit(value: float | None, unit: str, decimals: int = 0, sign: bool = Fal
     """A number with its unit's Swedish suffix; missing values are ``–`` without unit."""
     if is_missing(value):
         return MISSING
-    suffix = UNIT_SUFFIX.get(unit, unit)
-    number = fmt_number(value, decimals, sign)
+    if unit == "procent":
+        return _format(value, decimals, sign, percent=True)
+    return with_suffix(_format(value, decimals, sign), UNIT_SUFFIX.get(unit, unit))
+
+
+def with_suffix(number: str, suffix: str) -> str:
+    """``number`` and ``suffix`` joined by a no-break space (``number`` alone if no suffix)."""
     return f"{number}{NBSP}{suffix}" if suffix else number
 
 
@@ -75,11 +104,21 @@ def axis_formatter(decimals: int = 0, suffix: str = ""):
     """A matplotlib tick formatter that writes Swedish numbers (``1 000``, ``−2,5``)."""
     from matplotlib.ticker import FuncFormatter
 
-    def _fmt(x: float, _pos: int) -> str:
-        text = fmt_number(x, decimals)
-        return f"{text}{NBSP}{suffix}" if suffix else text
+    return FuncFormatter(lambda x, _pos: with_suffix(fmt_number(x, decimals), suffix))
 
-    return FuncFormatter(_fmt)
+
+def month_name(month: int) -> str:
+    """``1`` -> ``januari``: the Swedish month name (Babel/CLDR)."""
+    return get_month_names("wide", locale=LOCALE)[month]
+
+
+def month_abbr(month: int) -> str:
+    """``1`` -> ``jan``, ``3`` -> ``mar``: three letters, for chart axes and short dates.
+
+    Cut from the full name because CLDR's Swedish abbreviations ("jan.", "mars", "juni")
+    are of uneven length and carry a full stop, which crowds a time axis.
+    """
+    return month_name(month)[:3]
 
 
 def plain(text: str) -> str:
