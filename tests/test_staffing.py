@@ -11,18 +11,7 @@ import regionanalys as ra
 from regionanalys.analysis import staffing as st
 from regionanalys.report.charts import staffing as charts
 from regionanalys.data.formatting import plain
-
-
-def months(start: str, n: int) -> pd.PeriodIndex:
-    return pd.period_range(start, periods=n, freq="M")
-
-
-def series(start: str, values, drop=()) -> pd.Series:
-    s = pd.Series([float(v) for v in values], index=months(start, len(values)))
-    return s.drop([pd.Period(d, freq="M") for d in drop])
-
-
-M = lambda text: pd.Period(text, freq="M")  # noqa: E731
+from test_r12 import M, months, series  # noqa: F401  (one set of month helpers for the staffing tests)
 
 
 def tidy(rows) -> pd.DataFrame:
@@ -36,99 +25,6 @@ def tidy(rows) -> pd.DataFrame:
             "year": p.year, "freq": "M", "source_file": "test.csv", "source_line": 2,
         })
     return pd.DataFrame(records)
-
-
-# --- the R12 engine ----------------------------------------------------------------------
-
-
-def test_r12_sum_is_the_sum_of_the_last_twelve_months():
-    s = series("2022-01", range(1, 15))  # jan 2022 = 1 ... feb 2023 = 14
-    r = st.r12(s)
-    assert r.loc[:M("2022-11")].isna().all()
-    assert r[M("2022-12")] == 78  # 1 + … + 12
-    assert r[M("2023-01")] == 90  # 2 + … + 13
-    assert r[M("2023-02")] == 102  # 3 + … + 14
-
-
-def test_a_missing_month_gives_no_r12_for_the_twelve_windows_that_contain_it():
-    s = series("2021-01", [10] * 36, drop=["2022-07"])  # 2021-01 … 2023-12, July 2022 missing
-    r = st.r12(s)
-    assert r[M("2022-06")] == 120
-    assert r.loc[M("2022-07"):M("2023-06")].isna().all()
-    assert len(r.loc[M("2022-07"):M("2023-06")]) == 12
-    assert r[M("2023-07")] == 120  # never an eleven-month sum
-    gaps = st.r12_gaps({"kostnaden": s})
-    assert [(g.start, g.end) for g in gaps] == [(M("2021-01"), M("2021-11")), (M("2022-07"), M("2023-06"))]
-    assert gaps[0].only_start and "börjar i januari 2021" in gaps[0].reason
-    assert gaps[1].reason == "kostnaden saknas för juli 2022." and gaps[1].months == "juli 2022–juni 2023"
-
-
-def test_a_series_that_starts_mid_year():
-    s = series("2022-07", [5] * 18)  # July 2022 … December 2023
-    r = st.r12(s)
-    assert r.first_valid_index() == M("2023-06")
-    assert r[M("2023-06")] == 60
-    # Year to date exists for 2023 but the same period of 2022 does not (Jan–June 2022 missing).
-    assert st.window_value(s, None, st.ytd_months(M("2023-12"))) == 60
-    assert math.isnan(st.window_value(s, None, st.ytd_months(M("2022-12"))))
-    assert st.window_value(s, None, st.ytd_months(M("2022-12"))[6:]) == 30
-    gaps = st.r12_gaps({"timmarna": s}, until=M("2024-02"))
-    assert gaps[0].start == M("2022-07") and gaps[0].end == M("2023-05")
-    assert "börjar i juli 2022, så tolv månader finns först i juni 2023" in gaps[0].reason
-    assert gaps[-1].start == M("2024-01") and "slutar i december 2023" in gaps[-1].reason
-
-
-def test_a_rate_is_a_ratio_of_sums_not_a_mean_of_monthly_rates():
-    sick = series("2023-01", [50] + [10] * 11)
-    scheduled = series("2023-01", [100] + [1000] * 11)
-    r = st.r12(sick, scheduled, how="ratio")
-    ratio_of_sums = (50 + 110) / (100 + 11_000) * 100  # 1,4414… %
-    mean_of_rates = (50.0 + 11 * 1.0) / 12  # 5,083… %
-    assert r[M("2023-12")] == pytest.approx(ratio_of_sums)
-    assert r[M("2023-12")] != pytest.approx(mean_of_rates)
-    assert st.window_value(sick, scheduled, st.r12_months(M("2023-12")), how="ratio") == pytest.approx(ratio_of_sums)
-
-
-def test_a_ratio_needs_both_series_for_all_twelve_months():
-    num = series("2023-01", [1] * 12)
-    den = series("2023-01", [100] * 12, drop=["2023-03"])
-    assert math.isnan(st.r12(num, den, how="ratio")[M("2023-12")])
-    gaps = st.r12_gaps({"täljaren": num, "nämnaren": den})
-    assert "nämnaren saknas för mars 2023" in gaps[-1].reason
-
-
-def test_year_boundary_windows():
-    # Value = month number + 100 × (year − 2021): Jan 2022 = 101, Dec 2022 = 112, Mar 2023 = 203.
-    idx = months("2021-01", 27)
-    s = pd.Series([m.month + 100.0 * (m.year - 2021) for m in idx], index=idx)
-    # R12 at March 2023 = April–December 2022 + January–March 2023.
-    expected = sum(range(104, 113)) + (201 + 202 + 203)
-    assert st.r12(s)[M("2023-03")] == expected
-    assert st.r12_months(M("2023-03"))[0] == M("2022-04")
-    # Year to date does not cross the boundary: Jan–Feb 2023 and Jan–Feb 2022.
-    assert st.window_value(s, None, st.ytd_months(M("2023-02"))) == 201 + 202
-    assert st.window_value(s, None, st.ytd_months(M("2023-02") - 12)) == 101 + 102
-    assert list(st.ytd_months(M("2023-01"))) == [M("2023-01")]
-
-
-def test_arsarbetare_is_the_twelve_month_average():
-    hours = series("2023-01", [170_000] * 12)
-    assert st.r12(hours, how="arsarbetare")[M("2023-12")] == pytest.approx(1200)  # 2 040 000 / 1 700
-    assert st.r12(hours, how="arsarbetare", hours_per_arsarbetare=2000)[M("2023-12")] == pytest.approx(1020)
-    # Three months of the same level are the same average number of årsarbetare.
-    assert st.window_value(hours, None, months("2023-01", 3), how="arsarbetare") == pytest.approx(1200)
-    # Summer: fewer hours in July lowers the twelve-month average by July's shortfall / 12.
-    summer = hours.copy()
-    summer[M("2023-07")] = 68_000
-    assert st.r12(summer, how="arsarbetare")[M("2023-12")] == pytest.approx(1200 - 102_000 / 1700)
-
-
-def test_unknown_how_and_missing_denominator_are_errors():
-    s = series("2023-01", [1] * 12)
-    with pytest.raises(ValueError):
-        st.r12(s, how="mean")
-    with pytest.raises(ValueError):
-        st.r12(s, how="ratio")
 
 
 # --- measures on a tidy table --------------------------------------------------------------
