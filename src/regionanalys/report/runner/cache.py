@@ -1,0 +1,181 @@
+"""The cache: hashes of a report's inputs, the manifest, and why a report is stale."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from regionanalys import config
+from regionanalys.data.fileio import atomic_write_text
+from regionanalys.report.runner.results import _now_iso
+from regionanalys.report.specs import Job
+
+if TYPE_CHECKING:
+    from regionanalys.report.runner.plan import _NotebookInfo
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = 1
+
+_PREFIX_RE = re.compile(r"^(\d{2})_")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def library_hash(package_dir: Path | None = None) -> str:
+    """Hash of the library source: every file under ``src/regionanalys`` but caches."""
+    root = Path(package_dir or config.PACKAGE_DIR)
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or "__pycache__" in rel.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        h.update(rel.as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def file_region(name: str) -> str | None:
+    """The region a data file belongs to by its name ("17_varmland.csv" -> "17")."""
+    m = _PREFIX_RE.match(name)
+    return m[1] if m else None
+
+
+class DataFiles:
+    """The data directory's files as the loader sees them, hashed once per run.
+
+    The listing rule mirrors :func:`regionanalys.data.loading.observation_files` (every
+    ``*.csv`` except under ``meta/`` and hidden files; the test suite checks they agree);
+    it is repeated here so that a run with nothing to do does not import pandas.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self._hashes: dict[str, str | None] = {}
+        self.observations: list[str] = []
+        self.meta: list[str] = []
+        if self.root.is_dir():
+            for p in sorted(self.root.rglob("*")):
+                if not p.is_file() or p.name.startswith("."):
+                    continue
+                rel = p.relative_to(self.root)
+                if config.META_SUBDIR in rel.parts[:-1]:
+                    self.meta.append(rel.as_posix())
+                elif p.suffix == ".csv":
+                    self.observations.append(rel.as_posix())
+
+    def key(self, path: str | Path) -> str:
+        """Relative posix path for a file in the data directory, else the absolute path."""
+        p = Path(path).resolve()
+        return p.relative_to(self.root).as_posix() if p.is_relative_to(self.root) else p.as_posix()
+
+    def path(self, key: str) -> Path:
+        return Path(key) if Path(key).is_absolute() else self.root / key
+
+    def hash(self, key: str) -> str | None:
+        if key not in self._hashes:
+            p = self.path(key)
+            self._hashes[key] = _sha256(p) if p.is_file() else None
+        return self._hashes[key]
+
+    def in_scope(self, scope: str | Sequence[str]) -> list[str]:
+        """Observation files a report with this scope reads: shared ones and its regions'."""
+        if scope == "all":
+            return list(self.observations)
+        wanted = set(scope)
+        return [k for k in self.observations if (file_region(Path(k).name) or "") in wanted or file_region(Path(k).name) is None]
+
+    def inputs(self, scope: str | Sequence[str], extra: Iterable[str] = ()) -> dict[str, str | None]:
+        keys = set(self.in_scope(scope)) | set(self.meta) | set(extra)
+        return {k: self.hash(k) for k in sorted(keys)}
+
+
+def scope_of(reads: Sequence[str], job_regions: Sequence[str], data: DataFiles) -> str | list[str]:
+    """The data scope of a report from the files it read (keys from :meth:`DataFiles.key`)."""
+    read = set(reads)
+    if not read or (data.observations and set(data.observations) <= read):
+        return "all"
+    regions = {file_region(Path(k).name) for k in read if file_region(Path(k).name)}
+    return sorted(regions | set(job_regions))
+
+
+def read_manifest(out_dir: Path) -> dict:
+    path = Path(out_dir) / MANIFEST_NAME
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {"format": MANIFEST_FORMAT, "reports": {}, "notebooks": {}}
+    if doc.get("format") != MANIFEST_FORMAT:
+        return {"format": MANIFEST_FORMAT, "reports": {}, "notebooks": {}}
+    doc.setdefault("reports", {})
+    doc.setdefault("notebooks", {})
+    return doc
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    manifest["updated"] = _now_iso()
+    atomic_write_text(Path(out_dir) / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def _library_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("regionanalys")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+@dataclass
+class _Current:
+    library: str
+    kernel: str
+    data: DataFiles
+    info: _NotebookInfo
+
+
+def _why_stale(entry: Mapping | None, job: Job, cur: _Current, out_dir: Path) -> str | None:
+    """None when the report is up to date, else the reason it must be executed."""
+    if not entry:
+        return "ny rapport"
+    if entry.get("status") != "ok":
+        return "förra körningen misslyckades"
+    inputs = entry.get("inputs") or {}
+    if inputs.get("notebook") != cur.info.hash(job.notebook_path):
+        return f"{job.notebook} ändrad"
+    if inputs.get("library") != cur.library:
+        return "biblioteket ändrat"
+    if inputs.get("parameters") != _canonical(job.parameters):
+        return "nya parametrar"
+    if inputs.get("kernel") != cur.kernel:
+        return "annan kärna"
+    for name in ("html", "ipynb"):
+        if not entry.get(name) or not (out_dir / entry[name]).is_file():
+            return f"{name}-filen saknas"
+    recorded: dict = inputs.get("data") or {}
+    scope = inputs.get("data_scope", "all")
+    # files recorded but no longer listed (deleted, or read outside the listing) are re-hashed
+    extra = [k for k in recorded if k not in cur.data.observations and k not in cur.data.meta]
+    now = cur.data.inputs(scope, extra)
+    if now != recorded:
+        changed = sorted(k for k in set(now) | set(recorded) if now.get(k) != recorded.get(k))
+        shown = ", ".join(Path(k).name for k in changed[:3]) + (" …" if len(changed) > 3 else "")
+        return f"data ändrade: {shown}"
+    return None
+
+

@@ -1,0 +1,162 @@
+"""The parent's side of the worker processes: start them, feed them, watch them."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any
+
+from regionanalys.report.runner.kernel import RETRY_START_FACTOR
+from regionanalys.report.runner.orphans import kill_process
+from regionanalys.report.runner.results import RunError, _now_iso
+from regionanalys.report.runner.worker import WorkerConfig, _worker_main
+from regionanalys.report.specs import Job
+
+def _kernel_installed(name: str) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise RunError(
+            f"kärnan {name!r} är inte installerad; kör `make setup` eller "
+            f"`python -m ipykernel install --sys-prefix --name {name}`"
+        ) from None
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def _main_module_hidden():
+    """Start spawned workers without re-running the caller's ``__main__``.
+
+    ``multiprocessing``'s spawn re-imports the parent's main script in every child (as
+    ``__mp_main__``). For workers that need nothing from it this costs start-up time (the
+    CLI would import typer and its sub-commands again) and, in a script that calls
+    :func:`run` without an ``if __name__ == "__main__"`` guard, starts runs recursively.
+    The preparation data is computed in ``Process.start()``, so hiding the main module's
+    file and spec for that call is enough; they are restored right after.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    try:
+        main.__dict__.pop("__file__", None)
+        main.__dict__["__spec__"] = None
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Callable[[Job], None],
+              on_done: Callable[[Job, dict], None]) -> None:
+    """Run jobs on ``n_workers`` worker processes; every job gets exactly one result."""
+    ctx = mp.get_context("spawn")
+    tasks, results = ctx.Queue(), ctx.Queue()
+    by_id = {j.id: j for j in jobs}
+    for job in jobs:
+        tasks.put(job)
+    for _ in range(n_workers):
+        tasks.put(None)
+    procs: dict[int, Any] = {}
+    current: dict[int, tuple[str, float, int | None]] = {}
+    pending = set(by_id)
+    exited: set[int] = set()
+    next_index = 0
+
+    def spawn() -> None:
+        nonlocal next_index
+        p = ctx.Process(target=_worker_main, args=(cfg, tasks, results, next_index), name=f"regionanalys-worker-{next_index}", daemon=True)
+        with _main_module_hidden():
+            p.start()
+        procs[next_index] = p
+        next_index += 1
+
+    def fail(index: int, why: str) -> None:
+        job_id, _, kpid = current.pop(index)
+        if kpid:
+            kill_process(kpid)
+        if job_id in pending:
+            pending.discard(job_id)
+            on_done(by_id[job_id], {"id": job_id, "status": "failed", "started": _now_iso(), "seconds": 0.0,
+                                    "error": {"ename": "Avbruten", "evalue": why}, "reads": []})
+
+    def limit(job: Job) -> float:
+        return cfg.timeout * (max(job.code_cells, 1) + 2) + cfg.start_timeout * (1 + RETRY_START_FACTOR) + 60
+
+    boot_crashes = 0
+    for _ in range(n_workers):
+        spawn()
+    finished = False
+    try:
+        while pending:
+            try:
+                kind, index, payload = results.get(timeout=0.5)
+            except queue.Empty:
+                kind = None
+            if kind == "start":
+                job_id, kpid = payload
+                current[index] = (job_id, time.monotonic(), kpid)
+                on_start(by_id[job_id])
+            elif kind == "done":
+                current.pop(index, None)
+                if payload["id"] in pending:
+                    pending.discard(payload["id"])
+                    on_done(by_id[payload["id"]], payload)
+            elif kind == "crash":
+                if index in current:
+                    fail(index, f"arbetsprocessen kraschade: {payload.splitlines()[0]}")
+                else:  # crashed while starting: do not start replacements for ever
+                    boot_crashes += 1
+                    if boot_crashes >= 2 * n_workers:
+                        for job_id in sorted(pending):
+                            on_done(by_id[job_id], {"id": job_id, "status": "failed", "started": _now_iso(), "seconds": 0.0,
+                                                    "error": {"ename": "Arbetsprocessen startade inte", "evalue": payload.splitlines()[0]}, "reads": []})
+                        pending.clear()
+                        break
+            elif kind == "exit":
+                exited.add(index)
+            # dead workers and reports over their time limit
+            for index, proc in list(procs.items()):
+                if index in current and time.monotonic() - current[index][1] > limit(by_id[current[index][0]]):
+                    proc.kill()
+                    proc.join(5)
+                    fail(index, f"rapporten stoppades efter {limit(by_id[current[index][0]]):.0f} s")
+                    del procs[index]
+                    if pending:
+                        spawn()
+                elif not proc.is_alive() and index not in exited and proc.exitcode != 0:
+                    # died without saying goodbye (killed, out of memory, segfault)
+                    if index in current:
+                        fail(index, f"arbetsprocessen dog (kod {proc.exitcode})")
+                    del procs[index]
+                    if pending:
+                        spawn()
+                elif not proc.is_alive():
+                    del procs[index]
+            if pending and not procs:
+                spawn()
+        finished = True
+    finally:
+        if not finished:  # Ctrl-C or an error here: stop the workers (they shut their kernels down)
+            for proc in procs.values():
+                proc.terminate()
+        for proc in procs.values():
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+        tasks.cancel_join_thread()
+        results.cancel_join_thread()
+

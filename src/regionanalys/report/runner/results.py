@@ -1,0 +1,95 @@
+"""What a run produced: one :class:`ReportResult` per report and the :class:`RunSummary`."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from regionanalys.report.specs import Job
+
+class RunError(RuntimeError):
+    """The run cannot start (kernel not installed, Chromium missing, directory locked …)."""
+
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+
+@dataclass
+class ReportResult:
+    """What happened to one report in a run."""
+
+    job: Job
+    status: str  #: "ok" or "failed"
+    cached: bool  #: True: inputs unchanged, not executed
+    seconds: float  #: execution time (for a cached report: of the run that made it)
+    reason: str = ""  #: why it was executed (or "oförändrad")
+    error: dict | None = None
+    example_data: bool = False
+    html: Path | None = None
+    ipynb: Path | None = None
+    failed_ipynb: Path | None = None
+    pdf: Path | None = None
+    kernel_peak_mb: float = 0.0
+    worker_peak_mb: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def error_text(self) -> str:
+        return format_error(self.error) if self.error else ""
+
+
+def format_error(error: Mapping[str, Any]) -> str:
+    """One line: where the report failed and why."""
+    where = ""
+    if error.get("cell") is not None:
+        where = f"cell {int(error['cell']) + 1}"  # stored 0-based (papermill), shown 1-based
+        if error.get("execution_count"):
+            where += f" (In [{error['execution_count']}])"
+        if error.get("cell_first_line"):
+            where += f" «{error['cell_first_line']}»"
+        where += ": "
+    what = error.get("ename") or "Fel"
+    msg = error.get("evalue") or ""
+    return f"{where}{what}: {msg}" if msg else f"{where}{what}"
+
+
+@dataclass
+class RunSummary:
+    results: list[ReportResult]
+    out_dir: Path
+    index: Path
+    manifest: Path
+    seconds: float
+    workers: int = 0
+    notes: list[str] = field(default_factory=list)
+    pdf_errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def executed(self) -> list[ReportResult]:
+        return [r for r in self.results if not r.cached]
+
+    @property
+    def exit_code(self) -> int:
+        """0: every report ok; 1: at least one report (or PDF) failed."""
+        return 1 if self.failed or self.pdf_errors else 0
+
+    @property
+    def peak_rss_per_worker_mb(self) -> float:
+        """Largest worker + kernel peak resident memory seen (MB)."""
+        return max((r.kernel_peak_mb + r.worker_peak_mb for r in self.executed), default=0.0)
+
+
+Event = Callable[[str, Job, "ReportResult | None"], None]
+
