@@ -218,11 +218,11 @@ def test_end_to_end_fetch_writes_a_cache_the_loader_accepts(httpserver, base, da
     assert path == data_dir / "kolada" / "kolada.csv"
     assert result.rows_per_kpi == {k: 4 for k in K.KPIS}
     assert result.warnings == []
-    assert result.skipped_other == 8  # N60030 gender K and M
+    assert result.skipped_other == 24  # genders K and M of N60030, N60065, N01951 (2 regions × 2 years each)
 
     df = load(data_dir)  # seed and cache together: no duplicate keys
     kol = df[df["source_file"] == "kolada/kolada.csv"]
-    assert len(kol) == 48 + 4 * 4  # 12 KPIs × 2 regions × 2 years, 4 derived series
+    assert len(kol) == len(K.KPIS) * 4 + len(K.DERIVED) * 4  # 16 KPIs × 2 regions × 2 years, 5 derived series
     assert set(kol["kind"]) == {"utfall"} and set(kol["org"]) == {"region"} and not kol["example"].any()
 
     def value(series, region, year, category=""):
@@ -237,7 +237,7 @@ def test_end_to_end_fetch_writes_a_cache_the_loader_accepts(httpserver, base, da
     assert net.value == 41500  # Kolada: -41500
     assert "tecken omvänt" in net.source and "minustecken" in net.note
     assert net.source == (
-        "Kolada API v3, KPI N63012 'Verksamhetens nettokostnader, kr/inv', hämtad 2025-05-02T08:30:00+00:00, "
+        "Kolada API v3, KPI N63012 'Verksamhetens nettokostnader enligt resultaträkningen region, kr/inv', hämtad 2025-05-02T08:30:00+00:00, "
         f"{base}/data/kpi/N63012/municipality/0017/year/2023 [tecken omvänt: Kolada redovisar värdet som negativt tal]"
     )
     assert value("kolada_sjukfranvaro", "17", 2023).value == 5.9  # gender T, not K or M
@@ -254,8 +254,8 @@ def test_end_to_end_fetch_writes_a_cache_the_loader_accepts(httpserver, base, da
     assert ";7,5;procent;" in text  # decimal comma
     meta = json.loads((data_dir / "kolada" / "metadata.json").read_text(encoding="utf-8"))
     assert meta["fetched_at"] == "2025-05-02T08:30:00+00:00" and meta["base_url"] == base
-    assert meta["kpis"]["N63012"]["title"] == "Verksamhetens nettokostnader, kr/inv" and meta["kpis"]["N63012"]["sign"] == -1
-    assert meta["last_fetch"]["rows_per_kpi"]["N01951"] == 4 and meta["rows_total"] == 64
+    assert meta["kpis"]["N63012"]["title"] == "Verksamhetens nettokostnader enligt resultaträkningen region, kr/inv" and meta["kpis"]["N63012"]["sign"] == -1
+    assert meta["last_fetch"]["rows_per_kpi"]["N01951"] == 4 and meta["rows_total"] == 84
     assert meta["rows_in_cache"]["befolkning/kolada"] == 4
     assert not [p for p in (data_dir / "kolada").iterdir() if p.name.startswith(".")]  # no temp files left
 
@@ -356,7 +356,7 @@ def test_a_partial_fetch_keeps_the_rest_of_the_cache(httpserver, base, data_dir)
     serve(httpserver, "/v3/kpi/N60008", metadata_for(["N60008"]))
     serve(httpserver, "/v3/data/kpi/N60008/municipality/0017/year/2023", json.dumps(body))
     result = K.refresh_cache(["N60008"], ["17"], [2023], data_dir=data_dir, client=client(base))
-    assert result.kept_rows == 47 and result.rows_total == 64
+    assert result.kept_rows == len(K.KPIS) * 4 - 1 and result.rows_total == 84
     df = load(data_dir)
     n = df[(df.series == "kolada_nettokostnad_totalt_per_inv") & (df.region == "17")].set_index("year")["value"]
     assert n.to_dict() == {2022: 37200.0, 2023: 42000.0}
@@ -513,7 +513,6 @@ def test_option_parsing():
     from regionanalys.data import parsing
 
     assert (kolada_cli.MIN_YEAR, kolada_cli.MAX_YEAR) == (parsing.MIN_YEAR, parsing.MAX_YEAR)
-    assert len(K.KPIS) == 12  # the --kpi help text says "alla 12"
     assert parse_years(["2019-2021", "2023,2021"]) == [2019, 2020, 2021, 2023]
     assert parse_years(None) is None
     assert parse_regions(["Värmland, 0018", "24", "riket"]) == ["17", "18", "24", "00"]

@@ -227,12 +227,23 @@ def validate(
 # --- list ------------------------------------------------------------------------------
 
 
-@app.command("list")
+list_app = typer.Typer(
+    help="Lista regioner, serier, rapporter och notebooks (utan underkommando) eller Koladas nyckeltal (list kpis).",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(list_app, name="list")
+
+
+@list_app.callback()
 def list_(
+    ctx: typer.Context,
     notebooks_dir: Annotated[Optional[Path], typer.Option("--notebooks-dir", help="Katalog med notebooks.", show_default=False)] = None,
     spec: Annotated[Optional[Path], typer.Option("--spec", help="Rapportlista. Standard: reports.toml i notebook-katalogen.", show_default=False)] = None,
 ) -> None:
     """Lista regioner, serier, rapporter och notebooks med deras parametrar."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -293,6 +304,34 @@ def list_(
     if missing:
         _err("reports.toml nämner notebooks som saknas: " + ", ".join(sorted(missing)))
         raise typer.Exit(EXIT_USAGE)
+
+
+# --- list kpis (Kolada's KPI catalogue, shipped with the library) ---------------------
+
+
+@list_app.command("kpis")
+def list_kpis(
+    search: Annotated[Optional[str], typer.Option("--search", "-s", metavar="ORD", help="Visa bara nyckeltal vars id eller rubrik innehåller alla orden (skiftläge spelar ingen roll).")] = None,
+    descriptions: Annotated[bool, typer.Option("--descriptions", "-d", help="Sök även i Koladas beskrivningar.")] = False,
+) -> None:
+    """Lista Koladas nyckeltal för regioner (id, rubrik, kort definition); fungerar utan nätverk.
+
+    * = hämtas av `regionanalys fetch kolada` som standard.
+    """
+    from regionanalys.kolada.catalogue import search_kpis
+    from regionanalys.kolada.client import KPIS, NOT_IN_KOLADA
+
+    found = search_kpis(search, in_description=descriptions)
+    for kpi in found:
+        facts = "; ".join(x for x in (kpi.unit, "T/K/M" if kpi.is_divided_by_gender else "",
+                                      f"senast {kpi.publ_period}" if kpi.publ_period else "upphört") if x)
+        typer.echo(f"{'*' if kpi.id in KPIS else ' '} {kpi.id}  {kpi.title}  [{facts}]")
+        typer.echo(f"           {kpi.short_definition()}")
+    what = f" som matchar {search!r}" if search else ""
+    starred = " * = hämtas av `regionanalys fetch kolada`." if any(k.id in KPIS for k in found) else ""
+    typer.echo(f"{len(found)} nyckeltal{what} i Koladas katalog för regioner (Kolada/RKA, via rKolada).{starred}")
+    if not found:
+        typer.echo(NOT_IN_KOLADA)
 
 
 # --- fetch -------------------------------------------------------------------------------

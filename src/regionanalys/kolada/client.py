@@ -141,23 +141,49 @@ class KpiSpec:
     sign: int = 1  #: multiply Kolada's value by this to get the project's sign convention
 
 
+#: The KPIs `fetch kolada` asks for by default: the standard comparison of the regions'
+#: economy. Titles are Kolada's own, word for word (tests/test_kolada_catalogue.py checks
+#: them against the shipped catalogue, kolada/kpi_catalogue.csv). Where a KPI is per
+#: invånare, the catalogue says whether it divides by the population of 31/12 (N01951 of
+#: the same year turns it back into mnkr, see DERIVED) or of 1 November (not convertible).
 KPIS: dict[str, KpiSpec] = {
     k.id: k
     for k in [
+        # net cost per invånare and its growth
         KpiSpec("N60008", "kolada_nettokostnad_totalt_per_inv", "Nettokostnad regionen totalt, kr/inv"),
-        KpiSpec("N63012", "kolada_verksamhetens_nettokostnader_per_inv", "Verksamhetens nettokostnader, kr/inv", sign=-1),
-        KpiSpec("N63148", "kolada_nettokostnadsutveckling", "Nettokostnadsutveckling, %"),
-        KpiSpec("N63010", "kolada_skatteintakter_per_inv", "Skatteintäkter, kr/inv"),
-        KpiSpec("N63011", "kolada_statsbidrag_utjamning_per_inv", "Generella statsbidrag och utjämning, kr/inv"),
-        KpiSpec("N63009", "kolada_nettokostnad_andel_skatt_statsbidrag", "Nettokostnad som andel av skatt och statsbidrag, %"),
-        KpiSpec("N63019", "kolada_arets_resultat_per_inv", "Årets resultat, kr/inv"),
-        KpiSpec("N63016", "kolada_arets_resultat_andel_skatt_statsbidrag", "Årets resultat som andel av skatt och statsbidrag, %"),
-        KpiSpec("N63132", "kolada_balanskravsresultat_per_inv", "Balanskravsresultat, kr/inv"),
-        KpiSpec("N60030", "kolada_sjukfranvaro", "Sjukfrånvaro totalt bland anställda, %"),
-        KpiSpec("N60065", "kolada_arsarbetare", "Årsarbetare totalt, antal"),
-        KpiSpec("N01951", "befolkning", "Invånare totalt, antal (31/12)", category=KOLADA_CATEGORY),
+        KpiSpec("N63012", "kolada_verksamhetens_nettokostnader_per_inv",
+                "Verksamhetens nettokostnader enligt resultaträkningen region, kr/inv", sign=-1),
+        KpiSpec("N63148", "kolada_nettokostnadsutveckling",
+                "Nettokostnadsutveckling (i förhållande till antalet invånare), årlig förändring (%)"),
+        # revenue: tax, and general grants with equalisation
+        KpiSpec("N63010", "kolada_skatteintakter_per_inv", "Skatteintäkter region, kr/inv"),
+        KpiSpec("N63011", "kolada_statsbidrag_utjamning_per_inv", "Generella statsbidrag och utjämning region, kr/inv"),
+        KpiSpec("N63009", "kolada_nettokostnad_andel_skatt_statsbidrag",
+                "Verksamhetens nettokostnad som andel av skatteintäkter och generella statsbidrag, (%)"),
+        # result: årets resultat, balanskravsresultat, verksamhetens resultat, finansnetto
+        KpiSpec("N63019", "kolada_arets_resultat_per_inv", "Årets resultat region, kr/inv"),
+        KpiSpec("N63016", "kolada_arets_resultat_andel_skatt_statsbidrag",
+                "Årets resultat som andel av skatt & generella statsbidrag region, (%)"),
+        KpiSpec("N63132", "kolada_balanskravsresultat_per_inv", "Balanskravsresultat region, kr/inv"),
+        KpiSpec("N63147", "kolada_balanskravsresultat_andel_skatt_statsbidrag",
+                "Balanskravsresultat, andel (%) av skatter och generella statsbidrag"),
+        KpiSpec("N63142", "kolada_verksamhetens_resultat_andel_skatt_statsbidrag",
+                "Verksamhetens resultat region, andel (%) av skatter och statsbidrag"),
+        KpiSpec("N63000", "kolada_finansnetto_per_inv", "Finansnetto regionen, kr/inv"),
+        KpiSpec("N63001", "kolada_finansnetto_andel_skatt_statsbidrag",
+                "Finansnettots andel av skatteintäkter och generella statsbidrag, (%)"),
+        # staff and population
+        KpiSpec("N60030", "kolada_sjukfranvaro", "Sjukfrånvaro totalt bland anställda, region, andel (%)"),
+        KpiSpec("N60065", "kolada_arsarbetare", "Årsarbetare totalt, region, antal"),
+        KpiSpec("N01951", "befolkning", "Invånare totalt, antal", category=KOLADA_CATEGORY),
     ]
 }
+#: What the reports must say when they compare staffing: Kolada's catalogue has no KPI
+#: for hired staff (its only "inhyrd" KPIs are premises) and none for närvarotid.
+NOT_IN_KOLADA = (
+    "Kolada har inga nyckeltal för hyrpersonal (inhyrd personal) eller närvarotid; "
+    "de uppgifterna kommer bara från regionernas egna dokument."
+)
 POPULATION_KPI = "N01951"
 
 
@@ -174,6 +200,7 @@ DERIVED: tuple[DerivedSpec, ...] = (
     DerivedSpec("kolada_skatt_statsbidrag_mnkr", ("N63010", "N63011")),
     DerivedSpec("kolada_arets_resultat_mnkr", ("N63019",)),
     DerivedSpec("kolada_balanskravsresultat_mnkr", ("N63132",)),
+    DerivedSpec("kolada_finansnetto_mnkr", ("N63000",)),
 )
 
 _BY_SERIES: dict[tuple[str, str], KpiSpec] = {(k.series, k.category): k for k in KPIS.values()}
@@ -615,10 +642,8 @@ def validate_cache_text(text: str, data_dir: Path, cache_path: Path) -> None:
         for p in others:
             target = together / p.relative_to(data_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                target.symlink_to(p.resolve())
-            except OSError:
-                target.write_bytes(p.read_bytes())
+            # a copy, not a symlink: the loader does not follow links out of its data folder
+            target.write_bytes(p.read_bytes())
         ours = [p for p in validate(together) if p.file == rel.as_posix() and getattr(p, "is_error", True)]
         if ours:
             raise KoladaValidationError(
@@ -778,22 +803,14 @@ def refresh_cache(
     return result
 
 
-def fetch_kolada(
-    kpis: Iterable[str] | None = None,
-    regions: Iterable[str | int] | None = None,
-    years: Iterable[int | str] | None = None,
-    base_url: str | None = None,
-    data_dir: str | os.PathLike | None = None,
-    *,
-    client: KoladaClient | None = None,
-) -> Path:
+def fetch_kolada(*args, **kwargs) -> Path:
     """Fetch Kolada KPIs into ``data/kolada/kolada.csv``; returns the file's path.
 
-    Defaults: all :data:`KPIS`, all 21 regions and riket, the last ten complete years,
-    base URL from ``$KOLADA_BASE_URL`` or ``https://api.kolada.se/v3``. See
-    :func:`refresh_cache` for what is kept and when the cache is left untouched.
+    Takes the arguments of :func:`refresh_cache` (which says what is kept and when the
+    cache is left untouched). Defaults: all :data:`KPIS`, all 21 regions and riket, the
+    last ten complete years, base URL from ``$KOLADA_BASE_URL`` or ``https://api.kolada.se/v3``.
     """
-    return refresh_cache(kpis, regions, years, base_url, data_dir, client=client).path
+    return refresh_cache(*args, **kwargs).path
 
 
 def cache_path(data_dir: str | os.PathLike | None = None) -> Path:

@@ -48,28 +48,27 @@ def parse_years(values: list[str] | None) -> list[int] | None:
     return sorted(years)
 
 
-def parse_regions(values: list[str] | None) -> list[str] | None:
-    """County codes from codes, Kolada ids or names; None if none given."""
+def _parse_items(values: list[str] | None, resolve, errors: tuple[type[Exception], ...], hint: str) -> list[str] | None:
+    """Resolved, de-duplicated items of a list option; None if none; BadParameter on a bad one."""
     items = _split(values)
     if not items:
         return None
     try:
-        return list(dict.fromkeys(resolve_region(v) for v in items))
-    except UnknownRegionError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--region") from None
+        return list(dict.fromkeys(resolve(v) for v in items))
+    except errors as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+
+
+def parse_regions(values: list[str] | None) -> list[str] | None:
+    """County codes from codes, Kolada ids or names; None if none given."""
+    return _parse_items(values, resolve_region, (UnknownRegionError,), "--region")
 
 
 def parse_kpis(values: list[str] | None) -> list[str] | None:
     """KPI ids known to :data:`regionanalys.kolada.client.KPIS`; None if none given."""
-    items = _split(values)
-    if not items:
-        return None
     from regionanalys.kolada.client import resolve_kpi
 
-    try:
-        return list(dict.fromkeys(resolve_kpi(v) for v in items))
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--kpi") from None
+    return _parse_items(values, resolve_kpi, (ValueError,), "--kpi")
 
 
 def _n(value: int) -> str:
@@ -79,7 +78,7 @@ def _n(value: int) -> str:
 def kolada(
     kpi: Annotated[
         list[str] | None,
-        typer.Option("--kpi", "-k", metavar="KPI", help="Nyckeltal, t.ex. N63016,N63019, kommaseparerade eller upprepade (standard: alla 12 i regionanalys.kolada.client.KPIS)."),
+        typer.Option("--kpi", "-k", metavar="KPI", help="Nyckeltal, t.ex. N63016,N63019, kommaseparerade eller upprepade (standard: jämförelsens nyckeltal, märkta * i `regionanalys list kpis`)."),
     ] = None,
     region: Annotated[
         list[str] | None,
