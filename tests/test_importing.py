@@ -64,7 +64,10 @@ def test_wide_cp1252_csv_with_title_rows_and_a_sum_row():
     f = result.frame
     assert list(f.columns) == im.CONTRACT_COLUMNS
     assert len(f) == 15  # five months × three groups; the Totalt row is skipped, listed
-    assert [p.line for p in result.skipped] == [10] and "Totalt" in result.skipped[0].message
+    rows = [p for p in result.skipped if p.line == 10]
+    assert len(rows) == 1 and "Totalt" in rows[0].message
+    # the ignored comment column is listed too, not dropped silently
+    assert [p.column for p in result.skipped if p.line != 10] == ["Kommentar"]
     assert list(f["period"].unique()) == [M("2023-01"), M("2023-02"), M("2023-03"), M("2023-04"), M("2023-05")]
     lak = f[f["category"] == "lakare"].set_index("period")["value"]
     assert lak[M("2023-01")] == 18912.4  # "18 912,4"

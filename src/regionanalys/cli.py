@@ -334,6 +334,67 @@ def list_kpis(
         typer.echo(NOT_IN_KOLADA)
 
 
+# --- import ------------------------------------------------------------------------------
+# `regionanalys import`: the logic lives in regionanalys.data.importing (import_and_write);
+# this block only parses options and prints.
+
+_IMPORT_HELP = """Importera en export (CSV eller Excel) till en observationsfil i data/.
+
+Mappningen (TOML) säger vilken kolumn som är period, serie, org och värde. Filen
+kontrolleras som load() kontrollerar data innan den skrivs; ett fel skriver ingenting.
+Rader och kolumner som hoppas över listas. Hela referensen: docs/importing.md.
+
+\b
+Exempel på mappning (en rad per konto och månad, flera konton summeras):
+  layout = "long"
+  source = "Ekonomisystemet, huvudbok per konto"
+  region = "24"
+  unit = "kr"
+  period = "Period"
+  value = "Belopp"
+  aggregate = "sum"
+  unmatched = "skip"
+  ignore = ["Ansvar"]
+  [[rows]]
+  where = { Konto = ["4631", "4632"] }
+  series = "hyrpersonal_kostnad"
+  category = "lakare"
+  [[rows]]
+  where = { Konto = ["50*", "51*"] }
+  series = "egen_personalkostnad"
+
+\b
+  regionanalys import huvudbok.csv --mapping huvudbok.toml --out data/imports/24_huvudbok.csv
+"""
+
+
+@app.command("import", help=_IMPORT_HELP)
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Exporten: .csv (; , eller tabb, UTF-8 eller cp1252) eller .xlsx.", show_default=False)],
+    mapping: Annotated[Path, typer.Option("--mapping", "-m", metavar="MAPPNING.toml", help="Mappningen från exportens kolumner till datakontraktet.", show_default=False)],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FIL.csv", help="Observationsfilen att skriva. Standard: data/imports/NN_<exportens namn>.csv (NN = regionens länskod).", show_default=False)] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Ersätt en befintlig observationsfil.")] = False,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Datakatalog (för standardfilnamnet och kontrollen mot övriga filer).", show_default=False)] = None,
+) -> None:
+    from regionanalys.data.importing import MappingError, import_and_write, print_written
+    from regionanalys.data.validation import DataError
+
+    try:
+        written = import_and_write(file, mapping, out, data_dir=data_dir, overwrite=overwrite)
+    except MappingError as exc:
+        _err(f"mappningen: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except DataError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        _err(f"{len(exc.problems)} problem; ingen fil skrevs")
+        raise typer.Exit(EXIT_FAILED) from None
+    except (FileExistsError, ValueError, OSError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_FAILED) from None
+    print_written(written, typer.echo)
+
+
 # --- fetch -------------------------------------------------------------------------------
 
 fetch_app = typer.Typer(
