@@ -74,6 +74,13 @@ MAX_IDS_PER_CALL = 25
 PER_PAGE = 5000
 #: Safety stop when following next_url links.
 MAX_PAGES = 1000
+#: Largest response body read, in bytes (a full page of 5 000 values is about 1,5 MB).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Seconds one request (connect, headers and the whole body) may take at most.
+DEFAULT_DEADLINE = 120.0
+#: Redirects followed per request (only on the base URL's scheme, host and port).
+MAX_REDIRECTS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 CACHE_SUBDIR = "kolada"
 CACHE_FILE = "kolada.csv"
@@ -113,6 +120,18 @@ class KoladaHTTPError(KoladaError):
 
 class KoladaFormatError(KoladaError):
     """A response that is not the JSON shape the v3 API documents."""
+
+
+class KoladaOffsiteError(KoladaError):
+    """A redirect or page link pointing away from the base URL's scheme, host and port."""
+
+
+class KoladaTooLargeError(KoladaError):
+    """A response body larger than the client's byte limit."""
+
+
+class KoladaDeadlineError(KoladaNetworkError):
+    """A request (body included) that did not finish within the client's deadline."""
 
 
 class KoladaEmptyError(KoladaError):
@@ -231,9 +250,15 @@ def _chunks(items: Sequence, size: int = MAX_IDS_PER_CALL) -> Iterator[list]:
         yield list(items[i : i + size])
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in."""
+    scheme = url.scheme.lower()
+    return scheme, (url.host or "").lower(), url.port or _DEFAULT_PORTS.get(scheme)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
     """Seconds to wait from a Retry-After header (seconds or an HTTP date), if any."""
-    value = response.headers.get("Retry-After", "").strip()
+    value = headers.get("Retry-After", "").strip()
     if not value:
         return None
     if re.fullmatch(r"\d+(\.\d+)?", value):
@@ -258,7 +283,14 @@ class KoladaClient:
       or after the server's ``Retry-After``, capped at ``max_wait``;
     * rate limit: at least ``min_interval`` seconds between requests (argument, else
       ``$KOLADA_MIN_INTERVAL``, else 0,5 s; tests use 0);
-    * errors: :class:`KoladaError` subclasses with a Swedish message naming the URL.
+    * errors: :class:`KoladaError` subclasses with a Swedish message naming the URL;
+    * trust: redirects and page links are followed only on the base URL's scheme, host
+      and port (:class:`KoladaOffsiteError` otherwise); a body is read streamed up to
+      ``max_bytes`` (:class:`KoladaTooLargeError`), and a request with its body must end
+      within ``deadline`` seconds (:class:`KoladaDeadlineError`, not retried). A server
+      that sends nothing is cut by ``timeout``; one that drips bytes by ``deadline``: a
+      request takes at most ``deadline`` + ``timeout`` (one blocked read) in all.
+      :attr:`fetched_urls` lists the URLs actually fetched, after redirects.
     """
 
     def __init__(
@@ -266,6 +298,8 @@ class KoladaClient:
         base_url: str | None = None,
         *,
         timeout: float = 30.0,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         max_retries: int = 4,
         backoff: float | None = None,
         max_wait: float = 120.0,
@@ -280,13 +314,20 @@ class KoladaClient:
         self.max_retries = max_retries
         self.backoff = max(0.0, backoff if backoff is not None else float(os.environ.get(BACKOFF_ENV, DEFAULT_BACKOFF)))
         self.max_wait = max_wait
-        self.requests = 0  #: HTTP requests sent, retries included
+        self.requests = 0  #: HTTP requests sent, retries and redirects included
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self.fetched_urls: list[str] = []  #: final URL of every successful response
+        base = httpx.URL(self.base_url)
+        self._origin = _origin(base)
+        if not base.scheme or not base.host:
+            raise KoladaError(f"Koladas bas-URL {self.base_url!r} är ingen fullständig http(s)-adress")
         self._sleep = sleep
         self._last = 0.0
         self._http = httpx.Client(
             timeout=timeout,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            follow_redirects=True,
+            follow_redirects=False,  # followed by hand, only on the base URL's origin
             transport=transport,
         )
 
@@ -312,6 +353,55 @@ class KoladaClient:
                 self._sleep(wait)
         self._last = time.monotonic()
 
+    def check_origin(self, url: str, what: str = "adressen") -> None:
+        """Raise :class:`KoladaOffsiteError` unless ``url`` is on the base URL's scheme, host and port."""
+        if _origin(httpx.URL(url)) != self._origin:
+            raise KoladaOffsiteError(
+                f"Kolada-klienten följer inte {what} {url}: den ligger inte på bas-URL:ens server "
+                f"({self.base_url}); bara samma schema, värd och port godtas. Cachen lämnas orörd.",
+                url,
+            )
+
+    def _get_once(self, url: str, params: dict | None, shown: str) -> tuple[int, httpx.Headers, bytes, str]:
+        """One GET with redirects (same origin only), a byte limit and an overall deadline.
+
+        Returns (status, headers, body, final URL); the body is read only for status < 300.
+        """
+        end = time.monotonic() + self.deadline
+        for _ in range(MAX_REDIRECTS + 1):
+            self.check_origin(url)
+            with self._http.stream("GET", url, params=params) as response:
+                final = str(response.url)
+                if response.is_redirect:
+                    location = response.headers.get("Location", "")
+                    url, params = urljoin(final, location), None
+                    self.check_origin(url, "omdirigeringen till")
+                    self.requests += 1
+                    continue
+                if response.status_code >= 300:
+                    return response.status_code, response.headers, response.read()[:2000], final
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes:
+                    raise KoladaTooLargeError(self._too_large(shown, int(declared)), shown)
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise KoladaTooLargeError(self._too_large(shown, size), shown)
+                    if time.monotonic() > end:
+                        raise KoladaDeadlineError(
+                            f"Kolada svarade inte färdigt inom {self.deadline:g} s på {shown} "
+                            f"({size} byte hittills); försök igen senare. Cachen lämnas orörd.",
+                            shown,
+                        )
+                    chunks.append(chunk)
+                return response.status_code, response.headers, b"".join(chunks), final
+        raise KoladaFormatError(f"Kolada omdirigerade mer än {MAX_REDIRECTS} gånger från {shown}", shown)
+
+    def _too_large(self, shown: str, size: int) -> str:
+        return (f"Koladas svar på {shown} är större än gränsen {self.max_bytes} byte ({size} byte); "
+                "läser inte vidare. Cachen lämnas orörd.")
+
     def get_json(self, url: str, params: dict | None = None) -> dict:
         """One GET returning a JSON object, with retries; raises a :class:`KoladaError`."""
         url = self.url(url)
@@ -321,7 +411,7 @@ class KoladaClient:
             self._throttle()
             self.requests += 1
             try:
-                response = self._http.get(url, params=params)
+                status, headers, body, final = self._get_once(url, params, shown)
             except httpx.TimeoutException as exc:
                 last = f"ingen svar inom tidsgränsen ({type(exc).__name__})"
                 retry_in = self.backoff * 2**attempt
@@ -329,7 +419,7 @@ class KoladaClient:
                 last = f"{type(exc).__name__}: {exc}"
                 retry_in = self.backoff * 2**attempt
             else:
-                status = response.status_code
+                text = body.decode("utf-8", errors="replace")
                 if status == 429 or status >= 500:
                     last = f"HTTP {status}"
                     if attempt == self.max_retries:
@@ -337,20 +427,21 @@ class KoladaClient:
                             f"Kolada svarade HTTP {status} på {shown} även efter {self.max_retries + 1} försök; försök igen senare.",
                             shown, status,
                         )
-                    wait = _retry_after(response)
+                    wait = _retry_after(headers)
                     self._sleep(min(self.max_wait, wait if wait is not None else self.backoff * 2**attempt))
                     continue
-                if status >= 400:
-                    raise KoladaHTTPError(f"Kolada svarade HTTP {status} på {shown}: {response.text[:200]}", shown, status)
+                if status >= 300:
+                    raise KoladaHTTPError(f"Kolada svarade HTTP {status} på {shown}: {text[:200]}", shown, status)
                 try:
-                    payload = response.json()
+                    payload = json.loads(body)
                 except ValueError as exc:
                     raise KoladaFormatError(
-                        f"Kolada svarade med något som inte är giltig JSON på {shown} ({exc}); början av svaret: {response.text[:80]!r}",
+                        f"Kolada svarade med något som inte är giltig JSON på {shown} ({exc}); början av svaret: {text[:80]!r}",
                         shown,
                     ) from None
                 if not isinstance(payload, dict):
                     raise KoladaFormatError(f"Kolada svarade med {type(payload).__name__}, inte ett JSON-objekt, på {shown}", shown)
+                self.fetched_urls.append(final)
                 return payload
             if attempt < self.max_retries:
                 self._sleep(min(self.max_wait, retry_in))
@@ -377,6 +468,8 @@ class KoladaClient:
             if nxt and not isinstance(nxt, str):
                 raise KoladaFormatError(f"Koladas svar på {url} har en sidlänk som inte är text: {nxt!r}", url)
             url = urljoin(url, nxt) if nxt else None
+            if url:
+                self.check_origin(url, "sidlänken (next_url)")
             params = None  # the next link carries its own query string
 
     def get_all(self, path: str, params: dict | None = None) -> list[dict]:
@@ -437,6 +530,7 @@ class FetchResult:
     kept_rows: int = 0  #: rows kept from the previous cache (outside this fetch's scope)
     rows_total: int = 0  #: rows in the written file
     requests: int = 0
+    urls: list[str] = field(default_factory=list)  #: URLs actually fetched (after redirects)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -747,6 +841,7 @@ def refresh_cache(
         )
     finally:
         result.requests = client.requests
+        result.urls = list(dict.fromkeys(client.fetched_urls))
         if own_client:
             client.close()
     if not new_rows:
@@ -793,6 +888,7 @@ def refresh_cache(
             "duplicates": result.duplicates,
             "kept_rows_from_previous_cache": result.kept_rows,
             "requests": result.requests,
+            "urls_fetched": result.urls,
             "warnings": result.warnings,
         },
         "kpis": titles,
