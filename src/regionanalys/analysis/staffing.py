@@ -9,8 +9,10 @@ importable from here too.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,11 @@ STAFFING_SERIES = (RENTAL, OWN_COST, SICK, SCHEDULED, PRESENCE)
 STAFF_GROUPS = ("lakare", "sjukskoterskor_barnmorskor", "ovriga")
 OWN_STAFF, RENTAL_STAFF = "egen_personal", "hyrpersonal"
 REGION_ORG = "region"
+
+
+def no_data_text(name: str) -> str:
+    """The sentence for a region (by name) without monthly staffing data."""
+    return f"Underlaget innehåller inga månadsuppgifter om bemanning för {name}."
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,7 +296,7 @@ def month_note(df: pd.DataFrame, region: str, year: int, month: pd.Period | None
     """Which month the report shows and why, in one sentence."""
     name = region_name(region)
     if month is None:
-        return f"Underlaget innehåller inga månadsuppgifter om bemanning för {name}."
+        return no_data_text(name)
     if month.year < int(year):
         return f"Underlaget för {name} har inga månadsuppgifter för {year}; rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget."
     if month.month < 12:
@@ -379,20 +386,14 @@ def _missing_months_text(m: Measure, months: list[pd.Period]) -> str:
     return "; ".join(lacking)
 
 
-def same_period_view(
-    df: pd.DataFrame,
-    region: str,
-    month: str | pd.Period | None,
-    *,
-    by: str = "indicator",
-    hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
-) -> pd.DataFrame:
+def same_period_view(df: pd.DataFrame, region: str, month: str | pd.Period | None, **options: Any) -> pd.DataFrame:
     """:func:`same_period_table` formatted for the page (Swedish numbers, units in the cells,
-    period names in the headers). Rates change in procentenheter. Empty without a month."""
+    period names in the headers). Rates change in procentenheter. Empty without a month.
+    ``options`` go to :func:`same_period_table` (``by``, ``hours_per_arsarbetare``)."""
     if month is None:
         return pd.DataFrame()
     month = to_month(month)
-    t = same_period_table(df, region, month, by=by, hours_per_arsarbetare=hours_per_arsarbetare)
+    t = same_period_table(df, region, month, **options)
     now = "Ack " + fmt_months(ytd_months(month)[0], month)
     prev = "Ack " + fmt_months(ytd_months(month - 12)[0], month - 12)
     rows = []
@@ -447,7 +448,7 @@ def r12_gap_reading(df: pd.DataFrame, region: str, until: str | pd.Period | None
     ms = {k: m for k, m in measures(df, region, orgs=True).items() if m.has_data}
     name = region_name(region)
     if not ms:
-        return f"Underlaget innehåller inga månadsuppgifter om bemanning för {name}."
+        return no_data_text(name)
     end = to_month(until) if until is not None else None
     first = min(m.numerator.dropna().index.min() for m in ms.values())
     inner = []
@@ -473,25 +474,51 @@ def _at(frame: pd.DataFrame, column: str, month: pd.Period) -> float:
     return float(frame.at[month, column])
 
 
-def _no_data(region: str) -> str:
-    return f"Underlaget innehåller inga månadsuppgifter om bemanning för {region_name(region)}."
+class _Missing(Exception):
+    """Raised inside a reading when the one sentence is about what is missing."""
+
+
+def _reading(func: Callable[..., str]) -> Callable[..., str]:
+    """A reading that may stop early with :class:`_Missing`: its text is the sentence."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs) -> str:
+        try:
+            return func(*args, **kwargs)
+        except _Missing as missing:
+            return str(missing)
+
+    return wrapper
+
+
+def _start(table: pd.DataFrame, region: str, month: str | pd.Period | None, empty: str | None = None) -> tuple[pd.Period, str]:
+    """The month and the region's name, or stop: no report month, or an empty ``table``
+    (with ``empty``, where ``{name}`` is the region's name)."""
+    if month is None:
+        raise _Missing(no_data_text(region_name(region)))
+    name = region_name(region)
+    if empty is not None and table.empty:
+        raise _Missing(empty.format(name=name))
+    return to_month(month), name
+
+
+def _now_and_year_before(table: pd.DataFrame, column: str, month: pd.Period, name: str, what: str) -> tuple[float, float]:
+    """R12 in ``column`` at ``month`` and twelve months earlier; stop if the first is missing."""
+    value = _at(table, column, month)
+    if np.isnan(value):
+        raise _Missing(_no_r12(name, what, month))
+    return value, _at(table, column, month - 12)
 
 
 def _no_r12(name: str, what: str, month: pd.Period) -> str:
     return f"R12 för {what} i {name} kan inte beräknas för {fmt_month(month)} eftersom tolvmånadersperioden inte är komplett i underlaget (se luckorna längre ned)."
 
 
+@_reading
 def rental_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
     """One sentence on :func:`rental_r12` (by staff group) at ``month``."""
-    if month is None:
-        return _no_data(region)
-    month, name = to_month(month), region_name(region)
-    if table.empty:
-        return f"Underlaget innehåller inga månadsuppgifter om hyrpersonal för {name}."
-    total = _at(table, "Totalt", month)
-    if np.isnan(total):
-        return _no_r12(name, "hyrpersonal", month)
-    before = _at(table, "Totalt", month - 12)
+    month, name = _start(table, region, month, "Underlaget innehåller inga månadsuppgifter om hyrpersonal för {name}.")
+    total, before = _now_and_year_before(table, "Totalt", month, name, "hyrpersonal")
     groups = {c: _at(table, c, month) for c in table.columns if c != "Totalt"}
     biggest = max(groups, key=lambda c: -np.inf if np.isnan(groups[c]) else groups[c])
     share = groups[biggest] / total * 100 if total else np.nan
@@ -515,13 +542,10 @@ def _more_less(pct: float) -> str:
     return f"{fmt_pct(abs(pct), 0)} {'mer' if pct > 0 else 'mindre'} än"
 
 
+@_reading
 def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
     """One sentence on :func:`rental_r12` by område: the largest and the fastest-growing."""
-    if month is None:
-        return _no_data(region)
-    month, name = to_month(month), region_name(region)
-    if table.empty:
-        return f"Underlaget innehåller ingen kostnad för hyrpersonal per område för {name}."
+    month, name = _start(table, region, month, "Underlaget innehåller ingen kostnad för hyrpersonal per område för {name}.")
     now = {c: _at(table, c, month) for c in table.columns}
     now = {c: v for c, v in now.items() if not np.isnan(v)}
     if not now:
@@ -537,15 +561,11 @@ def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> st
     return text + "."
 
 
+@_reading
 def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target: float = SKR_TARGET_PCT) -> str:
     """One sentence on :func:`skr_r12` at ``month`` against the national target."""
-    if month is None:
-        return _no_data(region)
-    month, name = to_month(month), region_name(region)
-    value = _at(table, "andel_pct", month)
-    if np.isnan(value):
-        return _no_r12(name, "SKR-måttet", month)
-    before = _at(table, "andel_pct", month - 12)
+    month, name = _start(table, region, month)
+    value, before = _now_and_year_before(table, "andel_pct", month, name, "SKR-måttet")
     position = "över" if value > target else "inom"
     text = (
         f"Hyrpersonalen kostade {fmt_pct(value)} av kostnaden för egen personal i {name} (R12 {fmt_month(month)}), "
@@ -555,15 +575,11 @@ def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target
     return text + "."
 
 
+@_reading
 def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
     """One sentence on :func:`sick_leave_r12` at ``month``."""
-    if month is None:
-        return _no_data(region)
-    month, name = to_month(month), region_name(region)
-    value = _at(table, "r12_pct", month)
-    if np.isnan(value):
-        return _no_r12(name, "sjukfrånvaron", month)
-    before = _at(table, "r12_pct", month - 12)
+    month, name = _start(table, region, month)
+    value, before = _now_and_year_before(table, "r12_pct", month, name, "sjukfrånvaron")
     text = f"Sjukfrånvaron i {name} var {fmt_pct(value)} av den ordinarie arbetstiden under de tolv månaderna till och med {fmt_month(month)}"
     if not np.isnan(before):
         diff = value - before
@@ -576,11 +592,10 @@ def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period)
     return text + "."
 
 
+@_reading
 def presence_reading(table: pd.DataFrame, region: str, month: str | pd.Period, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> str:
     """One sentence on :func:`presence_r12` at ``month``."""
-    if month is None:
-        return _no_data(region)
-    month, name = to_month(month), region_name(region)
+    month, name = _start(table, region, month)
     own, total = _at(table, "utan_hyrpersonal", month), _at(table, "med_hyrpersonal", month)
     if np.isnan(own) and np.isnan(total):
         return _no_r12(name, "närvarotiden", month)

@@ -17,6 +17,7 @@ from regionanalys.analysis.deficits import MISSING_TEXT, RESULT
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.registry import category_label, label
 from regionanalys.data.regions import REGIONS, resolve_region
+from regionanalys.report.charts.items import figure_item, per_region
 from regionanalys.report.charts.style import COLOURS, new_figure, region_colour, swedish_axis
 
 MISSING_COLOUR = "#9E9E9E"
@@ -202,18 +203,15 @@ def bridge_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dict
     """A result bridge from ``year - 1`` to ``year`` per region, for :func:`present.show_figures`;
     a region without the figures gets a 'missing' item saying why."""
     from regionanalys.analysis.deficits import bridge_reading, result_bridge
-    from regionanalys.data.regions import region_name
 
-    items = []
-    for code in regions:
+    def item(code: str, name: str) -> dict:
         bridge = result_bridge(df, code, year - 1, year)
         if bridge.empty:
-            items.append({"missing": bridge_reading(bridge, code)})
-            continue
-        name = region_name(code)
-        items.append({
-            "fig": bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"),
-            "alt": f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}",
-            "caption": bridge_reading(bridge, code),
-        })
-    return items
+            return {"missing": bridge_reading(bridge, code)}
+        return figure_item(
+            bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"),
+            f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}",
+            bridge_reading(bridge, code),
+        )
+
+    return per_region(regions, item)

@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 
 from regionanalys.data.registry import get_series
 from regionanalys.data.regions import REGIONS
+from regionanalys.report.charts.items import figure_item
 from regionanalys.report.charts.style import COLOURS, OTHER_REGION, new_figure, region_colour, swedish_axis
 
 
@@ -52,9 +53,9 @@ def ranking_figures(df: pd.DataFrame, regions: list[str], year: int) -> list[dic
             continue
         ranking = kolada_ranking(df, series, y)
         label = get_series(series).label
-        out.append({
-            "fig": ranking_chart(ranking, series, y, regions),
-            "alt": f"Liggande stapeldiagram: {label} {y} för alla regioner med riket som referenslinje; {', '.join(region_name(r) for r in regions)} framhävda",
-            "caption": ranking_reading(ranking, series, y, regions),
-        })
+        out.append(figure_item(
+            ranking_chart(ranking, series, y, regions),
+            f"Liggande stapeldiagram: {label} {y} för alla regioner med riket som referenslinje; {', '.join(region_name(r) for r in regions)} framhävda",
+            ranking_reading(ranking, series, y, regions),
+        ))
     return out

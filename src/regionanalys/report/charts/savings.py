@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.registry import category_label
 from regionanalys.data.regions import REGIONS, region_name
+from regionanalys.report.charts.items import figure_item, per_region
 from regionanalys.report.charts.style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
 
@@ -192,16 +193,15 @@ def buildup_figures(df: pd.DataFrame, regions: list[str], orgs: pd.DataFrame) ->
     """The savings plan's build-up per year against the requirement, one chart per region."""
     from regionanalys.analysis.savings import buildup_reading, buildup_table
 
-    items = []
-    for code in regions:
+    def item(code: str, name: str) -> dict:
         build = buildup_table(df, code, orgs)
-        name = region_name(code)
-        items.append({
-            "fig": buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"),
-            "alt": f"Stapeldiagram över planerade besparingar per år mot kravet för {name}",
-            "caption": buildup_reading(build, code),
-        })
-    return items
+        return figure_item(
+            buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"),
+            f"Stapeldiagram över planerade besparingar per år mot kravet för {name}",
+            buildup_reading(build, code),
+        )
+
+    return per_region(regions, item)
 
 
 def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], headings: bool = False) -> list[dict]:
@@ -218,11 +218,11 @@ def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], h
         if not results:
             items.append({"missing": effect.no_series_text(df, events, code)})
         for res in results:
-            items.append({
-                "fig": effect_chart(res, f"{label(res.series)}: utfall mot trenden före beslutet"),
-                "alt": f"Linjediagram över {label(res.series).lower()} per månad med trenden före beslutet förlängd och ett osäkerhetsintervall",
-                "caption": effect.effect_reading(res),
-                "example": res.example,
-                "note": effect.method_text(res),
-            })
+            items.append(figure_item(
+                effect_chart(res, f"{label(res.series)}: utfall mot trenden före beslutet"),
+                f"Linjediagram över {label(res.series).lower()} per månad med trenden före beslutet förlängd och ett osäkerhetsintervall",
+                effect.effect_reading(res),
+                example=res.example,
+                note=effect.method_text(res),
+            ))
     return items
