@@ -7,8 +7,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 import regionanalys as ra
+
+# Hypothesis profiles (tests/test_properties.py): "ci" by default, small enough for
+# `make test`; "nightly" with `pytest --hypothesis-profile=nightly`.
+hypothesis_settings.register_profile("ci", max_examples=40, deadline=None)
+hypothesis_settings.register_profile("nightly", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile("ci")
 from regionanalys import config
 
 

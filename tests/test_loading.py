@@ -161,12 +161,14 @@ def test_problem_keeps_its_positional_api():
 
 
 def test_observation_files_skip_meta_and_hidden_files_and_filter_by_region(tmp_path):
-    for name in ("17_a.csv", "18_b.csv", "shared.csv", ".~lock.x.csv", "meta/orgs.csv", "sub/24_c.csv"):
+    for name in ("17_a.csv", "18_b.csv", "shared.csv", ".~lock.x.csv", "meta/orgs.csv", "sub/24_c.csv",
+                 "UP.CSV", "sub/meta/d.csv", "~$shared.csv", ".cache/x.csv"):
         write(tmp_path / name, GOOD_ROW)
     names = [p.relative_to(tmp_path).as_posix() for p in observation_files(tmp_path)]
-    assert names == ["17_a.csv", "18_b.csv", "shared.csv", "sub/24_c.csv"]
+    # Only the top-level meta/ is metadata; the extension is matched without case.
+    assert names == ["17_a.csv", "18_b.csv", "UP.CSV", "shared.csv", "sub/24_c.csv", "sub/meta/d.csv"]
     names = [p.name for p in observation_files(tmp_path, regions=["Värmland"])]
-    assert names == ["17_a.csv", "shared.csv"]
+    assert names == ["17_a.csv", "UP.CSV", "shared.csv", "d.csv"]
     with pytest.raises(FileNotFoundError):
         observation_files(tmp_path / "nope")
 

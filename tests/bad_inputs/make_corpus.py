@@ -10,6 +10,7 @@ typed. After changing a case, update ``expected.csv`` (line numbers!) or
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -109,6 +110,66 @@ def text_cases() -> dict[str, str]:
         row(period="2019", unit="procent"),
         row(period="20x8"),
     )
+    c.update(trust_cases())
+    return c
+
+
+def trust_cases() -> dict[str, str]:
+    """Issue 16: silent misreads, one class at a time (UTF-8 text)."""
+    c: dict[str, str] = {}
+    # Signs: parentheses alone are negative (accounting); two signs are never guessed.
+    for name, value in [
+        ("sign_double_ascii_minus", "--478"), ("sign_unicode_and_ascii_minus", "\u2212-478"),
+        ("sign_en_dash_and_unicode_minus", "\u2013\u2212478"), ("sign_parentheses_and_minus", "(\u2212878)"),
+        ("sign_minus_before_parentheses", "-(878)"), ("sign_plus_and_minus", "+-5"),
+        ("sign_minus_space_minus", "\u2212 \u2212478"), ("sign_trailing_minus", "478-"),
+        ("sign_unbalanced_parenthesis", "(478"),
+    ]:
+        c[f"{name}.csv"] = lines(row(series="verksamhetens_resultat", value=value))
+    # Periods: only the unambiguous.
+    for name, period in [
+        ("period_31_february", "2023-02-31"), ("period_day_99", "2023-01-99"), ("period_fiscal_year_span", "2011/12"),
+        ("period_fiscal_year_span_two_digits", "2022/23"), ("period_excel_number_month", "2023.1"),
+        ("period_two_digit_year_ambiguous", "jan 95"), ("period_misspelt_month", "janx 2023"),
+        ("period_month_name_cut_short", "septembe 2023"), ("period_month_zero", "2023-00"),
+    ]:
+        c[f"{name}.csv"] = lines(row(region="24", series="hyrpersonal_kostnad_forandring_ack", period=period, value="1,5"))
+    # Names that look the same.
+    c["name_zero_width_space.csv"] = lines(row(org="Område\u200bIT"))
+    c["name_soft_hyphen.csv"] = lines(row(org="Hälso\u00ad- och sjukvård"))
+    c["name_bidi_override.csv"] = lines(row(org="Område \u202eTI"))
+    c["name_control_character.csv"] = lines(row(org="Område\x07IT"))
+    c["name_invisible_in_source.csv"] = lines(row(source="Dok\u200b, sid 1"))
+    c["name_differs_only_in_case.csv"] = lines(row(org="Område IT", period="2022"), row(org="område IT"))
+    c["name_nfd_same_key.csv"] = lines(row(org="Område IT"), row(org="Omra\u030ade IT", source="Annat dokument"))
+    c["name_inner_spaces_same_key.csv"] = lines(row(org="Område IT"), row(org="Område  IT ", source="Annat dokument"))
+    c["name_no_break_space_same_key.csv"] = lines(row(org="Område IT"), row(org="Område\u00a0IT", source="Annat dokument"))
+    # Categories: the registry's list per series.
+    c["category_typo.csv"] = lines(row(region="24", series="hyrpersonal_kostnad", category="lakre", period="2023-01", value="1,2"))
+    c["category_display_label.csv"] = lines(row(region="24", series="hyrpersonal_kostnad", category="Läkare", period="2023-01", value="1,2"))
+    c["category_totalt_row.csv"] = lines(
+        row(region="24", series="hyrpersonal_kostnad", category="lakare", period="2023-01", value="1,2"),
+        row(region="24", series="hyrpersonal_kostnad", category="Totalt", period="2023-01", value="1,2"),
+    )
+    c["category_on_series_without_parts.csv"] = lines(row(category="vården"))
+    # Formulas (CSV injection): every prefix a spreadsheet executes.
+    c["formula_at_in_org.csv"] = lines(row(org="@SUM(A1:A2)"))
+    c["formula_plus_in_category.csv"] = lines(row(series="kostnader", category="+A1"))
+    c["formula_dde_in_org.csv"] = lines(row(org="-2+3+cmd|' /C calc'!A0"))
+    c["formula_tab_prefix_in_org.csv"] = lines(row(org='"\t=1+1"'))
+    c["formula_in_source.csv"] = lines(row(source='=HYPERLINK("http://x.test")'))
+    c["formula_at_in_note.csv"] = lines(row(note="@cmd"))
+    c["formula_minus_text_in_value.csv"] = lines(row(value="-A1"))
+    c["formula_plus_in_value.csv"] = lines(row(value="+SUM(A1:A3)"))
+    # Non-finite arithmetic: no value can overflow a sum.
+    c["value_too_large.csv"] = lines(row(value="1" + "0" * 400))
+    c["value_infinity_text.csv"] = lines(row(value="Infinity"))
+    big = "9" * 320
+    c["totals_overflow_parts.csv"] = lines(
+        row(region="18", org="Servicenämnden", series="kostnader", category="personalkostnader", value=big),
+        row(region="18", org="Servicenämnden", series="kostnader", category="ovriga_kostnader", value=big),
+        row(region="18", org="Servicenämnden", series="kostnader", category="", value="2 276,1"),
+    )
     return c
 
 
@@ -120,6 +181,17 @@ def binary_cases() -> dict[str, bytes]:
         z.writestr("xl/workbook.xml", "<workbook/>")
     c["xlsx_renamed.csv"] = buf.getvalue()
     c["binary.csv"] = b"region;org\x00\x00\x01\x02\xff" * 4
+    # Encodings: strict; a file is one encoding or it is an error naming the line.
+    utf8 = lines(row(org="Område IT", period="2022")).encode()
+    c["encoding_mixed_utf8_cp1252.csv"] = utf8 + (row(org="Område IT") + "\n").encode("cp1252")
+    c["encoding_stray_byte_in_utf8.csv"] = utf8 + (row(org="region", period="2021") + "\n").encode() + (row(source="Dok\xff") + "\n").encode("latin-1")
+    c["encoding_bom_then_cp1252.csv"] = "\ufeff".encode() + lines(row(org="Område IT")).encode("cp1252")
+    c["encoding_cp1252_undefined_byte.csv"] = lines(row(org="Område IT")).encode("cp1252").replace(b"IT", b"I\x81")
+    c["encoding_utf16_lone_surrogate.csv"] = "\ufeff".encode("utf-16-le") + lines(row()).encode("utf-16-le") + b"\x00\xd8A\x00\n\x00"
+    c["encoding_utf16_without_bom.csv"] = lines(row()).encode("utf-16-le")
+    # A NUL deep in a file (past the first 4 KB the binary sniff looks at): named by its line.
+    rows = [row(period=str(1991 + i)) for i in range(60)]
+    c["name_nul_deep_in_file.csv"] = lines(*rows).encode() + (row(org="Område\x00IT", period="2051") + "\n").encode()
     return c
 
 
@@ -141,7 +213,61 @@ def directory_cases() -> dict[str, dict[str, str]]:
             "18;Område IT;Servicenämnden;Dok\n"
             "99;Område X;region;Dok\n",
         },
+        # Files that used to be skipped without a word.
+        "upper_case_extension": {"ok.csv": lines(row(period="2022")), "EXPORT.CSV": lines(row(region="99"))},
+        "meta_folder_below_the_top": {"ok.csv": lines(row(period="2022")), "seeds/meta/x.csv": lines(row(region="99"))},
+        "empty_data_dir": {"README.md": "Här ska data ligga.\n", "meta/orgs.csv": "region;org;parent;source\n"},
+        "excel_lock_file": {"ok.csv": lines(row()), "~$ok.csv": "\x00\x01 Excel-låsfil\n"},
+        "workbook_not_read": {"ok.csv": lines(row()), "export.xlsx": "PK (en arbetsbok)\n"},
+        "directory_named_csv": {"ok.csv": lines(row()), "x.csv/inner.csv": lines(row(period="2022"))},
+        "meta_formula_and_invisible": {
+            "ok.csv": lines(row()),
+            "meta/orgs.csv": "region;org;parent;source\n18;@Område IT;Servicenämnden;Dok\n18;Område\u200bX;region;Dok\n",
+        },
     }
+
+
+def _special_fifo(data: Path) -> None:
+    os.mkfifo(data / "fifo.csv")
+
+
+def _special_dev_zero(data: Path) -> None:
+    (data / "zero.csv").symlink_to("/dev/zero")
+
+
+def _special_broken_link(data: Path) -> None:
+    (data / "broken.csv").symlink_to(data / "gone.csv")
+
+
+def _special_link_out(data: Path) -> None:
+    outside = data.parent / "outside.csv"
+    outside.write_text(lines(row(period="2020")), encoding="utf-8")
+    (data / "outside.csv").symlink_to(outside)
+
+
+def _special_unreadable(data: Path) -> None:
+    p = data / "unreadable.csv"
+    p.write_text(lines(row(period="2019")), encoding="utf-8")
+    p.chmod(0)
+
+
+#: Cases that cannot be committed as files (a FIFO, links, permissions): name -> a function
+#: that adds the odd entry to a data directory which already holds one valid ``ok.csv``.
+SPECIAL = {
+    "special_fifo": _special_fifo,
+    "special_link_to_dev_zero": _special_dev_zero,
+    "special_broken_link": _special_broken_link,
+    "special_link_out_of_data": _special_link_out,
+    "special_unreadable_file": _special_unreadable,
+}
+
+
+def build_special(name: str, data: Path) -> Path:
+    """Make the data directory of a :data:`SPECIAL` case under ``data`` (created)."""
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "ok.csv").write_text(lines(row()), encoding="utf-8")
+    SPECIAL[name](data)
+    return data
 
 
 def good_files() -> dict[str, bytes]:
@@ -192,6 +318,19 @@ def good_files() -> dict[str, bytes]:
         *[row(region="18", org="Servicenämnden", series="kostnader", category=k, kind="budget", value=v, period="2024")
           for k, v in [("personalkostnader", "665"), ("ovriga_kostnader", "1 230"), ("avskrivningar_inventarier", "62"), ("avskrivningar_fastigheter", "242")]],
         row(region="18", org="Servicenämnden", series="kostnader", kind="budget", value="2 200", period="2024"),
+    ).encode()
+    g["signs_accepted.csv"] = lines(
+        row(series="verksamhetens_resultat", value="( 1 234,5 )"),
+        row(series="balanserat_resultat", value="+12"),
+        row(series="arets_resultat", value="\u2212 0,5"),
+    ).encode()
+    g["periods_accepted.csv"] = lines(
+        *[row(region="24", series="hyrpersonal_kostnad_forandring_ack", period=p, value=v)
+          for p, v in [("2023.10", "1"), ("jan-23", "2"), ("2024-02-29", "3"), ("2023/02", "4"), ("mars 2023", "5")]],
+    ).encode()
+    g["names_normalized.csv"] = lines(
+        row(region="18", org="Omra\u030ade\u00a0 IT ", series="nettokostnader", period="2022"),
+        row(region="18", org="Område IT", series="nettokostnader", period="2023", value="12 000"),
     ).encode()
     return g
 

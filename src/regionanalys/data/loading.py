@@ -10,16 +10,26 @@ import csv
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from regionanalys import config
-from regionanalys.data.parsing import CellError, parse_bool, parse_number, parse_period
+from regionanalys.data.parsing import (
+    CellError,
+    formula_error,
+    formula_prefix,
+    normalize_name,
+    normalize_text,
+    parse_bool,
+    parse_number,
+    parse_period,
+)
 from regionanalys.data.registry import UNITS, resolve_unit, series_registry
 from regionanalys.data.regions import UnknownRegionError, resolve_region
-from regionanalys.data.validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DataError, Problem, check_table, errors
+from regionanalys.data.validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, VARNING, DataError, Problem, check_table, errors
 
 #: Columns of the table :func:`load` returns, in order.
 COLUMNS = [
@@ -52,23 +62,104 @@ def file_region(path: Path) -> str | None:
 def observation_files(
     data_dir: str | os.PathLike | None = None, regions: Iterable[str] | None = None
 ) -> list[Path]:
-    """Observation CSV files under the data directory (``meta/`` excluded), sorted.
+    """Observation CSV files under the data directory (the top-level ``meta/`` excluded), sorted.
 
     With ``regions``, only files reserved for those regions and the shared files (no
-    region prefix) are returned.
+    region prefix) are returned. The extension is matched without case (``X.CSV`` is
+    read); hidden files and Excel lock files (``~$…``) are skipped; links are followed
+    only to regular files inside the data directory (see :func:`scan_data_dir`).
+    """
+    return scan_data_dir(data_dir, regions)[0]
+
+
+#: Extensions of files a user may have meant as data; :func:`validate` says they are not read.
+_NOT_READ = {".xlsx": "en Excel-fil", ".xlsm": "en Excel-fil", ".xls": "en Excel-fil", ".ods": "ett kalkylark",
+             ".tsv": "en .tsv-fil", ".txt": "en textfil"}
+_FILE_EXPECTED = "en vanlig fil med ändelsen .csv inuti datakatalogen"
+
+
+def scan_data_dir(
+    data_dir: str | os.PathLike | None = None, regions: Iterable[str] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """The observation files to read, and a located problem for every entry that is not read.
+
+    Never follows a link out of the data directory and never opens anything that is not
+    a regular file (a FIFO would block, ``/dev/zero`` never ends): those are errors. Excel
+    lock files and files with a spreadsheet extension are listed as warnings (``varning``).
+    Directory links are not followed.
     """
     root = config.data_dir(data_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"datakatalogen {root} finns inte")
+    root = root.resolve()
     wanted = None if regions is None else {resolve_region(r) for r in regions}
-    files = []
-    for p in sorted(root.rglob("*.csv")):
-        if config.META_SUBDIR in p.relative_to(root).parts[:-1] or p.name.startswith("."):
-            continue
-        owner = file_region(p)
-        if wanted is None or owner is None or owner in wanted:
-            files.append(p)
-    return files
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen_csv = False
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        rel_dir = here.relative_to(root)
+        if rel_dir == Path("."):
+            dirnames[:] = [d for d in dirnames if d != config.META_SUBDIR]
+        dirnames.sort()
+        for d in list(dirnames):
+            p = here / d
+            rel = p.relative_to(root).as_posix()
+            if p.is_symlink():
+                dirnames.remove(d)
+                if d.lower().endswith(".csv") or not d.startswith("."):
+                    problems.append(Problem(rel, 0, "", "länkad katalog: länkar till kataloger följs inte", _FILE_EXPECTED, VARNING))
+            elif d.lower().endswith(".csv"):
+                problems.append(Problem(rel, 0, "", "är en katalog, inte en CSV-fil (filerna i den läses som i andra kataloger)", _FILE_EXPECTED, VARNING))
+            elif d.startswith("."):
+                dirnames.remove(d)  # hidden folders (.cache, .git) are not data
+        for name in sorted(filenames):
+            p = here / name
+            rel = p.relative_to(root).as_posix()
+            suffix = p.suffix.lower()
+            if name.startswith("."):
+                continue
+            if name.startswith("~$"):
+                if suffix == ".csv" or suffix in _NOT_READ:
+                    problems.append(Problem(rel, 0, "", "Excel-låsfil (filen är öppen i Excel): hoppas över", "ingen låsfil; stäng filen i Excel", VARNING))
+                continue
+            if suffix != ".csv":
+                if suffix in _NOT_READ:
+                    problems.append(Problem(rel, 0, "", f"läses inte: filen är {_NOT_READ[suffix]}, bara .csv-filer läses", "spara som CSV (semikolonavgränsad eller UTF-8) eller importera med regionanalys.data.importing", VARNING))
+                continue
+            seen_csv = True
+            problem = _not_regular(p, root, rel)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            owner = file_region(p)
+            if wanted is None or owner is None or owner in wanted:
+                files.append(p)
+    if not seen_csv:
+        problems.append(Problem(".", 0, "", "datakatalogen har inga datafiler (*.csv)", "minst en CSV-fil med observationer i katalogen eller en underkatalog (utom meta/)"))
+    return sorted(files), problems
+
+
+def _not_regular(p: Path, root: Path, rel: str) -> Problem | None:
+    """Why ``p`` cannot be read as a data file, or None when it can."""
+    try:
+        if p.is_symlink():
+            target = Path(os.path.realpath(p))
+            if not target.is_relative_to(root):
+                return Problem(rel, 0, "", f"länken pekar utanför datakatalogen ({target}); den följs inte", _FILE_EXPECTED)
+            if not target.exists():
+                return Problem(rel, 0, "", "länken pekar på en fil som inte finns", _FILE_EXPECTED)
+        st = p.stat()
+    except FileNotFoundError:
+        return Problem(rel, 0, "", "länken pekar på en fil som inte finns", _FILE_EXPECTED)
+    except OSError as exc:
+        return Problem(rel, 0, "", f"filen går inte att läsa ({exc.strerror})", _FILE_EXPECTED)
+    if not stat.S_ISREG(st.st_mode):
+        what = "en FIFO (namngiven rörledning)" if stat.S_ISFIFO(st.st_mode) else "en enhetsfil" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "en sockel" if stat.S_ISSOCK(st.st_mode) else "inte en vanlig fil"
+        return Problem(rel, 0, "", f"är {what}, inte en vanlig fil; den läses inte", _FILE_EXPECTED)
+    if not os.access(p, os.R_OK):
+        return Problem(rel, 0, "", "filen går inte att läsa: behörighet saknas", "en fil som användaren som kör regionanalys får läsa")
+    return None
 
 
 #: Environment variable naming a file to which :func:`load` appends every file it reads;
@@ -93,30 +184,109 @@ def _mb(n: float) -> str:
 CSV_EXPECTED = "en textfil (CSV) med en rubrikrad och kolumner separerade av ; , eller tabb"
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or a problem saying why it is not a CSV file.
+def _line_of(raw: bytes, pos: int) -> int:
+    """1-based line of byte offset ``pos``."""
+    return raw.count(b"\n", 0, pos) + 1
 
-    Accepted encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode
-    text"), else cp1252 as Excel saves "CSV (semikolonavgränsad)" on Swedish Windows.
+
+def _read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """At most ``config.MAX_FILE_BYTES`` bytes of a regular file, never blocking.
+
+    Opened without following a final link and non-blocking, then checked with ``fstat``:
+    a FIFO or device put in place after the directory scan is refused, not read.
     """
-    size = path.stat().st_size
-    if size > config.MAX_FILE_BYTES:
-        return None, [Problem(display, 0, "", f"filen är {_mb(size)}, större än gränsen {_mb(config.MAX_FILE_BYTES)} (config.MAX_FILE_BYTES)", f"en CSV-export på högst {_mb(config.MAX_FILE_BYTES)}")]
-    raw = path.read_bytes()
-    for magic, what in _MAGIC.items():
-        if raw.startswith(magic):
-            return None, [Problem(display, 0, "", f"filen är {what}, inte en CSV-fil", CSV_EXPECTED)]
+    limit = config.MAX_FILE_BYTES
+    too_large = [Problem(display, 0, "", f"filen är större än gränsen {_mb(limit)} (config.MAX_FILE_BYTES)", f"en CSV-export på högst {_mb(limit)}")]
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not path.is_symlink():
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return None, [Problem(display, 0, "", f"filen går inte att öppna ({exc.strerror})", _FILE_EXPECTED)]
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, [Problem(display, 0, "", "är inte en vanlig fil; den läses inte", _FILE_EXPECTED)]
+        if st.st_size > limit:
+            too_large[0] = Problem(display, 0, "", f"filen är {_mb(st.st_size)}, större än gränsen {_mb(limit)} (config.MAX_FILE_BYTES)", f"en CSV-export på högst {_mb(limit)}")
+            return None, too_large
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            return None, too_large
+        return b"".join(chunks), []
+    except OSError as exc:
+        return None, [Problem(display, 0, "", f"filen går inte att läsa ({exc.strerror})", _FILE_EXPECTED)]
+    finally:
+        os.close(fd)
+
+
+def decode_text(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """Decode a data file strictly, or a problem naming the first line that cannot be.
+
+    A file is UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252 (Excel on Swedish
+    Windows) only when it is not valid UTF-8 anywhere: a file that mixes UTF-8 with
+    cp1252 lines, or has a stray byte, is an error, not mojibake ("Ã¥" for "å").
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), []
-        except UnicodeDecodeError:
-            return None, [Problem(display, 0, "", "filen börjar som UTF-16 men går inte att avkoda", CSV_EXPECTED)]
-    if b"\x00" in raw[:4096]:
-        return None, [Problem(display, 0, "", "filen innehåller binära data, inte text", CSV_EXPECTED)]
+        except UnicodeDecodeError as exc:
+            unit = raw[2:]
+            line = unit[: exc.start].decode("utf-16-le" if raw[:2] == b"\xff\xfe" else "utf-16-be", errors="replace").count("\n") + 1
+            return None, [Problem(display, line, "", "filen börjar som UTF-16 men går inte att avkoda på den här raden", CSV_EXPECTED + " i en och samma kodning")]
+    if b"\x00" in raw:
+        return None, [Problem(display, _line_of(raw, raw.index(b"\x00")), "", "filen innehåller binära data, inte text (NUL-tecken)", CSV_EXPECTED)]
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    utf8_somewhere = raw.startswith(b"\xef\xbb\xbf") or any(
+        not line.isascii() and _is_utf8(line) for line in raw.split(b"\n")
+    )
+    if utf8_somewhere:
+        return None, [Problem(
+            display, _line_of(raw, first_bad), "",
+            "raden är inte UTF-8, men andra rader i filen är det: filen blandar teckenkodningar (t.ex. UTF-8 och Windows-1252)",
+            CSV_EXPECTED + ", hela filen i en kodning (spara som CSV UTF-8)",
+        )]
+    try:
+        return raw.decode("cp1252"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem(display, _line_of(raw, exc.start), "", f"byte 0x{raw[exc.start]:02X} är varken UTF-8 eller Windows-1252", CSV_EXPECTED + " i UTF-8 eller Windows-1252")]
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+        return False
+    return True
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem saying why it is not a CSV file.
+
+    Reads at most ``config.MAX_FILE_BYTES`` bytes of a regular file and decodes it
+    strictly (:func:`decode_text`).
+    """
+    raw, problems = _read_bytes(path, display)
+    if raw is None:
+        return None, problems
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            return None, [Problem(display, 0, "", f"filen är {what}, inte en CSV-fil", CSV_EXPECTED)]
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in raw[:4096]:
+        return None, [Problem(display, 0, "", "filen innehåller binära data, inte text", CSV_EXPECTED)]
+    text, problems = decode_text(raw, display)
+    if text is None:
+        return None, problems
     if re.match(r"\s*<(\?xml|!doctype|html|table)", text[:200], re.IGNORECASE):
         return None, [Problem(display, 0, "", "filen är HTML eller XML (t.ex. en webbexport sparad som .csv), inte en CSV-fil", CSV_EXPECTED)]
     return text, []
@@ -233,13 +403,20 @@ def _parse_file(path: Path, root: Path, incomplete: set | None = None) -> tuple[
             bad = True
             problems.append(Problem(display, line, column, message, expected))
 
-        for col, cell in row.items():
-            if col in _TEXT_COLUMNS:
-                continue
-            if "\n" in cell or "\r" in cell:
+        for col, cell in zip(header, cells):
+            if col == "value":
+                continue  # parse_number reports formulas with what a number looks like
+            if col not in _TEXT_COLUMNS and ("\n" in cell or "\r" in cell.rstrip("\r")):
                 fail(col, "cellen innehåller en radbrytning: troligen ett citattecken (\") som inte avslutas", "ett värde på en rad; citattecken i par")
-            elif cell.startswith("=") and col != "value":
-                fail(col, f"'{cell[:40]}' är en Excel-formel, inte ett värde (spara filen med värden)", "ett värde, inte en formel")
+                continue
+            if formula_prefix(cell):
+                e = formula_error(cell)
+                fail(col, e.message, e.expected)
+                continue
+            try:
+                row[col] = normalize_text(cell) if col in _TEXT_COLUMNS else normalize_name(cell)
+            except CellError as e:
+                fail(col, e.message, e.expected)
         if bad:
             _note_incomplete(incomplete, row)
             continue
@@ -311,9 +488,10 @@ def _note_incomplete(incomplete: set | None, row: dict) -> None:
 def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     root = config.data_dir(data_dir)
     records: list[dict] = []
-    problems: list[Problem] = []
     incomplete: set = set()
-    files = observation_files(root, regions)
+    files, problems = scan_data_dir(root, regions)
+    if regions is not None:  # a report reading its own files is not told about the others
+        problems = [p for p in problems if p.file == "." or file_region(Path(p.file)) in (None, *{resolve_region(r) for r in regions})]
     _log_reads(files)
     for path in files:
         recs, probs = _parse_file(path, root, incomplete)
@@ -386,7 +564,17 @@ def _read_meta(name: str, columns: list[str], data_dir, optional: tuple[str, ...
         if len(cells) != len(header):
             problems.append(Problem(display, ln, "", f"raden har {len(cells)} fält men rubriken {len(header)}", f"{len(header)} fält separerade som rubriken"))
             continue
-        rows.append({"_line": ln, **dict(zip(header, (c.strip() for c in cells)))})
+        row, bad = {"_line": ln}, False
+        for col, cell in zip(header, cells):
+            try:
+                if formula_prefix(cell):
+                    raise formula_error(cell)
+                row[col] = normalize_name(cell) if col in ("org", "parent") else normalize_text(cell)
+            except CellError as e:
+                problems.append(Problem(display, ln, col, e.message, e.expected))
+                bad = True
+        if not bad:
+            rows.append(row)
     return rows, problems, display
 
 

@@ -46,7 +46,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from regionanalys.data.formatting import fmt_number, plain
-from regionanalys.data.registry import KINDS, UNITS, series_registry
+from regionanalys.data.registry import CATEGORY_LABELS, KINDS, UNITS, series_registry
 from regionanalys.data.regions import REGIONS
 
 #: Columns every observation file must have, in this order in the files we ship.
@@ -279,8 +279,9 @@ def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     if df.empty:
         return []
     keyed = df[~df.duplicated(list(KEY), keep=False)]  # duplicates are reported already
+    per_row = check_categories(df) + check_case_variants(df)
     if not incomplete:
-        return check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
+        return per_row + check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
     series_keys = {k[:4] for k in incomplete}  # an unreadable row's series (its months may gap)
     exact = {k for k in incomplete if k[4] is not None}
     unknown_period = {k[:4] for k in incomplete if k[4] is None}
@@ -288,7 +289,7 @@ def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     periods = keyed["period"].astype(str)
     same_row = pd.Series([k in unknown_period or (*k, p) in exact for k, p in zip(keys, periods)], index=keyed.index, dtype=bool)
     same_series = pd.Series([k in series_keys for k in keys], index=keyed.index, dtype=bool)
-    return check_totals(keyed[~same_row]) + check_at_most(keyed[~same_row]) + check_month_gaps(keyed[~same_series])
+    return per_row + check_totals(keyed[~same_row]) + check_at_most(keyed[~same_row]) + check_month_gaps(keyed[~same_series])
 
 
 def _resolution(df: pd.DataFrame) -> pd.Series:
@@ -342,7 +343,9 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
         parts_sum = float(parts["value"].sum())
         diff = float(total["value"]) - parts_sum
         tolerance = 0.5 * (float(total["_res"]) + float(parts["_res"].sum()))
-        if abs(diff) <= tolerance + 1e-9 * max(1.0, abs(parts_sum)):
+        finite = math.isfinite(diff) and math.isfinite(tolerance)
+        # Written so that inf or NaN anywhere fails the check instead of passing it.
+        if finite and abs(diff) <= tolerance + 1e-9 * max(1.0, abs(parts_sum)):
             continue
         d = max(_decimals_of(r) for _, r in group.iterrows())
         listed = " + ".join(f"{p['category']} {_shown(p['value'], p)}" for _, p in parts.iterrows())
@@ -427,4 +430,78 @@ def check_month_gaps(df: pd.DataFrame) -> list[Problem]:
                     )
                 )
             previous = row
+    return problems
+
+
+#: Category texts that mean "the total", which is written as an empty category.
+_TOTAL_WORDS = {"totalt", "total", "summa", "samtliga", "alla", "hela", "sum"}
+
+
+def _category_hint(category: str, allowed: tuple[str, ...]) -> str:
+    folded = category.casefold().strip()
+    if folded in _TOTAL_WORDS:
+        return " (totalen skrivs med tom kategori)"
+    by_label = {label.casefold(): cid for cid, label in CATEGORY_LABELS.items() if cid in allowed}
+    if folded in by_label:
+        return f" (menade du {by_label[folded]}? '{category}' är visningsnamnet, inte id:t)"
+    close = difflib.get_close_matches(folded, list(allowed), n=1)
+    return f" (menade du {close[0]}?)" if close else ""
+
+
+def check_categories(df: pd.DataFrame) -> list[Problem]:
+    """Every category must be ``""`` (the total) or one the registry lists for the series.
+
+    An unknown category (a typo, the display label instead of the id, a "Totalt" row beside
+    its parts) would otherwise drop out of every per-group view without a word. Rows of
+    an unknown series are left to the series check.
+    """
+    registry = series_registry()
+    if df.empty:
+        return []
+    cats = df["category"].astype(str)
+    series = df["series"].astype(str)
+    known = series.isin(list(registry))
+    allowed_pairs = {f"{sid}\x1f{c}" for sid, s in registry.items() for c in s.categories}
+    ok = (cats == "") | ~known | (series + "\x1f" + cats).isin(allowed_pairs)
+    problems = []
+    for i in ok.index[~ok.to_numpy()]:
+        sid, category = series[i], cats[i]
+        allowed = registry[sid].categories
+        if allowed:
+            expected = f"tom kategori (= totalen) eller en av {', '.join(allowed)} för serien {sid}"
+        else:
+            expected = f"tom kategori: serien {sid} har inga delar i registret (data/series/{registry[sid].domain}.toml)"
+        problems.append(Problem(
+            df.at[i, "_file"], int(df.at[i, "_line"]), "category",
+            f"okänd kategori '{category}' för serien {sid}{_category_hint(category, allowed)}", expected,
+        ))
+    return problems
+
+
+def check_case_variants(df: pd.DataFrame) -> list[Problem]:
+    """Org names (per region) and categories (per series) that differ only in case.
+
+    They would show as two orgs or groups that read the same; the data must use one
+    spelling. Reported on the first row of every spelling but the first met.
+    """
+    problems = []
+    for scope, column in (("region", "org"), ("series", "category")):
+        if df.empty:
+            break
+        firsts = df.drop_duplicates([scope, column])[[scope, column, "_file", "_line"]]
+        folded = firsts[column].astype(str).str.casefold()
+        clash = folded.duplicated(keep=False) & firsts.assign(_f=folded).duplicated([scope, "_f"], keep=False)
+        if not clash.any():
+            continue
+        groups = firsts[clash].assign(_f=folded[clash]).groupby([scope, "_f"], sort=False)
+        for _, group in groups:
+            first = group.iloc[0]
+            for _, other in group.iloc[1:].iterrows():
+                where = "i region" if scope == "region" else "i serien"
+                problems.append(Problem(
+                    other["_file"], int(other["_line"]), column,
+                    f"{column} '{other[column]}' {where} {other[scope]} skiljer sig bara i versaler/gemener från "
+                    f"'{first[column]}' ({_place(first)})",
+                    f"samma stavning av samma {'org' if column == 'org' else 'kategori'} i alla rader",
+                ))
     return problems
