@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from regionanalys import config, present  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -85,9 +86,12 @@ def test_external_url_scanner_finds_what_it_must():
     assert external_urls('<img src="data:image/png;base64,AAA"> <p>se https://kolada.se</p> <a href="#x">') == []
 
 
-def test_report_css_loads_nothing_from_the_net():
-    assert external_urls(present.CSS) == []
-    for css in (config.TEMPLATES_DIR / "nbconvert").rglob("*.css"):
+def test_report_css_loads_nothing_from_the_net(shown):
+    present.page_style()
+    assert external_urls(shown[0]) == []
+    stylesheets = list(config.TEMPLATES_DIR.rglob("*.css"))
+    assert stylesheets
+    for css in stylesheets:
         assert external_urls(css.read_text(encoding="utf-8")) == [], css
 
 
@@ -150,6 +154,14 @@ def test_table_cells_columns_index_and_caption_escape(evil, shown):
     assert f"Inga data för {evil}" in _text(shown[1])
     assert f"Tabell {evil}" in _text(shown[2])
     assert present.table_html(df, caption=evil).count("<caption>") == 1
+
+
+def test_table_cells_are_escaped_even_when_marked_safe(shown):
+    """A cell or column name that is already ``Markup`` (Jinja's "safe") is still data: escaped."""
+    df = pd.DataFrame({Markup(SCRIPT): [Markup(SCRIPT)], "källa": [Markup(IMG)]})
+    markup = present.table_html(df)
+    assert_inert(markup)
+    assert _text(markup).count(SCRIPT) == 2 and IMG in _text(markup)
 
 
 @pytest.mark.parametrize("evil", HOSTILE)

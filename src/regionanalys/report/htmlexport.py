@@ -18,10 +18,11 @@ import shutil
 import subprocess
 import tempfile
 from datetime import datetime
-from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from regionanalys import config
 
@@ -91,12 +92,12 @@ def unlink_external_anchors(html: str) -> str:
     """``<a href="https://x">text</a>`` -> ``<span class="extern-lank">text (https://x)</span>``."""
 
     def repl(m: re.Match) -> str:
-        url, text = m[2].strip(), m[3]
-        shown_url = escape(url, quote=False)
+        # The link text is already markup (from the page); the address is escaped by markupsafe.
+        url, text = m[2].strip(), Markup(m[3])
         visible = re.sub(r"<[^>]+>", "", text).strip()
-        if visible in (url, shown_url):
-            return f'<span class="extern-lank">{text}</span>'
-        return f'<span class="extern-lank">{text} ({shown_url})</span>'
+        if visible in (url, escape(url)):
+            return Markup('<span class="extern-lank">{}</span>').format(text)
+        return Markup('<span class="extern-lank">{} ({})</span>').format(text, url)
 
     return _EXTERNAL_ANCHOR.sub(repl, html)
 

@@ -1,77 +1,95 @@
 """Putting results on the report page: headings, readings, tables and charts as HTML.
 
-Notebooks call these instead of printing. Every piece of text that comes from data
-(org names, labels, sources, notes) is escaped here, once, so a label containing
-``<script>`` is shown as text and never runs. Charts are embedded as PNG data URIs
-with alt text and a caption, so one HTML file can be e-mailed and read offline.
+Notebooks call these instead of printing. The markup lives in Jinja templates
+(``templates/fragments/*.html.j2``) rendered with autoescaping on, so every piece of text
+that comes from data (org names, labels, sources, notes) is escaped by Jinja and a label
+containing ``<script>`` is shown as text and never runs. The styles are the component part
+of the one stylesheet, ``templates/nbconvert/rapport/rapport.css``. Charts are embedded as
+PNG data URIs with alt text and a caption, so one HTML file can be e-mailed and read offline.
 """
 from __future__ import annotations
 
 import base64
-import html
 import io
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from regionanalys.report.charts.style import EXAMPLE_MARK, close, mark_example
+from regionanalys import config
 from regionanalys.data.formatting import default_decimals, fmt_unit
+from regionanalys.report.charts.style import EXAMPLE_MARK, close, mark_example
 
-CSS = """
-<style>
-.ra-reading { font-size: 1.05em; margin: .3em 0 1.2em 0; max-width: 52em; }
-.ra-banner { border: 2px solid #C62828; background: #FDECEA; color: #8E1B1B; padding: .6em .9em;
-  margin: .5em 0 1em 0; font-weight: bold; }
-.ra-note { color: #555; font-size: .9em; max-width: 52em; }
-.ra-missing { border-left: 4px solid #999; padding: .3em .8em; color: #444; background: #F4F4F4; }
-figure.ra-figure { margin: .5em 0 1.5em 0; break-inside: avoid; }
-figure.ra-figure img { max-width: 100%; height: auto; }
-figure.ra-figure figcaption { font-size: .95em; color: #222; margin-top: .3em; max-width: 52em; }
-table.ra-table { border-collapse: collapse; margin: .5em 0 1.2em 0; font-size: .92em; break-inside: avoid; }
-table.ra-table.ra-table th, table.ra-table.ra-table td { border-bottom: 1px solid #DDD; padding: .25em .7em; text-align: left; }
-table.ra-table.ra-table th { background: #F4F6F8; }
-table.ra-table.ra-table td.num, table.ra-table.ra-table th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-table.ra-table caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .3em; }
-table.ra-table.ra-table td.ra-src { font-size: .78em; color: #555; min-width: 18em; max-width: 30em; text-align: left; }
-.ra-sources { font-size: .85em; color: #444; }
-@media print { .ra-banner { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
-</style>
-"""
-
-esc = html.escape
+#: The stylesheet shared by the reports, the report index and (its components) notebooks.
+STYLESHEET = config.TEMPLATES_DIR / "nbconvert" / "rapport" / "rapport.css"
+_COMPONENTS_BEGIN, _COMPONENTS_END = "/* --- components: begin", "/* --- components: end"
 #: Columns holding provenance text, shown small so a table stays readable.
 SOURCE_COLUMNS = {"källa", "källor", "source"}
+
+
+@cache
+def _env():
+    """The Jinja environment for the fragments; built on first use so importing stays cheap."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)),
+        autoescape=True,  # all text in the fragments comes from data
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(fragment: str, **values) -> str:
+    return _env().get_template(f"fragments/{fragment}.html.j2").render(mark=EXAMPLE_MARK, **values)
 
 
 def _show(markup: str) -> None:
     display(HTML(markup))
 
 
+@cache
+def _component_css() -> str:
+    """The rules of the stylesheet between its "components" markers (what present's markup uses)."""
+    css = STYLESHEET.read_text(encoding="utf-8")
+    begin, end = css.index(_COMPONENTS_BEGIN), css.index(_COMPONENTS_END)
+    return css[css.index("\n", begin) + 1:end].strip()
+
+
 def page_style() -> None:
-    """Emit the report CSS once at the top of a notebook."""
-    _show(CSS)
+    """Emit the report components' CSS once at the top of a notebook.
+
+    The exported report has the whole stylesheet in its head already; this is for the
+    notebook itself (JupyterLab, the executed .ipynb), where the page rules would restyle
+    JupyterLab and so are left out.
+    """
+    from markupsafe import Markup
+
+    css = _component_css()
+    if "</" in css:  # the only thing that could end the style element early
+        raise ValueError(f"{STYLESHEET}: stilmallen innehåller '</', vilket inte får finnas i ett <style>-element")
+    _show(_render("style", css=Markup(css)))
 
 
 def heading(text: str, level: int = 2) -> None:
     """A section heading."""
-    _show(f"<h{level}>{esc(text)}</h{level}>")
+    _show(_render("heading", text=text, level=int(level)))
 
 
 def reading(text: str) -> None:
     """The one-sentence reading under a chart or table (computed text, escaped)."""
-    _show(f'<p class="ra-reading">{esc(text)}</p>')
+    _show(_render("paragraph", kind="reading", text=text))
 
 
 def note(text: str) -> None:
     """A small explanatory note."""
-    _show(f'<p class="ra-note">{esc(text)}</p>')
+    _show(_render("paragraph", kind="note", text=text))
 
 
 def missing(text: str) -> None:
     """Say plainly that the data does not contain something the reader might expect."""
-    _show(f'<p class="ra-missing">{esc(text)}</p>')
+    _show(_render("paragraph", kind="missing", text=text))
 
 
 def uses_example(df: pd.DataFrame | None) -> bool:
@@ -85,11 +103,7 @@ def example_banner(df: pd.DataFrame | None = None, force: bool = False) -> None:
     The marker attribute lets the runner and the index know the report uses example data.
     """
     if force or uses_example(df):
-        _show(
-            '<div class="ra-banner" data-exempeldata="true">'
-            f"{EXAMPLE_MARK}: delar av rapporten bygger på genererade exempeldata, inte på verkliga "
-            "siffror. Diagram och tabeller med exempeldata är märkta.</div>"
-        )
+        _show(_render("example_banner"))
 
 
 def figure_html(fig: Figure, alt: str, caption: str, example: bool = False) -> str:
@@ -99,12 +113,8 @@ def figure_html(fig: Figure, alt: str, caption: str, example: bool = False) -> s
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    cap = esc(caption) + (f" <strong>({EXAMPLE_MARK})</strong>" if example else "")
-    return (
-        f'<figure class="ra-figure"><img src="data:image/png;base64,{data}" alt="{esc(alt, quote=True)}">'
-        f"<figcaption>{cap}</figcaption></figure>"
-    )
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    return _render("figure", png=png, alt=alt, caption=caption, example=example)
 
 
 def show_figure(fig: Figure | None, alt: str, caption: str, example: bool = False) -> None:
@@ -134,27 +144,23 @@ def table_html(
     signed = set(sign_columns)
     unit_of = {c: (units.get(c) if isinstance(units, Mapping) else units) for c in frame.columns}
     decimals = {c: _column_decimals(frame[c], u) for c, u in unit_of.items() if u and pd.api.types.is_numeric_dtype(frame[c])}
-    head = "".join(f'<th{" class=num" if c in decimals else ""}>{esc(str(c))}</th>' for c in frame.columns)
-    rows = []
-    for _, row in frame.astype(object).iterrows():  # object keeps ints as ints (no "2022.0")
-        cells = []
-        for col, value in row.items():
-            unit = unit_of[col]
-            if col in decimals and isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
-                cells.append(f'<td class="num">{esc(fmt_unit(value, unit, decimals[col], sign=col in signed))}</td>')
-            elif value is None or (isinstance(value, float) and value != value):
-                cells.append('<td class="num">–</td>')
-            elif isinstance(value, float) and value.is_integer():
-                cells.append(f"<td>{int(value)}</td>")
-            elif str(col).lower() in SOURCE_COLUMNS:
-                cells.append(f'<td class="ra-src">{esc(str(value))}</td>')
-            else:
-                cells.append(f"<td>{esc(str(value))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    cap = ""
-    if caption:
-        cap = f"<caption>{esc(caption)}" + (f" ({EXAMPLE_MARK})" if example else "") + "</caption>"
-    return f'<table class="ra-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    head = [(str(c), c in decimals) for c in frame.columns]
+    rows = [
+        [_cell(value, col, unit_of[col], decimals.get(col), col in signed) for col, value in row.items()]
+        for _, row in frame.astype(object).iterrows()  # object keeps ints as ints (no "2022.0")
+    ]
+    return _render("table", caption=caption, example=example, head=head, rows=rows)
+
+
+def _cell(value: object, col: object, unit: str | None, decimals: int | None, sign: bool) -> tuple[str, str]:
+    """A table cell as (CSS class, text): numbers of unit columns in Swedish format, missing as ``–``."""
+    if decimals is not None and isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return "num", fmt_unit(value, unit, decimals, sign=sign)
+    if value is None or (isinstance(value, float) and value != value):
+        return "num", "–"
+    if isinstance(value, float) and value.is_integer():
+        return "", str(int(value))
+    return ("ra-src" if str(col).lower() in SOURCE_COLUMNS else ""), str(value)
 
 
 def _column_decimals(values: pd.Series, unit: str) -> int:
@@ -204,5 +210,4 @@ def sources(df: pd.DataFrame, title: str = "Källor") -> None:
         return
     base = df["source"].str.replace(r" \[omräknat.*\]$", "", regex=True)
     items = sorted(set(zip(base, df["source_file"])))
-    lis = "".join(f"<li>{esc(s)} <span class='ra-note'>({esc(f)})</span></li>" for s, f in items)
-    _show(f'<details class="ra-sources" open><summary>{esc(title)} ({len(items)})</summary><ul>{lis}</ul></details>')
+    _show(_render("sources", title=title, items=items))
