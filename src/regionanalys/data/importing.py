@@ -312,11 +312,13 @@ class Mapping:
     @classmethod
     def from_toml(cls, path: str | os.PathLike) -> "Mapping":
         """A mapping from a TOML file."""
-        with open(path, "rb") as fh:
-            try:
+        try:
+            with open(path, "rb") as fh:
                 spec = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:
-                raise MappingError(f"{Path(path).name}: går inte att läsa som TOML: {exc}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise MappingError(f"{Path(path).name}: går inte att läsa som TOML (UTF-8): {exc}") from None
+        except OSError as exc:
+            raise MappingError(f"{path}: går inte att läsa ({exc.strerror or exc})") from None
         try:
             return cls.from_dict(spec)
         except MappingError as exc:
@@ -934,7 +936,7 @@ def _check_sum_rows(values: list[_Cell], totals: list[_Cell], sheet: Sheet, coln
             continue
         total = sum(t.value for t in tcells)
         psum = sum(c.value for c in parts)
-        res = max(c.resolution for c in [*tcells, *parts])
+        res = min(c.resolution for c in [*tcells, *parts])  # the finest digit shown
         tolerance = 0.5 * (sum(t.resolution for t in tcells) + sum(c.resolution for c in parts)) + 1e-9 * max(1.0, abs(psum))
         span = _month_span([c.period for c in parts])
         if abs(total - psum) > tolerance:
