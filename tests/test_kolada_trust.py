@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from regionanalys.kolada import client as K
+from test_kolada import _offline_env, client, fixture, metadata_for  # noqa: F401 - the autouse fixture applies here too
 
-FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 PATH = "/v3/data/kpi/N60008/municipality/0017,0018/year/2022,2023"
-
-
-@pytest.fixture(autouse=True)
-def _offline_env(monkeypatch):
-    monkeypatch.setenv(K.MIN_INTERVAL_ENV, "0")
-    monkeypatch.delenv(K.BASE_URL_ENV, raising=False)
-    monkeypatch.delenv("REGIONANALYS_READ_LOG", raising=False)
 
 
 @pytest.fixture
@@ -42,21 +34,10 @@ def base_of(server) -> str:
     return server.url_for("/v3").rstrip("/")
 
 
-def client(base: str, **kw) -> K.KoladaClient:
-    kw.setdefault("backoff", 0)
-    kw.setdefault("min_interval", 0)
-    kw.setdefault("max_retries", 1)
-    return K.KoladaClient(base, **kw)
-
-
-def page(name: str, base: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8").replace("https://api.kolada.se/v3", base)
-
-
 def test_an_off_host_next_url_is_refused_and_never_requested(httpserver, other):
     base = base_of(httpserver)
-    other.expect_request(PATH).respond_with_data(page("data_page2.json", base), content_type="application/json")
-    httpserver.expect_request(PATH).respond_with_data(page("data_page1.json", base_of(other)), content_type="application/json")
+    other.expect_request(PATH).respond_with_data(fixture("data_page2.json", base), content_type="application/json")
+    httpserver.expect_request(PATH).respond_with_data(fixture("data_page1.json", base_of(other)), content_type="application/json")
     with client(base) as c, pytest.raises(K.KoladaOffsiteError, match="sidlänken") as err:
         list(c.data(["N60008"], ["0017", "0018"], [2022, 2023]))
     assert err.value.url.startswith(base_of(other))
@@ -67,7 +48,7 @@ def test_another_host_name_for_the_same_server_is_another_origin(httpserver):
     base = base_of(httpserver)
     assert "://localhost:" in base
     alias = base.replace("://localhost:", "://127.0.0.1:")
-    httpserver.expect_request(PATH).respond_with_data(page("data_page1.json", alias), content_type="application/json")
+    httpserver.expect_request(PATH).respond_with_data(fixture("data_page1.json", alias), content_type="application/json")
     with client(base) as c, pytest.raises(K.KoladaOffsiteError):
         list(c.data(["N60008"], ["0017", "0018"], [2022, 2023]))
     assert len(httpserver.log) == 1
@@ -86,14 +67,12 @@ def test_an_off_host_redirect_is_refused_and_never_requested(httpserver, other):
 
 def test_a_same_origin_redirect_is_followed_and_the_fetched_url_recorded(httpserver, tmp_path):
     base = base_of(httpserver)
-    meta = json.loads((FIXTURES / "kpi_metadata.json").read_text(encoding="utf-8"))
-    meta["values"] = [v for v in meta["values"] if v["id"] == "N60008"]
     httpserver.expect_request("/v3/kpi/N60008").respond_with_data("", status=301, headers={"Location": "/mirror/kpi/N60008"})
-    httpserver.expect_request("/mirror/kpi/N60008").respond_with_data(json.dumps(meta), content_type="application/json")
+    httpserver.expect_request("/mirror/kpi/N60008").respond_with_data(metadata_for(["N60008"]), content_type="application/json")
     httpserver.expect_request(PATH, query_string="per_page=5000").respond_with_data(
-        page("data_page1.json", base), content_type="application/json")
+        fixture("data_page1.json", base), content_type="application/json")
     httpserver.expect_request(PATH, query_string="page=2&per_page=5000").respond_with_data(
-        page("data_page2.json", base), content_type="application/json")
+        fixture("data_page2.json", base), content_type="application/json")
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     result = K.refresh_cache(["N60008"], ["17", "18"], [2022, 2023], data_dir=data_dir, client=client(base))
@@ -108,11 +87,9 @@ def test_an_off_host_page_link_leaves_the_existing_cache_untouched(httpserver, o
     cache = tmp_path / "data" / "kolada" / "kolada.csv"
     cache.parent.mkdir(parents=True)
     cache.write_text("region;org;series;category;period;kind;value;unit;source;note;example\n", encoding="utf-8")
-    meta = json.loads((FIXTURES / "kpi_metadata.json").read_text(encoding="utf-8"))
-    meta["values"] = [v for v in meta["values"] if v["id"] == "N60008"]
-    httpserver.expect_request("/v3/kpi/N60008").respond_with_data(json.dumps(meta), content_type="application/json")
-    httpserver.expect_request(PATH).respond_with_data(page("data_page1.json", base_of(other)), content_type="application/json")
-    other.expect_request(PATH).respond_with_data(page("data_page2.json", base), content_type="application/json")
+    httpserver.expect_request("/v3/kpi/N60008").respond_with_data(metadata_for(["N60008"]), content_type="application/json")
+    httpserver.expect_request(PATH).respond_with_data(fixture("data_page1.json", base_of(other)), content_type="application/json")
+    other.expect_request(PATH).respond_with_data(fixture("data_page2.json", base), content_type="application/json")
     before = cache.read_bytes()
     with pytest.raises(K.KoladaOffsiteError):
         K.refresh_cache(["N60008"], ["17", "18"], [2022, 2023], data_dir=tmp_path / "data", client=client(base))

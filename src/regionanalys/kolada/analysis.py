@@ -6,15 +6,18 @@ need httpx or the network; when no Kolada cache exists they return empty tables 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from regionanalys.kolada.client import KOLADA_CATEGORY, KOLADA_SERIES
+from regionanalys.kolada.client import KOLADA_CATEGORY, KOLADA_SERIES, NOT_IN_KOLADA
 from regionanalys.data.regions import REGIONS, RIKET, region_name
 
-#: Columns of :func:`cross_check`.
+#: Columns of :func:`cross_check`. ``seed_kind``: "seed" (data/seeds, the regions'
+#: documents) or "offentlig" (data/public, public pages and SCB).
 CROSS_CHECK_COLUMNS = [
     "region", "year", "measure", "unit", "seed", "kolada", "difference", "relative_pct",
-    "seed_source", "kolada_source", "comment",
+    "seed_source", "kolada_source", "comment", "seed_kind",
 ]
 
 
@@ -80,10 +83,18 @@ def kolada_ranking(df: pd.DataFrame, series: str, year: int, *, ascending: bool 
 # --------------------------------------------------------------------------- cross-check
 
 
-def _seed_values(df: pd.DataFrame) -> dict[tuple[str, str, int], tuple[float, str]]:
-    """(series, region, year) -> (value, source) for the non-Kolada annual outcomes."""
+def _seed_values(df: pd.DataFrame) -> dict[tuple[str, str, int], tuple[float, str, str]]:
+    """(series, region, year) -> (value, source, kind) for the non-Kolada annual outcomes.
+
+    kind: "offentlig" for rows from data/public/, else "seed".
+    """
     rows = _annual(df[~is_kolada(df) & (df["kind"] == "utfall") & (df["org"] == "region") & (df["category"] == "")])
-    return {(r.series, r.region, int(r.year)): (float(r.value), str(r.source)) for r in rows.itertuples(index=False)}
+    files = rows["source_file"] if "source_file" in rows.columns else pd.Series("", index=rows.index)
+    kinds = files.astype(str).str.startswith("public/").map({True: "offentlig", False: "seed"})
+    return {
+        (r.series, r.region, int(r.year)): (float(r.value), str(r.source), kind)
+        for r, kind in zip(rows.itertuples(index=False), kinds)
+    }
 
 
 def _kolada_values(df: pd.DataFrame) -> dict[tuple[str, str, int], tuple[float, str]]:
@@ -96,7 +107,8 @@ def _ratio(a: str, b: str, factor: float):
         x, y = seed.get((a, region, year)), seed.get((b, region, year))
         if x is None or y is None or y[0] == 0:
             return None
-        return x[0] / y[0] * factor, f"{x[1]} / {y[1]}"
+        kind = "offentlig" if "offentlig" in (x[2], y[2]) else "seed"
+        return x[0] / y[0] * factor, f"{x[1]} / {y[1]}", kind
     return compute
 
 
@@ -124,12 +136,21 @@ _CHECKS = [
      _ratio("verksamhetens_resultat", "skatt_statsbidrag", 100), "kolada_arets_resultat_andel_skatt_statsbidrag",
      "Olika definitioner: källans verksamhetens resultat är före finansiella poster, N63016 bygger på årets resultat. "
      "Skillnaden speglar främst finansnettot."),
+    ("Verksamhetens resultat i procent av skatt och statsbidrag (N63142)", "%",
+     _ratio("verksamhetens_resultat", "skatt_statsbidrag", 100), "kolada_verksamhetens_resultat_andel_skatt_statsbidrag",
+     "Samma definition (före finansiella poster). N63142 bygger på regionens egna uppgifter via SKR; för Stockholm, "
+     "Västra Götaland och Skåne avser den regionkoncernen."),
     ("Årets resultat i procent av skatt och statsbidrag (N63016)", "%", _ratio("arets_resultat", "skatt_statsbidrag", 100),
      "kolada_arets_resultat_andel_skatt_statsbidrag", "Egen beräkning: årets resultat / skatt och statsbidrag."),
     ("Årets resultat", "mnkr", _same("arets_resultat"), "kolada_arets_resultat_mnkr",
-     "Koladas belopp är härlett (N63019 × invånare)."),
+     "Koladas belopp är härlett (N63019 × N01951 / 1 000 000)."),
+    ("Balanskravsresultat", "mnkr", _same("balanskravsresultat"), "kolada_balanskravsresultat_mnkr",
+     "Koladas belopp är härlett (N63132 × N01951 / 1 000 000)."),
     ("Nettokostnadsutveckling (N63148)", "%", _same("nettokostnadsutveckling"), "kolada_nettokostnadsutveckling",
-     "Källorna avrundar ofta utvecklingstalet."),
+     "N63148 är utvecklingen per invånare (invånare 1 november); källans tal gäller oftast beloppet, så "
+     "skillnaden är ungefär befolkningsökningen. Källorna avrundar ofta."),
+    ("Sjukfrånvaro (N60030)", "%", _same("sjukfranvaro_procent"), "kolada_sjukfranvaro",
+     "N60030 är den obligatoriska sjukfrånvaroredovisningen i årsredovisningen, via SKR."),
     ("Folkmängd 31 december (N01951)", "personer", _same("befolkning"), "befolkning", "SCB direkt mot SCB via Kolada."),
 ]
 
@@ -153,13 +174,13 @@ def cross_check(df: pd.DataFrame) -> pd.DataFrame:
             got = compute(seed, region, year)
             if got is None:
                 continue
-            svalue, ssource = got
+            svalue, ssource, kind = got
             diff = kvalue - svalue
             records.append({
                 "region": region, "year": year, "measure": measure, "unit": unit, "seed": svalue, "kolada": kvalue,
                 "difference": diff,
                 "relative_pct": float("nan") if unit == "%" or svalue == 0 else diff / abs(svalue) * 100,
-                "seed_source": ssource, "kolada_source": ksource, "comment": comment,
+                "seed_source": ssource, "kolada_source": ksource, "comment": comment, "seed_kind": kind,
             })
     out = pd.DataFrame.from_records(records, columns=CROSS_CHECK_COLUMNS)
     if out.empty:
@@ -181,6 +202,154 @@ COMPARISON_SERIES: dict[str, str | None] = {
 }
 
 
+@dataclass(frozen=True)
+class Measure:
+    """One measure of the standard comparison: a Kolada series or a growth rate of one."""
+
+    key: str
+    label: str  #: Swedish, for chart titles
+    unit: str  #: registry unit id
+    series: str  #: the Kolada series it is read from
+    growth: bool = False  #: year-on-year change of ``series`` in %, not its level
+    better: str | None = None  #: "higher", "lower" or None
+
+
+#: The standard comparison (issue 13): result as share of tax and grants, net cost growth
+#: against revenue growth (both from Kolada's 31/12 amounts, so like for like),
+#: balanskravsresultat, sick leave. No benchmark line: the report cites one or none.
+STANDARD_MEASURES: tuple[Measure, ...] = (
+    Measure("resultat_andel", "Årets resultat i procent av skatt och statsbidrag", "procent",
+            "kolada_arets_resultat_andel_skatt_statsbidrag", better="higher"),
+    Measure("nettokostnad_utveckling", "Nettokostnadernas utveckling", "procent",
+            "kolada_verksamhetens_nettokostnader_mnkr", growth=True, better="lower"),
+    Measure("intakter_utveckling", "Skatteintäkternas och statsbidragens utveckling", "procent",
+            "kolada_skatt_statsbidrag_mnkr", growth=True, better="higher"),
+    Measure("balanskrav_andel", "Balanskravsresultat i procent av skatt och statsbidrag", "procent",
+            "kolada_balanskravsresultat_andel_skatt_statsbidrag", better="higher"),
+    Measure("balanskrav_per_inv", "Balanskravsresultat per invånare", "kr_per_inv",
+            "kolada_balanskravsresultat_per_inv", better="higher"),
+    Measure("sjukfranvaro", "Sjukfrånvaro bland anställda", "procent", "kolada_sjukfranvaro", better="lower"),
+)
+#: Column of :func:`comparison_table`: net cost growth minus revenue growth, in procentenheter.
+GAP = "utvecklingsgap"
+
+
+def _growth(table: pd.DataFrame) -> pd.DataFrame:
+    """Year-on-year change in % of a region × year table (NaN without the year before or at 0)."""
+    out = pd.DataFrame(index=table.index, columns=table.columns, dtype=float)
+    for year in table.columns:
+        if year - 1 in table.columns:
+            before = table[year - 1].where(table[year - 1] != 0)
+            out[year] = (table[year] / before - 1) * 100
+    return out
+
+
+def measure_frame(df: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Region × year table of one :class:`Measure` (as :func:`kolada_frame`)."""
+    table = kolada_frame(df, measure.series)
+    return _growth(table) if measure.growth and not table.empty else table
+
+
+def comparison_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Every region and riket, every year: the :data:`STANDARD_MEASURES` side by side.
+
+    Columns: region, name, year, one column per measure key, and :data:`GAP`
+    (nettokostnad_utveckling − intakter_utveckling, procentenheter). Only rows with at
+    least one value; regions without a value for a measure have NaN there. Empty
+    without a Kolada cache.
+    """
+    long = []
+    for m in STANDARD_MEASURES:
+        table = measure_frame(df, m)
+        if table.empty:
+            continue
+        stacked = table.stack(future_stack=True).rename(m.key)
+        long.append(stacked)
+    columns = ["region", "name", "year", *[m.key for m in STANDARD_MEASURES], GAP]
+    if not long:
+        return pd.DataFrame(columns=columns)
+    wide = pd.concat(long, axis=1).dropna(how="all").reset_index()
+    wide.columns = ["region", "year", *wide.columns[2:]]
+    for m in STANDARD_MEASURES:
+        if m.key not in wide.columns:
+            wide[m.key] = float("nan")
+    wide[GAP] = wide["nettokostnad_utveckling"] - wide["intakter_utveckling"]
+    wide["name"] = wide["region"].map(region_name)
+    order = {c: i for i, c in enumerate([c for c in REGIONS if c != RIKET] + [RIKET])}
+    wide = wide.sort_values(["year", "region"], key=lambda col: col.map(order) if col.name == "region" else col)
+    return wide[columns].reset_index(drop=True)
+
+
+def standard_comparison(df: pd.DataFrame, regions: list[str], year: int) -> pd.DataFrame:
+    """The chosen regions against all regions and riket, one block per measure, for charts.
+
+    For each of :data:`STANDARD_MEASURES`, the latest year ≤ ``year`` with values: one row
+    per region with a value (rank 1 = highest value, ``n`` = regions with a value), riket
+    in column ``riket`` (NaN if Kolada has none), ``highlight`` True for ``regions``. A
+    chosen region without a value gets a row with NaN value and rank, so a report can
+    say so. Columns: measure, label, unit, better, year, region, name, value, rank, n,
+    riket, diff_riket, highlight. Empty without a Kolada cache.
+    """
+    columns = ["measure", "label", "unit", "better", "year", "region", "name", "value", "rank", "n",
+               "riket", "diff_riket", "highlight"]
+    blocks = []
+    for m in STANDARD_MEASURES:
+        table = measure_frame(df, m)
+        years = [y for y in table.columns if y <= year and table[y].drop(RIKET, errors="ignore").notna().any()]
+        if not years:
+            continue
+        y = max(years)
+        col = table[y]
+        riket = col.get(RIKET, float("nan"))
+        values = col.drop(RIKET, errors="ignore").dropna()
+        block = pd.DataFrame({"region": values.index, "value": values.to_numpy()})
+        missing = [r for r in regions if r not in set(values.index)]
+        if missing:
+            block = pd.concat([block, pd.DataFrame({"region": missing, "value": float("nan")})], ignore_index=True)
+        block["rank"] = block["value"].rank(ascending=False, method="min")
+        block["n"] = len(values)
+        block = block.assign(measure=m.key, label=m.label, unit=m.unit, better=m.better, year=y, riket=riket,
+                             name=block["region"].map(region_name), highlight=block["region"].isin(regions))
+        block["diff_riket"] = block["value"] - riket
+        blocks.append(block.sort_values(["rank", "region"], na_position="last"))
+    if not blocks:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(blocks, ignore_index=True)[columns]
+
+
+def kolada_consistency(df: pd.DataFrame) -> pd.DataFrame:
+    """Kolada against itself: amounts from kr/inv × N01951 against share × tax and grants.
+
+    For årets resultat (N63019 vs N63016), balanskravsresultat (N63132 vs N63147) and
+    net costs (N63012 vs N63009): both ways to mnkr, per region and year, and their
+    ratio. A ratio near 1 000 or 0,001 would show that a kr/inv KPI is really tkr/inv
+    (the catalogue's text for N63132 says "tkr dividerat med antal invånare"); a small
+    gap is rounding, or SCB's and SKR's sources differing. Columns: region, year,
+    measure, from_per_inv, from_share, ratio.
+    """
+    checks = [
+        ("Årets resultat (N63019 mot N63016)", "kolada_arets_resultat_mnkr", "kolada_arets_resultat_andel_skatt_statsbidrag"),
+        ("Balanskravsresultat (N63132 mot N63147)", "kolada_balanskravsresultat_mnkr",
+         "kolada_balanskravsresultat_andel_skatt_statsbidrag"),
+        ("Verksamhetens nettokostnader (N63012 mot N63009)", "kolada_verksamhetens_nettokostnader_mnkr",
+         "kolada_nettokostnad_andel_skatt_statsbidrag"),
+    ]
+    revenue = kolada_frame(df, "kolada_skatt_statsbidrag_mnkr")
+    rows = []
+    for label, amount_series, share_series in checks:
+        amount, share = kolada_frame(df, amount_series), kolada_frame(df, share_series)
+        for region in amount.index.intersection(share.index).intersection(revenue.index):
+            for year in set(amount.columns) & set(share.columns) & set(revenue.columns):
+                a, p, r = amount.at[region, year], share.at[region, year], revenue.at[region, year]
+                if pd.isna(a) or pd.isna(p) or pd.isna(r):
+                    continue
+                b = p / 100 * r
+                rows.append({"region": region, "year": int(year), "measure": label, "from_per_inv": a,
+                             "from_share": b, "ratio": a / b if b else float("nan")})
+    out = pd.DataFrame(rows, columns=["region", "year", "measure", "from_per_inv", "from_share", "ratio"])
+    return out.sort_values(["measure", "region", "year"]).reset_index(drop=True)
+
+
 def cache_status(data_dir=None) -> tuple[bool, str]:
     """Whether a Kolada cache exists and one Swedish sentence saying so (with fetch time)."""
     import json
@@ -197,7 +366,7 @@ def cache_status(data_dir=None) -> tuple[bool, str]:
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         when = f", hämtade {meta.get('fetched_at', '')[:10]}" if meta.get("fetched_at") else ""
-    return True, f"Siffrorna för alla regioner kommer från Kolada (RKA){when}. Kolada har inga mått för hyrpersonal eller närvarotid."
+    return True, f"Siffrorna för alla regioner kommer från Kolada (RKA){when}. {NOT_IN_KOLADA}"
 
 
 def latest_year(df: pd.DataFrame, series: str, year: int) -> int | None:
