@@ -242,7 +242,8 @@ def r12_gaps(parts: Mapping[str, pd.Series], until: pd.Period | None = None, sta
     for m in months:
         causes: set[tuple] = set()
         for name, (have, first, last) in info.items():
-            window = [w for w in r12_months(m) if w not in have]
+            # Period arithmetic, not r12_months(): building a PeriodIndex per month and part is slow.
+            window = [w for w in (m - k for k in range(11, -1, -1)) if w not in have]
             if not window:
                 continue
             if first is None:

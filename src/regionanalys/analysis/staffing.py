@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from regionanalys.analysis.indicators import growth_pct, select
+from regionanalys.analysis.memo import per_frame
 from regionanalys.analysis.r12 import (  # noqa: F401  (re-exported: notebooks use staffing.to_month etc.)
     HOURS_PER_ARSARBETARE, MONTH_NAMES, Gap, align, complete, fmt_month, fmt_months, r12, r12_gaps, r12_months,
     to_month, window_sum, window_value, ytd_months,
@@ -53,6 +54,7 @@ def no_data_text(name: str) -> str:
 # Monthly series from the tidy table
 
 
+@per_frame  # ~100 calls per staffing report for ~13 distinct series (issue 15)
 def monthly(
     df: pd.DataFrame,
     region: str,
@@ -156,6 +158,7 @@ def _measure(key, label, unit, how, parts: dict[str, pd.Series], hours: float) -
     return Measure(key, label, unit, how, num, den, parts, hours)
 
 
+@per_frame  # every table and reading of a report starts from the same measures
 def measures(
     df: pd.DataFrame, region: str, *, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE, orgs: bool = False
 ) -> dict[str, Measure]:
