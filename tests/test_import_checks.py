@@ -181,7 +181,7 @@ def test_two_columns_for_one_series_need_aggregate_sum(tmp_path):
     assert all('aggregate = "sum"' in p.expected for p in errs)
     f = im.import_file(path, {**mapping, "aggregate": "sum"}).frame.set_index("category")
     assert f.loc["lakare", "value"] == 120.5
-    assert f.loc["lakare", "source"] == "x.csv, summa av kolumnerna 'Läkare', 'Läkare jour'; rad 2"
+    assert f.loc["lakare", "source"] == "x.csv, summa av kolumnerna 'Läkare', 'Läkare jour' (rad 2)"
 
 
 LEDGER = {
@@ -236,3 +236,13 @@ def test_import_hint_names_the_command():
     assert "docs/importing.md" in hint
     old = im.import_hint("data/Hyr.xls")
     assert "spara den som .xlsx" in old and "regionanalys import data/Hyr.xlsx" in old
+
+
+def test_names_from_the_export_are_normalized_and_formulas_rejected(tmp_path):
+    mapping = {**HYR, "org": {"column": "Område"}}
+    nfd = "Omra\u030ade  norr"  # decomposed å and a double space
+    path = csv_file(tmp_path, f"Månad;Område;Läkare;Övriga\njan 2023;Område norr;1;2\nfeb 2023;{nfd};1;2\n")
+    assert set(im.import_file(path, mapping).frame["org"]) == {"Område norr"}
+    path = csv_file(tmp_path, "Månad;Område;Läkare;Övriga\njan 2023;@SUM(A1);1;2\n", name="y.csv")
+    errs = problems(path, mapping)
+    assert {(p.line, p.column) for p in errs} == {(2, "Område")} and "formel" in errs[0].message

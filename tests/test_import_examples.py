@@ -70,7 +70,7 @@ def test_finance_ledger_sums_accounts_and_keeps_what_was_summed():
     v = f.set_index(["series", "category", "period"])
     lak_jan = v.loc[("hyrpersonal_kostnad", "lakare", M("2023-01"))]
     assert lak_jan["value"] == 1_284_512.50 + 402_118.00 + 96_400.00  # two ansvar on 4631, and 4634
-    assert "summa av Konto 4631, 4634; rader 4–6" in lak_jan["source"]
+    assert "summa av Konto 4631, 4634 (rader 4–6)" in lak_jan["source"]
     assert v.loc[("hyrpersonal_kostnad", "lakare", M("2023-02")), "value"] == 1_190_004 - 25_000 + 88_120  # a correction row
     egen = v.loc[("egen_personalkostnad", "", M("2023-01"))]
     assert egen["value"] == pytest.approx(310_455_210 + 42_118_900 + 97_542_113.40 + 31_004_500)
@@ -185,3 +185,14 @@ def test_cli_rolls_back_a_file_that_conflicts_with_the_data_directory(tmp_path):
     # an existing output is not replaced without --overwrite
     res = runner.invoke(app, ["import", *args])
     assert res.exit_code == 1 and "--overwrite" in res.output
+
+
+def test_the_mappings_in_the_docs_are_the_fixtures():
+    import re
+    import tomllib
+
+    docs = (Path(__file__).parents[1] / "docs" / "importing.md").read_text(encoding="utf-8")
+    blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", docs, re.S)]
+    for name in ("hr_timmar.toml", "huvudbok.toml", "hyrpersonal_2023.toml"):
+        fixture = tomllib.loads((FIXTURES / name).read_text(encoding="utf-8"))
+        assert fixture in blocks, f"docs/importing.md visar inte {name} som den är"

@@ -4,26 +4,29 @@ An export is a CSV file (``;`` or ``,`` or tab separated, UTF-8 or cp1252 as Exc
 saves it) or an Excel workbook (.xlsx), in one of two layouts:
 
 * **wide**: a row per month, a column per series ("Månad; Hyrläkare; Hyrsjuksköterskor; …");
-* **long**: a row per month and value ("Månad; Område; Personalgrupp; Kostnad tkr").
+* **long**: a row per value ("Konto; Ansvar; Period; Belopp"), where ``[[rows]]`` groups
+  (e.g. the accounts that make up one series) and ``aggregate = "sum"`` sum many rows
+  into one value.
 
 A *mapping* (a TOML file or a dict) says which column is which series, region, org,
-category, kind and unit; see :class:`Mapping` and ``tests/fixtures/imports/*.toml``.
-Numbers and months are read with :mod:`regionanalys.data.parsing` (decimal comma, thousands
-spaces, Unicode minus; "2023-01", "202301", "jan 2023", "januari 2023", Excel date
-cells). Anything that cannot be read is a located :class:`~regionanalys.data.validation.Problem`
-(file and sheet, row, column, what was expected); every problem is collected and raised
-together as :class:`~regionanalys.data.validation.DataError`. Nothing is dropped quietly: rows
-the mapping tells the importer to skip (sum rows, empty cells if allowed) are listed in
-:attr:`ImportResult.skipped`.
+category, kind and unit; every key is described in ``docs/importing.md`` and in
+:class:`Mapping`, with three worked examples in ``tests/fixtures/imports/``. Numbers and
+months are read with :mod:`regionanalys.data.parsing`. Anything that cannot be read is a
+located :class:`~regionanalys.data.validation.Problem` (file and sheet, row, column, what
+was expected, values in the export's own unit); all problems are raised together as
+:class:`~regionanalys.data.validation.DataError`. Nothing is dropped quietly: ignored
+columns, skipped rows and checked sum rows are listed in :attr:`ImportResult.skipped`, and
+a column with numbers that the mapping does not name is an error.
 
 The result is a tidy frame in the data contract (values in the export's unit, which the
-loader converts, e.g. tkr to mnkr) and :func:`write_observations` saves it as an
-observation CSV under ``data/`` atomically, with ``source`` naming the export file,
-sheet, row and column of every value.
+loader converts, e.g. tkr to mnkr); :func:`import_and_write` checks it with the loader and
+saves it as an observation CSV under ``data/`` atomically, with ``source`` naming the
+export file, sheet, row and column of every value (or what was summed).
 
 Command line::
 
-    python -m regionanalys.data.importing export.xlsx --mapping mapping.toml --out data/imports/24_hyrpersonal.csv
+    regionanalys import export.xlsx --mapping mapping.toml [--out data/imports/24_hyrpersonal.csv]
+    python -m regionanalys.data.importing export.xlsx --mapping mapping.toml
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ import os
 import sys
 import tempfile
 import tomllib
+import unicodedata
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,15 +168,23 @@ class Mapping:
     ``period``  header of the month column, or a list of two headers [år, månad].
     ``region``, ``org``, ``kind``, ``unit``, ``category``, ``series``
                 a fixed value ("24", "region", "utfall", "tkr") or
-                ``{ column = "Område", values = { "Läkare" = "lakare" } }``.
+                ``{ column = "Område", values = { "Läkare" = "lakare", "46*" = "ovriga" } }``
+                (a key ending in ``*`` is a prefix; exact keys first, then the longest).
                 ``org`` defaults to "region", ``kind`` to "utfall", ``category`` to "".
                 ``unit`` is required: an export in tkr must say so.
     ``value``   (long) header of the value column.
     ``columns`` (wide) one table per value column: ``[columns."Hyrläkare"]`` with
                 ``series``, optional ``category``, ``org``, ``region``, ``kind``, ``unit``.
-    ``ignore``  headers of columns that are not data (comments, row sums); any other
-                column the mapping does not name is an error.
-    ``skip_rows`` texts in the period column that mark rows to skip ("Totalt", "Summa").
+    ``ignore``  headers of columns that are not data (comments), or 1-based numbers of
+                columns without a header; they are listed as skipped. Any other column
+                with values that the mapping does not name is an error.
+    ``rows``    ``[[rows]]`` groups: ``where = { Konto = ["4631", "46*"] }`` and the fields
+                the matching rows get (series, category, org, region, kind, unit).
+    ``unmatched`` "error" (default) or "skip": rows that no group matches.
+    ``aggregate`` "none" (default: two values with one key are an error) or "sum".
+    ``skip_rows`` texts in the period column that mark rows to skip unchecked. Sum rows
+                ("Summa", "Totalt 2023", a year between months) need no entry: they are
+                checked against their months and skipped.
     ``empty``   "error" (default) or "skip": whether an empty value cell is an error or
                 skipped (and listed in the result).
     ``sheet``   (Excel) the sheet to read; default the first.
@@ -494,6 +506,18 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+#: First characters that make a spreadsheet execute a cell as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_number(text)
+    except CellError:
+        return False
+    return True
+
+
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -656,7 +680,8 @@ def _summed_text(cells: list[_Cell]) -> str:
         else:
             parts.append(f"{name} " + ", ".join(vals))
     rows = _rows_text([c.row for c in cells])
-    return "summa av " + "; ".join(parts + [rows]) if parts else f"summa av {rows}"
+    # No ";" in the text: it is the observation files' separator (the cell would need quotes).
+    return f"summa av {' och '.join(parts)} ({rows})" if parts else f"summa av {rows}"
 
 
 def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | os.PathLike") -> ImportResult:
@@ -781,6 +806,11 @@ def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | 
             return f.value
         j = field_cols[name]
         raw = _cell_text(cells[j]) if j < len(cells) else ""
+        # Names read as the loader reads them (NFC, single spaces), so one org is one org.
+        raw = " ".join(unicodedata.normalize("NFC", raw).replace("\u00a0", " ").split())
+        if raw[:1] in _FORMULA_PREFIXES and not _is_number(raw):
+            bad.append(Problem(sheet.display, n, colname(j), f"{name} {raw[:40]!r} börjar som en kalkylbladsformel", "en text som inte börjar med = + - @ eller tabb"))
+            return None
         if f.values:
             mapped = f.lookup(raw)
             if mapped is None:
@@ -1213,7 +1243,12 @@ def import_to_csv(
 def print_written(written: Written, echo=print) -> None:
     """The lines the command line prints after an import (shared by both entry points)."""
     r = written.result
-    echo(f"{len(r)} värden från {r.file} skrivna till {written.path}")
+    shown = written.path
+    try:
+        shown = written.path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        pass  # outside the working directory: the full path
+    echo(f"{len(r)} värden från {r.file} skrivna till {shown}")
     for p in r.skipped:
         echo(f"  hoppade över: {p}")
     for p in [*r.warnings, *written.problems]:
