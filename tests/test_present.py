@@ -70,3 +70,15 @@ def test_report_template_and_index_inline_the_same_stylesheet():
     assert css.strip() in index
     assert '<html lang="sv" class="register">' in index, "the index's own rules are scoped to .register"
     assert [p.name for p in config.TEMPLATES_DIR.rglob("*.css")] == ["rapport.css"], "one stylesheet"
+
+
+def test_a_stylesheet_without_component_markers_is_a_clear_error(tmp_path, monkeypatch):
+    sheet = tmp_path / "rapport.css"
+    sheet.write_text(".ra-note { color: #555; }\n", encoding="utf-8")
+    monkeypatch.setattr(present, "STYLESHEET", sheet)
+    present._component_css.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="components: begin"):
+            present._component_css()
+    finally:
+        present._component_css.cache_clear()

@@ -38,6 +38,7 @@ def _env():
         loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)),
         autoescape=True,  # all text in the fragments comes from data
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates are package files; no mtime check on every fragment
     )
 
 
@@ -53,7 +54,9 @@ def _show(markup: str) -> None:
 def _component_css() -> str:
     """The rules of the stylesheet between its "components" markers (what present's markup uses)."""
     css = STYLESHEET.read_text(encoding="utf-8")
-    begin, end = css.index(_COMPONENTS_BEGIN), css.index(_COMPONENTS_END)
+    begin, end = css.find(_COMPONENTS_BEGIN), css.find(_COMPONENTS_END)
+    if not 0 <= begin < end:
+        raise ValueError(f"{STYLESHEET}: förväntade raderna '{_COMPONENTS_BEGIN} ...' och '{_COMPONENTS_END} ...' i den ordningen")
     return css[css.index("\n", begin) + 1:end].strip()
 
 
