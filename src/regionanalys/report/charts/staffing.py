@@ -18,11 +18,10 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from regionanalys.analysis import staffing
-from regionanalys.data.formatting import fmt_pct
+from regionanalys.data.formatting import fmt_pct, month_abbr
 from regionanalys.data.regions import region_name, resolve_region
 from regionanalys.report.charts.style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
-MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 EVENT_COLOUR = "#6D4C41"
 
 
@@ -40,7 +39,7 @@ def month_axis(ax: Axes, start: pd.Period, end: pd.Period) -> None:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(mdates.num2date(v).year)))
     else:
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{MONTH_ABBR[mdates.num2date(v).month - 1]} {mdates.num2date(v).year}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{month_abbr(mdates.num2date(v).month)} {mdates.num2date(v).year}"))
     ax.set_xlim(start.to_timestamp(), (end + 1).to_timestamp())
 
 
@@ -71,7 +70,7 @@ def add_events(ax: Axes, events: pd.DataFrame | None, region: str, start: pd.Per
             ha="center", va="bottom", fontsize=8, color="white", weight="bold",
             bbox={"boxstyle": "circle,pad=0.25", "fc": EVENT_COLOUR, "ec": "none"}, annotation_clip=False,
         )
-        day = f"{ev.start.day} {MONTH_ABBR[ev.start.month - 1]} {ev.start.year}"
+        day = f"{ev.start.day} {month_abbr(ev.start.month)} {ev.start.year}"
         label = ev.label if len(ev.label) <= 70 else ev.label[:67] + "…"
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}"))
     return handles
