@@ -246,3 +246,12 @@ def test_names_from_the_export_are_normalized_and_formulas_rejected(tmp_path):
     path = csv_file(tmp_path, "Månad;Område;Läkare;Övriga\njan 2023;@SUM(A1);1;2\n", name="y.csv")
     errs = problems(path, mapping)
     assert {(p.line, p.column) for p in errs} == {(2, "Område")} and "formel" in errs[0].message
+
+
+def test_percent_written_as_text(tmp_path):
+    mapping = {"layout": "wide", "region": "17", "unit": "procent", "period": "År", "columns": {"Ökning": "lonekostnadsokningstakt"}}
+    path = csv_file(tmp_path, "År;Ökning\n2023;4,6 %\n2024;3,1%\n")
+    assert im.import_file(path, mapping).frame["value"].tolist() == [4.6, 3.1]
+    path = csv_file(tmp_path, "Månad;Läkare;Övriga\njan 2023;4,6 %;1\n", name="y.csv")
+    (p,) = problems(path, HYR)
+    assert p.column == "Läkare" and "står i procent (4,6 %)" in p.message

@@ -196,3 +196,20 @@ def test_the_mappings_in_the_docs_are_the_fixtures():
     for name in ("hr_timmar.toml", "huvudbok.toml", "hyrpersonal_2023.toml"):
         fixture = tomllib.loads((FIXTURES / name).read_text(encoding="utf-8"))
         assert fixture in blocks, f"docs/importing.md visar inte {name} som den är"
+
+
+def test_a_replaced_file_comes_back_byte_for_byte_when_the_new_one_conflicts(tmp_path):
+    (tmp_path / "imports").mkdir()
+    old = tmp_path / "imports" / "24_huvudbok_2023.csv"
+    im.import_and_write(FIXTURES / "huvudbok_2023.csv", FIXTURES / "huvudbok.toml", old, data_dir=tmp_path)
+    before = old.read_bytes()
+    # a second file gets the same rows, and the first is edited by hand (any bytes):
+    # re-importing into the first now conflicts with the second, so the edit must come back
+    im.import_and_write(FIXTURES / "huvudbok_2023.csv", FIXTURES / "huvudbok.toml", tmp_path / "kopia.csv", data_dir=tmp_path / "annan")
+    (tmp_path / "kopia.csv").rename(tmp_path / "imports" / "24_kopia.csv")
+    old.write_bytes(b"region;org;series;category;period;kind;value;unit;source\n24;region;befolkning;;2023;utfall;1;personer;k\n")
+    kept = old.read_bytes()
+    with pytest.raises(DataError):
+        im.import_and_write(FIXTURES / "huvudbok_2023.csv", FIXTURES / "huvudbok.toml", old, data_dir=tmp_path, overwrite=True)
+    assert old.read_bytes() == kept != before
+    assert sorted(p.name for p in (tmp_path / "imports").iterdir()) == ["24_huvudbok_2023.csv", "24_kopia.csv"]

@@ -32,18 +32,19 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import datetime as dt
 import io
-import re
-from decimal import Decimal
+import math
 import os
+import re
+import shutil
 import sys
 import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -868,8 +869,10 @@ def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | 
                 else:
                     problems.append(Problem(sheet.display, n, colname(j), "tom cell", "ett tal; eller empty = \"skip\" i mappningen om tomma celler betyder att värdet saknas"))
                 continue
+            # "4,6 %" as text (a CSV saved from Excel) is 4.6 in a percent series.
+            pct_text = isinstance(raw, str) and raw.strip().endswith("%")
             try:
-                value = read_number(raw)
+                value = read_number(raw.strip()[:-1] if pct_text else raw)
             except CellError as e:
                 bad.append(Problem(sheet.display, n, colname(j), e.message, e.expected))
                 value = np.nan
@@ -889,9 +892,10 @@ def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | 
             if rec["series"] and rec["series"] not in registry:
                 col = colname(field_cols["series"]) if "series" in field_cols else "series (mappningen)"
                 bad.append(Problem(sheet.display, n, col, f"okänd serie {rec['series']!r}", "ett serie-id ur registret"))
-            if (n, j) in sheet.percent and rec["unit"] in UNITS and UNITS[rec["unit"]].family != "procent":
-                shown = plain(fmt_number(value, max(0, round(-math.log10(_cell_resolution(sheet, n, j, raw))))))
-                bad.append(Problem(sheet.display, n, colname(j), f"cellen visas som procent i Excel ({shown} %) men mappningen ger enheten {UNITS[rec['unit']].label}", f"ett tal i {UNITS[rec['unit']].label}, eller unit = \"procent\" för en procentserie"))
+            if ((n, j) in sheet.percent or pct_text) and rec["unit"] in UNITS and UNITS[rec["unit"]].family != "procent":
+                how = "visas som procent i Excel" if (n, j) in sheet.percent else "står i procent"
+                shown = plain(fmt_number(value, max(0, round(-math.log10(_cell_resolution(sheet, n, j, raw)))))) if value == value else str(raw)
+                bad.append(Problem(sheet.display, n, colname(j), f"cellen {how} ({shown} %) men mappningen ger enheten {UNITS[rec['unit']].label}", f"ett tal i {UNITS[rec['unit']].label}, eller unit = \"procent\" för en procentserie"))
             if bad:
                 problems.extend(bad)
                 continue
@@ -1185,23 +1189,31 @@ def import_and_write(
         raise DataError(alone)
     root = config.data_dir(data_dir)
     inside = path.resolve().is_relative_to(root)
-    old = path.read_bytes() if path.is_file() else None
-    write_observations(frame, path, overwrite=True)
-    if not inside:
-        return Written(result, path, alone)
-    rel = path.resolve().relative_to(root).as_posix()
-    mine = [p for p in validate(root) if p.file == rel or rel in p.message]
-    if errors(mine):
-        if old is None:
-            path.unlink()
+    # The previous file (if any) is kept under a hidden name (the loader skips dot files)
+    # until the directory has been validated with the new one, then dropped or put back.
+    backup = None
+    if path.is_file():
+        backup = path.with_name(f".{path.name}.{os.getpid()}.bak")
+        shutil.copy2(path, backup)
+    try:
+        write_observations(frame, path, overwrite=True)
+        mine = alone
+        if inside:
+            rel = path.resolve().relative_to(root).as_posix()
+            mine = [p for p in validate(root) if p.file == rel or rel in p.message]
+        if errors(mine):
+            raise DataError(mine)
+    except BaseException:
+        if backup is not None:
+            os.replace(backup, path)
+            backup = None
         else:
-            _write_bytes_back(path, old)
-        raise DataError(mine)
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
     return Written(result, path, mine)
-
-
-def _write_bytes_back(path: Path, data: bytes) -> None:
-    _write_with_umask(path, data.decode("utf-8"))
 
 
 #: Sub-folder of ``data/`` the importer writes to by default.
