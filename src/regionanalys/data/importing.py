@@ -914,7 +914,7 @@ def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | 
 
     values, totals = _split_totals(cells_read)
     problems.extend(_check_sum_rows(values, totals, sheet, colname, header_row, skipped))
-    records, places, dup_problems = _aggregate(values, m, sheet, colname, headers)
+    records, places, dup_problems = _aggregate(values, m, sheet, colname, headers, period_cols[0], field_cols)
     frame = pd.DataFrame.from_records([r for r, _ in records], columns=CONTRACT_COLUMNS)
     if frame.empty and not problems and not dup_problems:
         raise DataError([Problem(sheet.display, 0, "", "exporten innehåller inga värden", "minst en rad med en period och ett värde")])
@@ -989,7 +989,7 @@ def _check_sum_rows(values: list[_Cell], totals: list[_Cell], sheet: Sheet, coln
     return problems
 
 
-def _aggregate(values: list[_Cell], m: Mapping, sheet: Sheet, colname, headers: list[str]) -> tuple[list[tuple[dict, float]], list, list[Problem]]:
+def _aggregate(values: list[_Cell], m: Mapping, sheet: Sheet, colname, headers: list[str], period_col: int, field_cols: dict[str, int | None]) -> tuple[list[tuple[dict, float]], list, list[Problem]]:
     """Contract records (and their resolution) from the cells; cells with the same key are
     summed with ``aggregate = "sum"`` (the source lists what was summed), else an error."""
     by: dict[tuple, list[_Cell]] = {}
@@ -1014,7 +1014,8 @@ def _aggregate(values: list[_Cell], m: Mapping, sheet: Sheet, colname, headers: 
             total = round(total, max(0, min(9, round(-math.log10(min(c.resolution for c in cells))))))
         rec = dict(first.rec, period=first.period, value=float(total), source=source, note=m.note, example=m.example)
         records.append((rec, float(sum(c.resolution for c in cells))))
-        cols = {"value": colname(first.col), "period": colname(0)}
+        cols = {"value": colname(first.col), "period": colname(period_col)}
+        cols.update({name: colname(fj) for name, fj in field_cols.items() if fj is not None})
         places.append((sheet.display, first.row, cols))
     return records, places, problems
 
