@@ -130,3 +130,9 @@ def test_a_server_dripping_bytes_is_cut_at_the_deadline(httpserver):
     read = int(err.value.args[0].split("(")[1].split(" byte")[0])
     assert read < len(b'{"values": []') + chunks  # stopped before the end of the body
     assert isinstance(err.value, K.KoladaNetworkError)  # the CLI reports it like other network errors
+
+
+@pytest.mark.parametrize("bad", ["api.kolada.se/v3", "ftp://example.invalid/v3", "/v3"])
+def test_a_base_url_without_scheme_and_host_is_refused(bad):
+    with pytest.raises(K.KoladaError, match="ingen fullständig http"):
+        K.KoladaClient(bad)

@@ -320,7 +320,7 @@ class KoladaClient:
         self.fetched_urls: list[str] = []  #: final URL of every successful response
         base = httpx.URL(self.base_url)
         self._origin = _origin(base)
-        if not base.scheme or not base.host:
+        if base.scheme not in ("http", "https") or not base.host:
             raise KoladaError(f"Koladas bas-URL {self.base_url!r} är ingen fullständig http(s)-adress")
         self._sleep = sleep
         self._last = 0.0
