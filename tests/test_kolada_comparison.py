@@ -142,3 +142,13 @@ def test_kolada_consistency_exposes_a_kpi_off_by_a_thousand(default_cache):
     scaled.loc[rows, "value"] = scaled.loc[rows, "value"] / 1000  # as if N63132 were tkr/inv
     odd = kolada_consistency(scaled)
     assert odd[odd.measure.str.startswith("Balanskravsresultat")]["ratio"].abs().max() < 0.01
+
+
+def test_measure_reading_says_rank_value_and_riket_in_swedish(default_cache):
+    from regionanalys.kolada.analysis import measure_reading
+
+    _, df = default_cache
+    table = standard_comparison(df, ["24", "01"], 2023)
+    text = measure_reading(table[table.measure == "resultat_andel"], ["24", "01"])
+    assert text.replace("\u00a0", " ") == ("Årets resultat i procent av skatt och statsbidrag 2023, högst värde först: "
+                    "Region Västerbotten 0,7 % (plats 1 av 3), Region Stockholm saknar värde; riket −4,1 %.")

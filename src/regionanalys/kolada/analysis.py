@@ -378,12 +378,25 @@ def latest_year(df: pd.DataFrame, series: str, year: int) -> int | None:
 
 def ranking_reading(ranking: pd.DataFrame, series: str, year: int, highlight: list[str]) -> str:
     """One sentence: where the highlighted regions rank among all regions, against riket."""
-    from regionanalys.data.formatting import fmt_auto
     from regionanalys.data.registry import get_series
 
     spec = get_series(series)
+    return _reading(ranking, spec.label, spec.unit, year, highlight)
+
+
+def measure_reading(block: pd.DataFrame, highlight: list[str]) -> str:
+    """:func:`ranking_reading` for one measure's rows of :func:`standard_comparison`."""
+    if block.empty:
+        return ""
+    first = block.iloc[0]
+    return _reading(block[block["value"].notna()], first["label"], first["unit"], int(first["year"]), highlight)
+
+
+def _reading(ranking: pd.DataFrame, label: str, unit: str, year: int, highlight: list[str]) -> str:
+    from regionanalys.data.formatting import fmt_auto
+
     if ranking.empty:
-        return f"{spec.label}: Kolada-cachen saknar värden för {year}."
+        return f"{label}: Kolada-cachen saknar värden för {year}."
     n = len(ranking)
     parts = []
     for code in highlight:
@@ -392,10 +405,10 @@ def ranking_reading(ranking: pd.DataFrame, series: str, year: int, highlight: li
             parts.append(f"{region_name(code)} saknar värde")
             continue
         r = row.iloc[0]
-        parts.append(f"{region_name(code)} {fmt_auto(r['value'], spec.unit)} (plats {int(r['rank'])} av {n})")
+        parts.append(f"{region_name(code)} {fmt_auto(r['value'], unit)} (plats {int(r['rank'])} av {n})")
     riket = ranking["riket"].iloc[0]
-    tail = f"; riket {fmt_auto(riket, spec.unit)}" if riket == riket else ""
-    return f"{spec.label} {year}, högst värde först: " + ", ".join(parts) + tail + "."
+    tail = f"; riket {fmt_auto(riket, unit)}" if riket == riket else ""
+    return f"{label} {year}, högst värde först: " + ", ".join(parts) + tail + "."
 
 
 def cross_check_display(table: pd.DataFrame) -> pd.DataFrame:
