@@ -26,8 +26,10 @@ Conventions (see also ``data/series/kolada.toml`` and ``data/kolada/README.md``)
   as kr/inv × N01951 / 1 000 000 into separate ``kolada_*_mnkr`` series, marked
   "härledd" in ``source`` and ``note``.
 
-Kolada has no KPI for hyrpersonal (rental staff) or närvarotid: those figures still come
-from the regions' own documents.
+Kolada has no KPI for hyrpersonal (rental staff) or närvarotid (:data:`NOT_IN_KOLADA`):
+those figures still come from the regions' own documents. Kolada's KPI catalogue for
+regions ships with the library (:mod:`regionanalys.kolada.catalogue`); the titles in
+:data:`KPIS` are checked against it by the tests.
 """
 from __future__ import annotations
 
@@ -155,7 +157,7 @@ class KpiSpec:
 
     id: str
     series: str  #: series id in the registry
-    title: str  #: what we expect the KPI to be (issue 6); the API's title goes into source
+    title: str  #: Kolada's title as in the shipped catalogue; a different title at fetch time is a warning
     category: str = ""
     sign: int = 1  #: multiply Kolada's value by this to get the project's sign convention
 
