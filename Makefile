@@ -22,7 +22,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (regionanalys)" >/dev/null
 	@touch $(STAMP)
 
+# In a git checkout of this project, nbstripout becomes a git filter: notebook outputs and
+# execution counts never reach a commit. Skipped (not an error) outside a git checkout.
 setup: $(STAMP) ## Create .venv with the library, the notebook kernel and the test tools
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+		$(BIN)/nbstripout --install && echo "nbstripout: notebookarnas utdata tas bort när de checkas in"; \
+	else echo "Inte en git-utcheckning: hoppar över nbstripout-filtret"; fi
 
 reports: $(STAMP) ## Run every report notebook and write reports/index.html
 	$(BIN)/regionanalys run $(if $(JOBS),--jobs $(JOBS))
@@ -34,8 +39,8 @@ test: $(STAMP) browser ## Run the whole test suite (unit, notebooks end to end, 
 test-fast: $(STAMP) ## Run the tests that do not execute notebooks or a browser
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## Open JupyterLab at the project root (data/, notebooks/, reports/) with the project kernel
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)"
 
 bench: $(STAMP) ## Benchmark the report runner against plain papermill + nbconvert
 	$(BIN)/python bench/run_bench.py
