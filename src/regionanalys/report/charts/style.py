@@ -5,10 +5,8 @@ a reader learns the colours once: each region keeps its colour in every chart.
 """
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # reports render headless; JupyterLab still shows the PNGs we emit
-
+# No matplotlib.use() here: the backend is the caller's choice (inline in JupyterLab);
+# the report runner selects a headless one for its kernels (MPLBACKEND=Agg).
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
