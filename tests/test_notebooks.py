@@ -74,3 +74,18 @@ def test_notebook_pair_is_in_sync(path):
     ipynb = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
     assert _cells(text) == _cells(ipynb), f"{path.name} och {path.with_suffix('.ipynb').name} skiljer sig; {SYNC_HINT}"
     assert text.metadata["kernelspec"]["name"] == ipynb.metadata["kernelspec"]["name"]
+
+
+def test_saving_in_jupyterlab_updates_the_text_source(tmp_path):
+    """What JupyterLab does on save, through jupytext's contents manager, on a copy:
+    an edit made in the .ipynb reaches the .py, and the .py opens as a notebook."""
+    from jupytext import TextFileContentsManager
+
+    for path in (config.NOTEBOOKS_DIR / "jupytext.toml", NOTEBOOKS[0], SOURCES[0]):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    manager = TextFileContentsManager(root_dir=str(tmp_path))
+    nb = manager.get(NOTEBOOKS[0].name)["content"]
+    nb.cells[-1].source += "\n# ändrad i JupyterLab"
+    manager.save({"type": "notebook", "content": nb}, NOTEBOOKS[0].name)
+    assert "# ändrad i JupyterLab" in (tmp_path / SOURCES[0].name).read_text(encoding="utf-8")
+    assert manager.get(SOURCES[0].name)["type"] == "notebook"
