@@ -255,3 +255,9 @@ def test_percent_written_as_text(tmp_path):
     path = csv_file(tmp_path, "Månad;Läkare;Övriga\njan 2023;4,6 %;1\n", name="y.csv")
     (p,) = problems(path, HYR)
     assert p.column == "Läkare" and "står i procent (4,6 %)" in p.message
+
+
+def test_import_hint_shows_paths_as_typed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    hint = im.import_hint(tmp_path / "data" / "sub" / "Hyr.xlsx", tmp_path / "data")
+    assert "regionanalys import data/sub/Hyr.xlsx --mapping MAPPNING.toml --out data/imports/hyr.csv" in hint

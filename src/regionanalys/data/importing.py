@@ -1224,18 +1224,30 @@ IMPORTS_SUBDIR = "imports"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
+def _as_typed(p: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    if p.is_absolute():
+        try:
+            return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
+
+
 def import_hint(path: str | os.PathLike, data_dir: str | os.PathLike | None = None) -> str:
     """The message ``validate`` shows for a spreadsheet dropped into ``data/``: it is not
-    read as data, and the command that imports it.
+    read as data, and the command that imports it. ``path`` and ``data_dir`` may be
+    absolute; they are shown relative to the working directory when inside it.
 
     >>> import_hint("data/Heroma timmar 2023.xlsx", "data")  # doctest: +NORMALIZE_WHITESPACE
     'Excel-filen läses inte som data; importera den till en observationsfil med: regionanalys import "data/Heroma timmar 2023.xlsx" --mapping MAPPNING.toml --out data/imports/heroma_timmar_2023.csv (mappningen beskrivs i docs/importing.md)'
     """
     p = Path(path)
-    shown = p.as_posix()
+    shown = _as_typed(p)
     quoted = f'"{shown}"' if re.search(r"\s", shown) else shown
     stem = re.sub(r"[^\w-]+", "_", p.stem.lower()).strip("_") or "import"
-    root = Path(data_dir).as_posix() if data_dir is not None else "data"
+    root = _as_typed(Path(data_dir)) if data_dir is not None else "data"
+    root = f'"{root}"' if re.search(r"\s", root) else root
     cmd = f"regionanalys import {quoted} --mapping MAPPNING.toml --out {root}/{IMPORTS_SUBDIR}/{stem}.csv"
     first = "Excel-filen läses inte som data"
     if p.suffix.lower() == ".xls":
