@@ -20,9 +20,16 @@ from regionanalys import config
 
 
 @pytest.fixture(scope="session")
-def seed_df():
-    """The shipped data, loaded once."""
+def all_df():
+    """All the shipped data (seeds, public figures, example data), loaded once."""
     return ra.load()
+
+
+@pytest.fixture(scope="session")
+def seed_df(all_df):
+    """The seed documents' figures and the example data: what the unit tests' expectations
+    were written for (public figures in data/public/ are tested on their own)."""
+    return all_df[~all_df["source_file"].astype(str).str.startswith("public/")]
 
 
 @pytest.fixture(scope="session")

@@ -104,7 +104,7 @@ def test_a_bad_file_of_one_region_does_not_stop_another_regions_report(seed_copy
     line = replace_in(orebro, ";2 394,5;mnkr;003_d46f54dcbd8270a5.txt, Servicenämndens verksamhetsplan 2024 (2023-10-19), avsnitt 6.3 Resultatbudget servicenämnd, rad 607",
                       ";ca 2 394,5;mnkr;003_d46f54dcbd8270a5.txt, Servicenämndens verksamhetsplan 2024 (2023-10-19), avsnitt 6.3 Resultatbudget servicenämnd, rad 607")
     varmland = ra.load(seed_copy, regions=["17"])
-    assert set(varmland["region"]) <= {"17", "18", "24", "00"}  # shared files may hold other regions
+    assert "17" in set(varmland["region"])  # shared files (SCB tables, riket) may hold other regions
     assert not varmland["source_file"].str.startswith("seeds/18_").any()
     for regions in (["18"], None):
         with pytest.raises(DataError) as info:
