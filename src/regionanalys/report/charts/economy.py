@@ -13,8 +13,10 @@ from regionanalys.report.charts.style import COLOURS, new_figure, swedish_axis
 def cost_revenue_chart(table: pd.DataFrame, title: str) -> Figure | None:
     """Bars of net costs and tax revenue per year, with the result written above each pair.
 
-    Takes :func:`regionanalys.analysis.deficits.cost_revenue_table`; returns None when it is empty.
+    Takes :func:`regionanalys.analysis.deficits.cost_revenue_table`; returns None when it is
+    empty or has neither net costs nor revenue (a year with only a stated result, e.g. SCB's).
     """
+    table = table.dropna(subset=[COST, REVENUE], how="all")
     if table.empty:
         return None
     fig, ax = new_figure(8, 4.2)
