@@ -64,7 +64,7 @@ def run(
     notebook: Annotated[Optional[list[str]], typer.Option("--notebook", "-n", metavar="NAMN", help="Rapport att köra: id i reports.toml (t.ex. region) eller notebookens namn. Kan upprepas. Standard: alla rapporter.")] = None,
     region: Annotated[Optional[list[str]], typer.Option("--region", "-r", metavar="REGION", help="Region, som länskod (17) eller namn (Värmland). Kan upprepas. Standard: rapportens egna regioner.")] = None,
     year: Annotated[Optional[int], typer.Option("--year", "-y", metavar="ÅR", help="År rapporterna gäller. Standard: notebookens standardvärde.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="KATALOG", help="Katalog för rapporterna.", show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="KATALOG", help="Katalog för rapporterna: tom, eller en som redan har rapporter (filen .regionanalys-reports).", show_default=False)] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="Antal rapporter som körs samtidigt. Standard: antalet kärnor.")] = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Kör alla valda rapporter även om inget har ändrats.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Skriv också ut varje rapport som PDF (kräver Chromium).")] = False,
@@ -72,10 +72,11 @@ def run(
     data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Datakatalog.", show_default=False)] = None,
     notebooks_dir: Annotated[Optional[Path], typer.Option("--notebooks-dir", help="Katalog med notebooks.", show_default=False)] = None,
     spec: Annotated[Optional[Path], typer.Option("--spec", help="Rapportlista. Standard: reports.toml i notebook-katalogen.", show_default=False)] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Sekunder en cell får köra innan rapporten avbryts.")] = 600,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Sekunder en cell får köra innan rapporten avbryts (se docs/scheduling.md).")] = 120,
     fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", help="Ny kärna för varje rapport (långsammare; för felsökning).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen utskrift utom fel.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="En rad per rapport även när utdata inte går till en terminal (loggfiler).")] = False,
+    log_file: Annotated[Optional[Path], typer.Option("--log-file", metavar="FIL", help="Lägg till en rad per rapport (tid, rapport, status, sekunder, orsak till fel) och sist en rad JSON med sammanfattning och slutkod i FIL.", show_default=False)] = None,
 ) -> None:
     """Kör rapport-notebooks och skriv HTML-rapporter, manifest.json och index.html.
 
@@ -84,58 +85,112 @@ def run(
     ligger kvar. Slutkod: 0 allt klart, 1 någon rapport misslyckades, 2 ogiltigt val,
     3 kunde inte starta.
     """
+    from regionanalys.report.runner import RunError, plan_run
+    from regionanalys.report.runner.runlog import RunLog
     from regionanalys.report.specs import ParameterError, SpecError, parse_assignments
-    from regionanalys.report.runner import RunError, execute, plan_run
 
-    interactive = sys.stdout.isatty() and not quiet
+    log = None
+    if log_file is not None:
+        try:
+            log = RunLog(log_file)
+        except OSError as exc:
+            _err(f"loggfilen {log_file} kan inte skrivas: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+
+    def stop(code: int, message: str) -> None:
+        _err(message)
+        if log is not None:
+            log.summary(None, code, message)
+            log.close()
+        raise typer.Exit(code)
+
     try:
         params = parse_assignments(param or [])
         plan = plan_run(notebook, region, year, params, notebooks_dir=notebooks_dir, spec_path=spec,
                         data_dir=data_dir, out_dir=out)
     except (ParameterError, SpecError) as exc:
-        _err(str(exc))
-        raise typer.Exit(EXIT_USAGE) from None
-
-    if interactive:
-        summary = _run_with_progress(plan, jobs=jobs, force=force, pdf=pdf, timeout=timeout, fresh_kernels=fresh_kernels)
-    else:
-        def on_event(kind, job, res):
-            if verbose and kind in ("cached", "finished") and res is not None:
-                state = "ok" if res.ok else "MISSLYCKADES"
-                how = "cachad" if res.cached else f"körd ({res.reason})"
-                typer.echo(f"{job.id}: {state}, {res.seconds:.1f} s, {how}")
-        try:
-            summary = execute(plan, jobs=jobs, force=force, pdf=pdf, timeout=timeout,
-                              reuse_kernels=not fresh_kernels, on_event=on_event)
-        except RunError as exc:
-            _err(str(exc))
-            raise typer.Exit(EXIT_CANNOT_START) from None
-        for res in summary.failed:
-            typer.echo(f"MISSLYCKADES {res.job.id}: {res.error_text}", err=True)
-        for msg in summary.pdf_errors:
-            typer.echo(f"PDF misslyckades: {msg}", err=True)
-        if verbose and not quiet:
-            for note in summary.notes:
-                typer.echo(note)
-            typer.echo(
-                f"{len(summary.results)} rapporter: {len(summary.executed)} körda, "
-                f"{len(summary.results) - len(summary.executed)} oförändrade, {len(summary.failed)} misslyckade "
-                f"på {summary.seconds:.1f} s. Index: {summary.index}"
-            )
+        stop(EXIT_USAGE, str(exc))
+    options = {"jobs": jobs, "force": force, "pdf": pdf, "timeout": timeout, "reuse_kernels": not fresh_kernels}
+    also = log.on_event if log is not None else None
+    try:
+        if sys.stdout.isatty() and not quiet:
+            summary = _run_with_progress(plan, options, also)
+        else:
+            summary = _run_plain(plan, options, also, verbose=verbose and not quiet)
+    except ParameterError as exc:  # the output folder is not ours (checked again under the lock)
+        stop(EXIT_USAGE, str(exc))
+    except RunError as exc:
+        stop(EXIT_CANNOT_START, str(exc))
+    if log is not None:
+        for note in summary.notes:
+            log.message(note)
+        log.summary(summary, summary.exit_code)
+        log.close()
     raise typer.Exit(summary.exit_code)
 
 
-def _run_with_progress(plan, *, jobs, force, pdf, timeout, fresh_kernels):
+def _both(first, second):
+    """One event callback that calls two (either may be None)."""
+    def on_event(kind, job, res):
+        if first is not None:
+            first(kind, job, res)
+        if second is not None:
+            second(kind, job, res)
+    return on_event
+
+
+def _totals(summary) -> str:
+    return (f"{len(summary.executed)} körda, {len(summary.results) - len(summary.executed)} oförändrade, "
+            f"{len(summary.failed)} misslyckade på {summary.seconds:.1f} s. Index: {summary.index}")
+
+
+def _run_plain(plan, options, also, *, verbose: bool):
+    """Output for cron and log files: failures on stderr, with ``verbose`` a line per report."""
+    from regionanalys.report.runner import execute
+
+    def on_event(kind, job, res):
+        if verbose and kind in ("cached", "finished") and res is not None:
+            state = "ok" if res.ok else "MISSLYCKADES"
+            how = "cachad" if res.cached else f"körd ({res.reason})"
+            typer.echo(f"{job.id}: {state}, {res.seconds:.1f} s, {how}")
+
+    summary = execute(plan, on_event=_both(on_event, also), **options)
+    for res in summary.failed:
+        typer.echo(f"MISSLYCKADES {res.job.id}: {res.error_text}", err=True)
+    for msg in summary.pdf_errors:
+        typer.echo(f"PDF misslyckades: {msg}", err=True)
+    for msg in summary.errors:
+        typer.echo(f"fel: {msg}", err=True)
+    if verbose:
+        for note in summary.notes:
+            typer.echo(note)
+        if summary.critical_path_text:
+            typer.echo(summary.critical_path_text)
+        typer.echo(f"{len(summary.results)} rapporter: " + _totals(summary))
+    return summary
+
+
+def _failure_text(red: str, plain: str):
+    """A red label and then plain text: rich markup in the text (``[...]``, as in
+    ``KeyError: ['x']`` or ``[/red]``) is shown as written, never interpreted."""
+    from rich.text import Text
+
+    return Text.assemble((red, "red"), plain)
+
+
+def _run_with_progress(plan, options, also):
+    """Output on a terminal: a progress bar, then a table of the reports."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
+    from rich.text import Text
 
-    from regionanalys.report.runner import RunError, execute
+    from regionanalys.report.runner import execute
 
     console = Console()
     running: list[str] = []
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
         TextColumn("kvar {task.fields[left]}"), TimeElapsedColumn(), console=console,
     ) as progress:
         total = len(plan.jobs)
@@ -156,18 +211,12 @@ def _run_with_progress(plan, *, jobs, force, pdf, timeout, fresh_kernels):
                 done = progress.tasks[task].completed + 1
                 progress.update(task, advance=1, left=total - done)
                 if kind == "finished" and res is not None and not res.ok:
-                    progress.console.print(f"[red]MISSLYCKADES[/red] {job.id}: {res.error_text}", markup=True, highlight=False)
+                    progress.console.print(_failure_text("MISSLYCKADES", f" {job.id}: {res.error_text}"), highlight=False)
             elif kind == "pdf":
-                progress.console.print(f"PDF: {job.id}", highlight=False)
+                progress.console.print(Text(f"PDF: {job.id}"), highlight=False)
             progress.update(task, description=describe())
 
-        try:
-            summary = execute(plan, jobs=jobs, force=force, pdf=pdf, timeout=timeout,
-                              reuse_kernels=not fresh_kernels, on_event=on_event)
-        except RunError as exc:
-            progress.stop()
-            _err(str(exc))
-            raise typer.Exit(EXIT_CANNOT_START) from None
+        summary = execute(plan, on_event=_both(on_event, also), **options)
         progress.update(task, description="Klart")
 
     table = Table(title="Rapporter", title_justify="left")
@@ -176,23 +225,20 @@ def _run_with_progress(plan, *, jobs, force, pdf, timeout, fresh_kernels):
     table.add_column("Sekunder", justify="right")
     table.add_column("Cachad eller körd")
     for res in summary.results:
-        status = "[green]ok[/green]" if res.ok else "[red]MISSLYCKADES[/red]"
+        status = Text("ok", "green") if res.ok else Text("MISSLYCKADES", "red")
         how = "cachad" if res.cached else f"körd: {res.reason}"
-        table.add_row(res.job.id, status, f"{res.seconds:.1f}", how)
+        table.add_row(Text(res.job.id), status, f"{res.seconds:.1f}", Text(how))
     console.print(table)
     for res in summary.failed:
-        console.print(f"[red]{res.job.id}[/red]: {res.error_text}", highlight=False)
+        console.print(_failure_text(res.job.id, f": {res.error_text}"), highlight=False)
         if res.failed_ipynb:
-            console.print(f"  misslyckad notebook: {res.failed_ipynb}", highlight=False)
+            console.print(Text(f"  misslyckad notebook: {res.failed_ipynb}"), highlight=False)
     for msg in summary.pdf_errors:
-        console.print(f"[red]PDF misslyckades[/red]: {msg}", highlight=False)
-    for note in summary.notes:
-        console.print(note, highlight=False)
-    console.print(
-        f"{len(summary.executed)} körda, {len(summary.results) - len(summary.executed)} oförändrade, "
-        f"{len(summary.failed)} misslyckade på {summary.seconds:.1f} s. Index: {summary.index}",
-        highlight=False,
-    )
+        console.print(_failure_text("PDF misslyckades", f": {msg}"), highlight=False)
+    for msg in [*summary.errors, *summary.notes, summary.critical_path_text]:
+        if msg:
+            console.print(Text(msg), highlight=False)
+    console.print(Text(_totals(summary)), highlight=False)
     return summary
 
 

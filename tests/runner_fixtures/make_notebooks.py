@@ -4,7 +4,8 @@
 
 The region notebook checks that a reused kernel starts clean (no variable, matplotlib
 setting or environment left from the previous report) and has switches (parameters
-``fail`` and ``hang``, a region code) to make one region's report fail or hang.
+``fail`` and ``hang``, a region code) to make one region's report fail or hang, and one
+(``touch``, a file) that changes a data file after reading it.
 """
 from pathlib import Path
 
@@ -35,6 +36,7 @@ year = 2023
 data_dir = None
 fail = ""  # a region code: that region's report raises in the middle
 hang = ""  # a region code: that region's report hangs in one cell (time-out test)
+touch = ""  # a data file: changed (10 478 -> 10 479) after the data is read (cache race test)
 '''),
     ("code", '''
 import os
@@ -55,6 +57,11 @@ leak_marker = region
 matplotlib.rcParams["lines.linewidth"] = 7
 os.environ["FIXTURE_LEAK"] = "1"
 df = load(data_dir, regions=[region])
+if touch:  # another program saves the file while this report runs
+    with open(touch, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(touch, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("10 478", "10 479"))
 '''),
     ("md", '''
 # Testrapport
@@ -69,6 +76,7 @@ if str(hang) == region:
 if df["example"].any():
     display(HTML('<div class="banner" data-exempeldata="true">Exempeldata</div>'))
 display(HTML("<h2>Rader</h2><p>" + str(len(df)) + " rader för region " + region + "</p>"))
+display(HTML("<p>Summa " + str(round(float(df["value"].sum()), 1)) + "</p>"))
 '''),
     ("code", '''
 fig, ax = plt.subplots(figsize=(3, 2))

@@ -59,12 +59,13 @@ from regionanalys.report.runner.cache import (
     write_manifest,
 )
 from regionanalys.report.runner.execution import DEFAULT_TIMEOUT, TMP_DIRNAME, execute, run
-from regionanalys.report.runner.index import INDEX_NAME, write_index
+from regionanalys.report.runner.index import INDEX_NAME, render_index, write_index
 from regionanalys.report.runner.kernel import DEFAULT_START_TIMEOUT, RETRY_START_FACTOR, KernelSession, KernelStartError
 from regionanalys.report.runner.lock import LOCK_NAME, _Lock
+from regionanalys.report.runner.outdir import MARKER_NAME, OutDirError, check_out_dir
 from regionanalys.report.runner.plan import RunChoices, RunPlan, notebook_parameters, plan_run
 from regionanalys.report.runner.pool import default_jobs
-from regionanalys.report.runner.results import Event, ReportResult, RunError, RunSummary, format_error
+from regionanalys.report.runner.results import Event, ReportResult, RunError, RunSummary, format_error, os_error_text
 from regionanalys.report.runner.worker import ENGINE_NAME, KERNEL_RSS_LIMIT_MB, WorkerConfig
 from regionanalys.report.specs import ParameterError, SpecError
 
@@ -72,7 +73,8 @@ __all__ = [
     "ParameterError", "SpecError", "RunError", "RunChoices", "RunPlan", "RunSummary", "ReportResult", "Event",
     "plan_run", "execute", "run", "library_hash", "notebook_parameters", "write_index", "format_error",
     "DataFiles", "file_region", "scope_of", "read_manifest", "write_manifest", "default_jobs",
-    "KernelSession", "KernelStartError", "WorkerConfig", "_Lock",
+    "KernelSession", "KernelStartError", "WorkerConfig", "_Lock", "OutDirError", "check_out_dir", "render_index",
+    "os_error_text", "MARKER_NAME",
     "MANIFEST_NAME", "MANIFEST_FORMAT", "INDEX_NAME", "LOCK_NAME", "TMP_DIRNAME", "ENGINE_NAME",
     "DEFAULT_TIMEOUT", "DEFAULT_START_TIMEOUT", "RETRY_START_FACTOR", "KERNEL_RSS_LIMIT_MB",
 ]

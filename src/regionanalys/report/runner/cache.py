@@ -93,6 +93,30 @@ class DataFiles:
             self._hashes[key] = _sha256(p) if p.is_file() else None
         return self._hashes[key]
 
+    def snapshot(self) -> None:
+        """Hash every listed file now, before any report reads it.
+
+        A report's manifest entry records these hashes, never ones taken after it ran: a
+        file that changes while a report runs then differs from the record, and the
+        report is made again (see :meth:`changed`), instead of being cached with the new
+        hash over the old numbers.
+        """
+        for key in (*self.observations, *self.meta):
+            self.hash(key)
+
+    def changed(self, recorded: Mapping[str, str | None]) -> list[str]:
+        """The recorded inputs whose file differs now (hashed afresh, not from the cache)."""
+        out = []
+        for key, digest in recorded.items():
+            p = self.path(key)
+            try:
+                now = _sha256(p) if p.is_file() else None
+            except OSError:
+                now = None
+            if now != digest:
+                out.append(key)
+        return out
+
     def in_scope(self, scope: str | Sequence[str]) -> list[str]:
         """Observation files a report with this scope reads: shared ones and its regions'."""
         if scope == "all":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from regionanalys import config
@@ -11,18 +12,31 @@ from regionanalys.report.specs import ReportSpec
 
 INDEX_NAME = "index.html"
 
-def write_index(out_dir: Path, manifest: Mapping, specs: Mapping[str, ReportSpec] | None = None) -> Path:
-    """Write ``index.html`` (atomically) from the manifest: one row per report."""
+@lru_cache(maxsize=4)
+def _environment(templates_dir: str):
     import jinja2
 
-    from regionanalys import __version__
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.TEMPLATES_DIR)),
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,  # titles, names and error messages come from notebooks and data
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=True,
     )
+
+
+def write_index(out_dir: Path, manifest: Mapping, specs: Mapping[str, ReportSpec] | None = None) -> Path:
+    """Write ``index.html`` (atomically) from the manifest: one row per report."""
+    path = Path(out_dir) / INDEX_NAME
+    atomic_write_text(path, render_index(manifest, specs))
+    return path
+
+
+def render_index(manifest: Mapping, specs: Mapping[str, ReportSpec] | None = None) -> str:
+    """The text of ``index.html`` for this manifest."""
+    from regionanalys import __version__
+
+    env = _environment(str(config.TEMPLATES_DIR))
     order = {sid: s.order for sid, s in (specs or {}).items()}
     rows = []
     for rid, e in manifest.get("reports", {}).items():
@@ -53,9 +67,7 @@ def write_index(out_dir: Path, manifest: Mapping, specs: Mapping[str, ReportSpec
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         version=__version__,
     )
-    path = Path(out_dir) / INDEX_NAME
-    atomic_write_text(path, html)
-    return path
+    return html
 
 
 def _short_time(iso: str | None) -> str:

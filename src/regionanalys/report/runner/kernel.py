@@ -12,11 +12,17 @@ DEFAULT_START_TIMEOUT = 60
 RETRY_START_FACTOR = 3
 
 _KERNEL_SETUP = r'''
-def __regionanalys_setup(preimports, log_env):
-    import os, sys, types, warnings
+def __regionanalys_setup(preimports, log_env, parent_pid):
+    import gc, os, sys, types, warnings
     state = types.ModuleType("_regionanalys_runner_state")
     sys.modules["_regionanalys_runner_state"] = state
     state.failed = []
+    if parent_pid:
+        try:  # end with the worker: a killed run leaves no kernel behind
+            from regionanalys.report.runner.orphans import die_with_parent
+            die_with_parent(parent_pid)
+        except Exception:
+            state.failed.append("regionanalys.report.runner.orphans")
     for name in preimports:
         try:
             __import__(name)
@@ -26,6 +32,11 @@ def __regionanalys_setup(preimports, log_env):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         state.rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
+    # the pre-imported modules live as long as the kernel: move them out of the collector's
+    # sight, so that the gc.collect() of every reset between reports skips them
+    gc.collect()
+    gc.freeze()
+    state.frozen = gc.get_freeze_count()
     state.env = dict(os.environ)
     state.env.pop(log_env, None)
     state.path = list(sys.path)
@@ -64,7 +75,7 @@ def __regionanalys_setup(preimports, log_env):
 
     state.cleanup = cleanup
     state.prepare = prepare
-__regionanalys_setup(%(preimports)r, %(log_env)r)
+__regionanalys_setup(%(preimports)r, %(log_env)r, %(parent_pid)r)
 del __regionanalys_setup
 '''
 
@@ -104,6 +115,8 @@ class KernelSession:
         self.log_path: Path | None = None
         self._sock_dir: str | None = None
         self._pending: tuple[str, str] | None = None  # (msg_id, what) of a request not yet answered
+        #: the kernel ends when this process does (0: not watched)
+        self.watch_pid = 0
 
     # -- starting ----------------------------------------------------------------
     def start(self, timeouts: Sequence[float] | None = None) -> None:
@@ -188,7 +201,8 @@ class KernelSession:
         async def go():
             await self.kc.wait_for_ready(timeout=timeout)
             self.kc.allow_stdin = False
-            self._send(_KERNEL_SETUP % {"preimports": self.preimports, "log_env": self.log_env}, "set-up")
+            self._send(_KERNEL_SETUP % {"preimports": self.preimports, "log_env": self.log_env, "parent_pid": self.watch_pid},
+                       "set-up")
 
         run_sync(go)()
 

@@ -56,4 +56,7 @@ class _Lock:
 
         doc = {"pid": os.getpid(), "created": create_time(os.getpid()),
                "children": {str(k): v for k, v in (children or {}).items()}}
-        atomic_write_text(self.pids_path, json.dumps(doc) + "\n")
+        try:
+            atomic_write_text(self.pids_path, json.dumps(doc) + "\n")
+        except OSError:  # best effort (a full disk): the workers also watch this process
+            pass

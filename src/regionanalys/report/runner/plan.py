@@ -10,6 +10,7 @@ from typing import Any
 
 from regionanalys import config
 from regionanalys.report.runner.cache import _sha256, read_manifest
+from regionanalys.report.runner.outdir import check_out_dir
 from regionanalys.report.specs import (
     Job,
     NotebookParameter,
@@ -134,6 +135,7 @@ def plan_run(*args: Any, **kwargs: Any) -> RunPlan:
     out = Path(c.out_dir or config.REPORTS_DIR).resolve()
     if not data.is_dir():
         raise ParameterError(f"datakatalogen {data} finns inte")
+    check_out_dir(out)
     specs = load_specs(spec, nb_dir)
     manifest = read_manifest(out)
     info = _NotebookInfo(manifest.setdefault("notebooks", {}))

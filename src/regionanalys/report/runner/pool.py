@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from regionanalys.report.runner.kernel import RETRY_START_FACTOR
-from regionanalys.report.runner.orphans import kill_process
+from regionanalys.report.runner.orphans import create_time, kill_process
 from regionanalys.report.runner.results import RunError, _now_iso
 from regionanalys.report.runner.worker import WorkerConfig, _worker_main
 from regionanalys.report.specs import Job
@@ -61,8 +61,13 @@ def _main_module_hidden():
 
 
 def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Callable[[Job], None],
-              on_done: Callable[[Job, dict], None]) -> None:
-    """Run jobs on ``n_workers`` worker processes; every job gets exactly one result."""
+              on_done: Callable[[Job, dict], None],
+              on_pids: Callable[[dict[int, float]], None] | None = None) -> None:
+    """Run jobs on ``n_workers`` worker processes; every job gets exactly one result.
+
+    ``on_pids`` gets the workers' and kernels' pids (with start times) whenever they
+    change, so that a later run can stop them if this one is killed.
+    """
     ctx = mp.get_context("spawn")
     tasks, results = ctx.Queue(), ctx.Queue()
     by_id = {j.id: j for j in jobs}
@@ -76,21 +81,31 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
     exited: set[int] = set()
     next_index = 0
 
+    known: dict[int, float] = {}
+
+    def note_pid(pid: int | None) -> None:
+        if pid and pid not in known:
+            known[pid] = create_time(pid) or 0.0
+            if on_pids is not None:
+                on_pids(dict(known))
+
     def spawn() -> None:
         nonlocal next_index
         p = ctx.Process(target=_worker_main, args=(cfg, tasks, results, next_index), name=f"regionanalys-worker-{next_index}", daemon=True)
         with _main_module_hidden():
             p.start()
         procs[next_index] = p
+        note_pid(p.pid)
         next_index += 1
 
     def fail(index: int, why: str) -> None:
-        job_id, _, kpid = current.pop(index)
+        job_id, started_at, kpid = current.pop(index)
         if kpid:
             kill_process(kpid)
         if job_id in pending:
             pending.discard(job_id)
-            on_done(by_id[job_id], {"id": job_id, "status": "failed", "started": _now_iso(), "seconds": 0.0,
+            on_done(by_id[job_id], {"id": job_id, "status": "failed", "started": _now_iso(), "worker": index,
+                                    "seconds": round(time.monotonic() - started_at, 3),
                                     "error": {"ename": "Avbruten", "evalue": why}, "reads": []})
 
     def limit(job: Job) -> float:
@@ -106,14 +121,18 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                 kind, index, payload = results.get(timeout=0.5)
             except queue.Empty:
                 kind = None
-            if kind == "start":
+            if kind == "ready":
+                note_pid(payload)
+            elif kind == "start":
                 job_id, kpid = payload
+                note_pid(kpid)
                 current[index] = (job_id, time.monotonic(), kpid)
                 on_start(by_id[job_id])
             elif kind == "done":
                 current.pop(index, None)
                 if payload["id"] in pending:
                     pending.discard(payload["id"])
+                    payload["worker"] = index
                     on_done(by_id[payload["id"]], payload)
             elif kind == "crash":
                 if index in current:

@@ -5,8 +5,13 @@ import os
 from pathlib import Path
 
 from regionanalys.report.runner.cache import _canonical, _Current, _library_version, scope_of
-from regionanalys.report.runner.results import ReportResult, format_error
+from regionanalys.report.runner.results import ReportResult, format_error, os_error_text
 from regionanalys.report.specs import Job
+
+def _move(src: str | Path, dst: Path) -> None:
+    """Move a finished file into place (atomically: a rename in the same folder tree)."""
+    os.replace(src, dst)
+
 
 def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, out: Path) -> ReportResult:
     """Move a finished report into place (or keep the old one) and update its manifest entry."""
@@ -47,9 +52,16 @@ def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, 
     res = ReportResult(job, payload["status"], False, float(payload.get("seconds", 0.0)), reason,
                        kernel_peak_mb=float(payload.get("kernel_peak_mb", 0.0)),
                        worker_peak_mb=float(payload.get("worker_peak_mb", 0.0)))
+    moved = False
     if payload["status"] == "ok" and payload.get("tmp_html") and payload.get("tmp_ipynb"):
-        os.replace(payload["tmp_ipynb"], ipynb)
-        os.replace(payload["tmp_html"], html)
+        try:
+            _move(payload["tmp_ipynb"], ipynb)
+            _move(payload["tmp_html"], html)
+            moved = True
+        except OSError as exc:  # read-only folder, full disk …: the report fails, the run goes on
+            res.status = entry["status"] = payload["status"] = "failed"
+            payload["error"] = {"ename": "Skrivfel", "evalue": f"rapporten kunde inte sparas: {os_error_text(exc)}"}
+    if moved:
         failed_nb.unlink(missing_ok=True)
         entry["last_ok"] = {"started": entry["started"], "duration_s": entry["duration_s"]}
         res.html, res.ipynb, res.example_data = html, ipynb, entry["example_data"]
@@ -58,9 +70,12 @@ def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, 
             res.status = entry["status"] = "failed"
             payload["error"] = payload.get("error") or {"ename": "Fel", "evalue": "rapportens filer skrevs inte"}
         if payload.get("tmp_ipynb") and Path(payload["tmp_ipynb"]).exists():
-            os.replace(payload["tmp_ipynb"], failed_nb)
-            entry["failed_ipynb"] = failed_nb.name
-            res.failed_ipynb = failed_nb
+            try:
+                _move(payload["tmp_ipynb"], failed_nb)
+                entry["failed_ipynb"] = failed_nb.name
+                res.failed_ipynb = failed_nb
+            except OSError:
+                pass  # the failure is recorded in the manifest even without its notebook
         if payload.get("tmp_html"):
             Path(payload["tmp_html"]).unlink(missing_ok=True)
         entry["error"] = {k: v for k, v in (payload.get("error") or {}).items() if k != "traceback"}

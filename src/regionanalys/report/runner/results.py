@@ -1,6 +1,7 @@
 """What a run produced: one :class:`ReportResult` per report and the :class:`RunSummary`."""
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -71,6 +72,10 @@ class RunSummary:
     workers: int = 0
     notes: list[str] = field(default_factory=list)
     pdf_errors: list[str] = field(default_factory=list)
+    #: problems of the run itself (manifest or index could not be written)
+    errors: list[str] = field(default_factory=list)
+    #: reports on the longest chain of one worker (the run's critical path), longest first
+    critical_path: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[ReportResult]:
@@ -82,8 +87,20 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        """0: every report ok; 1: at least one report (or PDF) failed."""
-        return 1 if self.failed or self.pdf_errors else 0
+        """0: every report ok; 1: at least one report (or PDF) failed, or the run could not
+        record its results (see :attr:`errors`)."""
+        return 1 if self.failed or self.pdf_errors or self.errors else 0
+
+    @property
+    def critical_path_text(self) -> str:
+        """The reports of the worker that finished last, e.g. for the closing lines."""
+        by_id = {r.job.id: r for r in self.results}
+        path = [by_id[i] for i in self.critical_path if i in by_id]
+        if not path:
+            return ""
+        total = sum(r.seconds for r in path)
+        return ("Kritisk väg: " + " → ".join(f"{r.job.id} ({r.seconds:.1f} s)" for r in path)
+                + f", {total:.1f} s av körningens {self.seconds:.1f} s")
 
     @property
     def peak_rss_per_worker_mb(self) -> float:
@@ -93,3 +110,19 @@ class RunSummary:
 
 Event = Callable[[str, Job, "ReportResult | None"], None]
 
+
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "disken är full",
+    getattr(errno, "EDQUOT", -1): "diskkvoten är slut",
+    errno.EACCES: "skrivrättighet saknas",
+    errno.EPERM: "åtgärden är inte tillåten",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOENT: "filen eller katalogen finns inte",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short Swedish description of a failed file operation, with the file."""
+    what = _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or str(exc)
+    return f"{what} ({exc.filename})" if exc.filename else what

@@ -12,8 +12,9 @@ from typing import Any
 
 from regionanalys.report.runner.kernel import KernelSession, KernelStartError
 from regionanalys.report.runner.memory import PeakMeter, rss_mb
+from regionanalys.report.runner.orphans import die_with_parent, kill_descendants
 from regionanalys.report.runner.plan import _block_slow_jsonschema_plugin
-from regionanalys.report.runner.results import _now_iso
+from regionanalys.report.runner.results import _now_iso, os_error_text
 from regionanalys.report.specs import Job
 
 #: papermill engine name of the warm-kernel engine registered in worker processes
@@ -77,12 +78,15 @@ class WorkerConfig:
     tmp_dir: Path
     reuse_kernels: bool
     log_env: str
+    #: the run's main process: workers (and their kernels) end when it ends
+    parent_pid: int = 0
 
 
 class _Worker:
     def __init__(self, cfg: WorkerConfig):
         self.cfg = cfg
         self.session = KernelSession(cfg.kernel_name, cfg.start_timeout, cfg.preimports, cfg.tmp_dir, cfg.log_env)
+        self.session.watch_pid = os.getpid()  # the kernel ends when this worker ends
         self.exporter = None
         self.start_error: str | None = None
         self.used = 0  # reports run in the current kernel
@@ -190,6 +194,10 @@ class _Worker:
             else:
                 result["status"] = "ok"
             return result
+        except OSError as exc:  # full disk, read-only folder: say so, in Swedish
+            result["error"] = {"ename": "Skrivfel", "evalue": f"rapporten kunde inte skrivas: {os_error_text(exc)}"}
+            self.session.shutdown()
+            return result
         except Exception as exc:  # noqa: BLE001 - a bug here must not take the other reports down
             result["error"] = {"ename": type(exc).__name__, "evalue": f"{exc}", "traceback": traceback.format_exc()[-2000:]}
             self.session.shutdown()
@@ -280,6 +288,8 @@ def _worker_main(cfg: WorkerConfig, tasks, results, index: int) -> None:
 
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # a killed parent must not leave this worker and its kernel writing into the output
+    die_with_parent(cfg.parent_pid or None, on_orphan=kill_descendants)
     worker = _Worker(cfg)
     try:
         worker.boot()
