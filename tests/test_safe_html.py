@@ -185,10 +185,47 @@ def test_example_banner_and_page_style_are_constant_markup(shown):
     assert_inert(shown[1])
 
 
+@pytest.mark.parametrize("evil", HOSTILE)
+def test_reader_api_escapes_every_text(evil, shown):
+    """begin, section, table (cells, columns, caption, sources, downloads), figure, collapsed,
+    timeline, checks and appendix: hostile text is shown as text and nothing runs."""
+    from regionanalys import load
+
+    real = load(regions=["17"])
+    hostile = real.iloc[:1].assign(org=evil, source=f"Dok {evil}")
+    data = pd.concat([real, hostile], ignore_index=True)
+    present.begin(f"Rapport {evil}", data, year=2023, region="17")
+    present.section(f"Avsnitt {evil}")
+    table = pd.DataFrame({"område": [evil, "IT"], evil: [1.5, -2.0], "källa": [f"Dok {evil}", "Dok B"]})
+    present.table(table, f"Tabell {evil}", units="mnkr", row_header="område")
+    fig, ax = plt.subplots(figsize=(2, 1))
+    present.figure(fig, alt=f"Diagram {evil}", caption=f"Läsning {evil}")
+    present.collapsed(f"Rubrik {evil}", f"Inget att visa {evil}")
+    events = pd.DataFrame({"region": ["17"], "org": [evil], "start": [pd.Timestamp("2023-01-02")], "end": [pd.NaT],
+                           "event": ["x"], "label": [f"Beslut {evil}"], "source": [f"Protokoll {evil}"]})
+    statements = pd.DataFrame({"region": ["17"], "org": [evil], "document_date": [evil], "topic": ["t"],
+                               "quote": [f"Citat {evil}"], "source": [f"Dok {evil}"]})
+    present.timeline(events, statements)
+    present.checks(pd.DataFrame({"uppgivet": [1.0], "förklaring": [evil]}), f"Kontroll {evil}")
+    present.appendix(data)
+    markup = "".join(shown)
+    assert_inert(markup)
+    text = _text(markup)
+    for expected in (f"Rapport {evil}", f"Avsnitt {evil}", f"Tabell {evil}", f"Läsning {evil}", f"Inget att visa {evil}",
+                     f"Beslut {evil}", f"Citat {evil}", f"Kontroll {evil}", f"Dok {evil}", f"Protokoll {evil}"):
+        assert expected in text, expected
+    page = parse(markup)
+    for tag, attrs in page.tags:
+        if tag == "a" and "download" in attrs:
+            assert attrs["href"].startswith(("data:text/csv;", "data:application/vnd.openxml")), attrs["href"][:60]
+
+
 def test_present_has_no_unchecked_output_function():
     """A new function that writes HTML must get a test here."""
     checked = {"page_style", "heading", "reading", "note", "missing", "example_banner", "figure_html", "show_figure", "show_figures",
-               "table_html", "show_table", "show_tables", "sources", "uses_example"}
+               "table_html", "show_table", "show_tables", "sources", "uses_example",
+               "begin", "section", "table", "figure", "collapsed", "timeline", "checks", "method", "appendix",
+               "current_appendix"}
     public = {n for n, f in vars(present).items() if callable(f) and not n.startswith("_") and getattr(f, "__module__", "") == present.__name__}
     assert public <= checked, f"present har nya funktioner utan säkerhetstest: {sorted(public - checked)}"
 

@@ -116,6 +116,85 @@ def uses_example_data(nb: Any) -> bool:
     return False
 
 
+def css_string(text: str) -> str:
+    """``text`` as the inside of a CSS string (for the printed footer): quotes, backslashes,
+    line breaks and ``<`` escaped, so it can neither end the string nor the style element."""
+    return "".join(f"\\{ord(ch):x} " if ch in '\\"\'<>&\n\r' or ord(ch) < 32 else ch for ch in text)
+
+
+#: Blocks a heading is kept together with in print (the heading's first chart or table).
+_KEEP_BLOCKS = ("figure", "table", "div", "p", "ul", "ol", "dl", "details", "blockquote")
+_KEEP_MAX_ROWS = 18
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def _keep_group(heading) -> list:
+    """The headings right after ``heading`` and the first content block after them
+    (across notebook cells): what print keeps together. Empty when there is no block."""
+    group = []
+    for el in heading.find_all_next(_KEEP_BLOCKS + _HEADINGS):
+        if el.name in _HEADINGS:
+            if el.name == "h1":
+                return []
+            group.append(el)
+            continue
+        classes = el.get("class") or []
+        if el.name == "div" and "ra-tablewrap" not in classes:
+            continue  # notebook cell wrappers, not content
+        if el.find_parent(["figure", "table", "nav", "dl"]) is not None or any(h in el.parents for h in [heading, *group]):
+            continue
+        return [*group, el]
+    return []
+
+
+def finish_page(html: str) -> str:
+    """Post-process an exported report page.
+
+    * Every ``<h2>`` gets an id (kept if it has one) and the table of contents that
+      :func:`regionanalys.report.present.begin` left empty lists them all.
+    * Each ``<h2>``/``<h3>`` is wrapped with the first chart or short table after it in a
+      ``div.ra-keep`` that print does not split, so a heading never ends a page. (CSS
+      ``break-after: avoid`` alone does not work across notebook cells' output boxes.)
+    """
+    from bs4 import BeautifulSoup
+
+    from regionanalys.data.formatting import plain
+
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main") or soup
+    used = {el["id"] for el in soup.find_all(id=True)}
+    entries = []
+    for n, h2 in enumerate(main.find_all("h2"), start=1):
+        if not h2.get("id"):
+            base = re.sub(r"[^a-z0-9]+", "-", plain(h2.get_text()).lower().encode("ascii", "ignore").decode()).strip("-") or "avsnitt"
+            slug, i = base, 2
+            while slug in used:
+                slug, i = f"{base}-{i}", i + 1
+            h2["id"] = slug
+            used.add(slug)
+        entries.append((h2["id"], h2.get_text(" ", strip=True)))
+    for nav in soup.select("nav[data-toc] ol"):
+        for ident, text in entries:
+            li = soup.new_tag("li")
+            a = soup.new_tag("a", href=f"#{ident}")
+            a.string = text
+            li.append(a)
+            nav.append(li)
+    for heading in main.find_all(["h2", "h3"]):
+        if heading.find_parent("div", class_="ra-keep") is not None:
+            continue  # already kept with the heading above it
+        group = _keep_group(heading)
+        if not group or len(group[-1].find_all("tr")) > _KEEP_MAX_ROWS:
+            continue  # a long table may break; the heading still avoids a break after it
+        keep = soup.new_tag("div", attrs={"class": "ra-keep"})
+        group[-1].insert_before(keep)
+        for el in [heading, *group]:
+            keep.append(el.extract())
+    return str(soup)
+
+
 class ReportExporter:
     """nbconvert's HTMLExporter with the report template, compiled once, reused per report."""
 
@@ -151,8 +230,10 @@ class ReportExporter:
                 "created": (created or datetime.now()).strftime("%Y-%m-%d %H:%M"),
             },
         }
+        resources["rapport"]["css_title"] = css_string(title)
         body, _ = self._exporter.from_notebook_node(nb, resources=resources)
         body = unlink_external_anchors(body)
+        body = finish_page(body)
         refs = external_references(body)
         if refs:
             shown = "; ".join(dict.fromkeys(refs))

@@ -1,6 +1,10 @@
 """Putting results on the report page: headings, readings, tables and charts as HTML.
 
-Notebooks call these instead of printing. The markup lives in Jinja templates
+Notebooks call these instead of printing. A report is made with :func:`begin` (title,
+example-data banner, "Det viktigaste", table of contents), :func:`section`, :func:`table`,
+:func:`figure`, :func:`collapsed`, :func:`timeline`, :func:`checks`, :func:`method` and, last,
+:func:`appendix` (sum checks, method, glossary, the cited sources); the older functions
+(:func:`heading`, :func:`show_table`, :func:`show_figure`, :func:`sources`, …) keep working. The markup lives in Jinja templates
 (``templates/fragments/*.html.j2``) rendered with autoescaping on, so every piece of text
 that comes from data (org names, labels, sources, notes) is escaped by Jinja and a label
 containing ``<script>`` is shown as text and never runs. The styles are the component part
@@ -10,7 +14,8 @@ PNG data URIs with alt text and a caption, so one HTML file can be e-mailed and 
 from __future__ import annotations
 
 import base64
-import io
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache
 
@@ -20,7 +25,10 @@ from matplotlib.figure import Figure
 
 from regionanalys import config
 from regionanalys.data.formatting import default_decimals, fmt_unit
-from regionanalys.report.charts.style import EXAMPLE_MARK, close, mark_example
+from regionanalys.report import downloads
+from regionanalys.report.appendix import Appendix, method_text
+from regionanalys.report.charts.style import EXAMPLE_MARK, close, mark_example, png_bytes
+from regionanalys.report.tables import reader_table, split_sources
 
 #: The stylesheet shared by the reports, the report index and (its components) notebooks.
 STYLESHEET = config.TEMPLATES_DIR / "nbconvert" / "rapport" / "rapport.css"
@@ -77,16 +85,19 @@ def page_style() -> None:
 
 def heading(text: str, level: int = 2) -> None:
     """A section heading."""
+    _report.saw(text)
     _show(_render("heading", text=text, level=int(level)))
 
 
 def reading(text: str) -> None:
     """The one-sentence reading under a chart or table (computed text, escaped)."""
+    _report.saw(text)
     _show(_render("paragraph", kind="reading", text=text))
 
 
 def note(text: str) -> None:
     """A small explanatory note."""
+    _report.saw(text)
     _show(_render("paragraph", kind="note", text=text))
 
 
@@ -113,11 +124,13 @@ def figure_html(fig: Figure, alt: str, caption: str, example: bool = False) -> s
     """A matplotlib figure as an HTML ``<figure>`` with an inline PNG, alt text and caption."""
     if example:
         mark_example(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    width, height = fig.get_size_inches()
+    data = png_bytes(fig)
     close(fig)
-    png = base64.b64encode(buf.getvalue()).decode("ascii")
-    return _render("figure", png=png, alt=alt, caption=caption, example=example)
+    png = base64.b64encode(data).decode("ascii")
+    # CSS pixels at 96 per inch: the chart's designed size on screen, scaled down to the column.
+    return _render("figure", png=png, alt=alt, caption=caption, example=example,
+                   width=round(width * 96), height=round(height * 96))
 
 
 def show_figure(fig: Figure | None, alt: str, caption: str, example: bool = False) -> None:
@@ -214,3 +227,227 @@ def sources(df: pd.DataFrame, title: str = "Källor") -> None:
     base = df["source"].str.replace(r" \[omräknat.*\]$", "", regex=True)
     items = sorted(set(zip(base, df["source_file"])))
     _show(_render("sources", title=title, items=items))
+
+
+# --- the reader's report (phase-2 API) --------------------------------------------------------
+
+#: What the current report has cited and queued for its appendix; :func:`begin` starts a new one.
+_report = Appendix()
+_section_ids: set[str] = set()
+#: A table with more rows than this may break across printed pages (its header repeats).
+LONG_TABLE_ROWS = 18
+
+
+def current_appendix() -> Appendix:
+    """The appendix the current report is filling (for tests and the analyst's notebook)."""
+    return _report
+
+
+def _slug(text: str) -> str:
+    """A stable, unique id for a heading: ``Beslut och tidslinje`` -> ``beslut-och-tidslinje``."""
+    ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "avsnitt"
+    slug, n = base, 2
+    while slug in _section_ids:
+        slug, n = f"{base}-{n}", n + 1
+    _section_ids.add(slug)
+    return slug
+
+
+def _region_codes(df: pd.DataFrame, region: str | None, regions: Iterable[str] | None) -> list[str]:
+    from regionanalys.data.regions import resolve_region
+
+    if region is not None:
+        return [resolve_region(region)]
+    if regions:
+        return [resolve_region(r) for r in regions]
+    return sorted(df["region"].unique()) if "region" in df else []
+
+
+def _key_sentences(df: pd.DataFrame, code: str, year: int) -> list[str]:
+    """3–5 sentences for one region: :func:`key_points`, and what the data reaches when that is fewer than 3."""
+    from regionanalys.analysis.keyfigures import data_through, key_figures, key_points, real
+    from regionanalys.data.regions import region_name
+
+    if real(df[df["region"] == code]).empty:
+        # A template waiting for data: nothing real to state (and decisions need real rows).
+        points = [f"Rapporten är en mall: underlaget innehåller ännu inga verkliga siffror för {region_name(code)}."]
+    else:
+        points = key_points(key_figures(df, code, year))
+    if len(points) < 3:
+        reach = data_through(df, code)
+        if reach:
+            points.append("Underlaget sträcker sig till och med " + ", ".join(f"{v} ({k})" for k, v in reach.items()) + ".")
+    if len(points) < 3:
+        points.append("Fler nyckeltal visas när regionens årsredovisning eller månadsrapporter läggs in i underlaget.")
+    return points[:5]
+
+
+def begin(title: str, df: pd.DataFrame, *, year: int, region: str | None = None, regions: list[str] | None = None) -> None:
+    """The top of a report: stylesheet, ``<h1>``, example-data banner, "Det viktigaste" and
+    the table-of-contents placeholder (filled from the ``<h2>`` headings by the HTML export).
+
+    ``df`` is the data the report shows. The banner says "Mall – väntar på data" when every
+    row is example data, and warns about example data when some rows are. If ``df`` has no
+    real row for ``year`` and a region, the top says so instead of showing other years.
+    """
+    global _report
+    from regionanalys.analysis.keyfigures import real
+    from regionanalys.data.regions import region_name
+
+    _report = Appendix()
+    _section_ids.clear()
+    codes = _region_codes(df, region, regions)
+    scope = df[df["region"].isin(codes)] if codes and "region" in df else df
+    banner = ""
+    if uses_example(scope):
+        banner = "mall" if bool(scope["example"].astype(bool).all()) else "example"
+    actual = real(scope)
+    in_year = actual[actual["year"] == year] if "year" in actual else actual
+    no_data = [f"Underlaget innehåller inga uppgifter för {region_name(c)} {year}." for c in codes if (in_year["region"] == c).sum() == 0]
+    if len(codes) == 1:
+        points, per_region = _key_sentences(df, codes[0], year), []
+    else:
+        points = []
+        per_region = [(region_name(c), _key_sentences(df, c, year)[:3]) for c in codes]
+    _report.saw(title, *points, *(s for _, ss in per_region for s in ss))
+    page_style()
+    _show(_render("begin", title=title, banner=banner, no_data=no_data, points=points, per_region=per_region))
+
+
+def section(title: str) -> None:
+    """A section heading (``<h2>``) with a stable id for the table of contents; in print
+    it is kept with what follows."""
+    _report.saw(title)
+    _show(_render("section", id=_slug(title), text=title))
+
+
+def _table_markup(df: pd.DataFrame, caption: str, *, units=None, sign_columns: Iterable[str] = (),
+                  source_column: str | None = "källa", hide: Iterable[str] = (), row_header: str | None = None,
+                  download: bool = True) -> str:
+    view = reader_table(df, caption, _report.cite, units=units, sign_columns=sign_columns, source_column=source_column,
+                        hide=hide, row_header=row_header)
+    _report.saw(caption, *(text for text, _ in view.head))
+    example = "example" in df and bool(df["example"].astype(bool).any())
+    links = []
+    if download:
+        stem = downloads.file_stem(caption)
+        links = [
+            ("Ladda ned CSV", f"{stem}.csv", downloads.data_uri(downloads.csv_bytes(df), downloads.CSV_MIME)),
+            ("Ladda ned Excel", f"{stem}.xlsx", downloads.data_uri(downloads.xlsx_bytes(df, caption, view.cited), downloads.XLSX_MIME)),
+        ]
+    return _render("reader_table", caption=caption, table=view, example=example, downloads=links,
+                   long=len(view.rows) > LONG_TABLE_ROWS)
+
+
+def table(
+    df: pd.DataFrame,
+    caption: str,
+    *,
+    units: Mapping[str, str] | str | None = None,
+    sign_columns: Iterable[str] = (),
+    source_column: str | None = "källa",
+    hide: Iterable[str] = (),
+    row_header: str | None = None,
+    download: bool = True,
+    empty: str | None = None,
+) -> None:
+    """A reader's table: caption, header cells with ``scope``, numbers right-aligned in
+    Swedish format (the unit in the heading), ``hide`` and the source column left out of
+    the view, each row's source as a footnote number into the report's source list, and
+    links to download the full table (every column, full precision) as CSV and Excel.
+    An empty ``df`` shows ``empty`` (as :func:`missing`), or nothing."""
+    if df.empty:
+        if empty:
+            missing(empty)
+        return
+    _show(_table_markup(df, caption, units=units, sign_columns=sign_columns, source_column=source_column,
+                        hide=hide, row_header=row_header, download=download))
+
+
+def figure(fig: Figure | None, *, alt: str, caption: str, example: bool = False) -> None:
+    """A chart as a compact PNG at print resolution, with alt text and its reading as caption
+    (None shows nothing, as :func:`show_figure`)."""
+    _report.saw(caption)
+    show_figure(fig, alt, caption, example)
+
+
+def collapsed(title: str, text: str) -> None:
+    """A section with nothing real to show, as one line (no empty charts)."""
+    _report.saw(title, text)
+    _show(_render("collapsed", title=title, text=text))
+
+
+def _date_text(value: object) -> str:
+    from regionanalys.data.formatting import month_name
+
+    when = pd.Timestamp(value) if not isinstance(value, str) else None
+    if when is None:
+        try:
+            when = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            return str(value)  # "början av 2024": the document's own words
+    return f"{when.day} {month_name(when.month)} {when.year}"
+
+
+def _cite_all(source: object) -> list[int]:
+    return [_report.cite(s) for s in split_sources(source)]
+
+
+def timeline(events: pd.DataFrame, statements: pd.DataFrame | None = None) -> None:
+    """"Beslut och tidslinje": dated decisions (from :func:`regionanalys.load_events`) in date
+    order, and the documents' own assessments quoted (from
+    :func:`regionanalys.data.documents.load_statements`), with their sources as footnotes."""
+    rows = []
+    if events is not None and not events.empty:
+        for ev in events.sort_values("start").itertuples(index=False):
+            when = _date_text(ev.start)
+            end = getattr(ev, "end", None)
+            if end is not None and not pd.isna(end):
+                when += f" – {_date_text(end)}"
+            org = "" if ev.org in ("", "region") else ev.org
+            rows.append({"when": when, "text": ev.label, "org": org, "notes": _cite_all(ev.source)})
+    quotes = []
+    if statements is not None and not statements.empty:
+        for st in statements.itertuples(index=False):
+            who = "hela regionen" if st.org in ("", "region") else st.org
+            quotes.append({"quote": st.quote.rstrip("…").strip(), "who": who, "when": st.document_date,
+                           "notes": _cite_all(st.source)})
+    _report.saw("Beslut och tidslinje", *(r["text"] for r in rows), *(q["quote"] for q in quotes))
+    _show(_render("timeline", id=_slug("Beslut och tidslinje"), events=rows, statements=quotes))
+
+
+def checks(table: pd.DataFrame, caption: str) -> None:
+    """Queue a sum check (stated, sum of parts, difference, explanation) for the appendix."""
+    from regionanalys.report.appendix import Check
+
+    if not table.empty:
+        _report.checks.append(Check(table, caption))
+
+
+def method(key: str) -> None:
+    """Queue the method paragraph ``key`` (``r12``, ``effekt``, ``kr_per_inv``,
+    ``budgetavvikelse``, …) for the appendix; each is shown once."""
+    _report.method(key)
+
+
+def appendix(df: pd.DataFrame) -> None:
+    """The last call of a report: "Bilaga" with the queued sum checks, the method paragraphs,
+    "Ord och begrepp" (the terms the report used) and "Källor" (only the sources cited by
+    footnotes; collapsed on screen, printed in full)."""
+    from markupsafe import Markup
+
+    from regionanalys.analysis.keyfigures import data_through
+
+    if uses_example(df):
+        _report.method("exempeldata")
+    checks_markup = [Markup(_table_markup(c.table, c.caption, units="mnkr")) for c in _report.checks]
+    reach = data_through(df) if not df.empty and {"source_file", "kind", "period", "region"} <= set(df.columns) else {}
+    _show(_render(
+        "appendix",
+        checks=checks_markup,
+        data_through=", ".join(f"{v} ({k})" for k, v in reach.items()),
+        methods=[method_text(k) for k in _report.methods],
+        glossary=_report.glossary(),
+        sources=[(n, text) for text, n in sorted(_report.sources.items(), key=lambda kv: kv[1])],
+    ))

@@ -1,41 +1,74 @@
-"""The shared chart style: colours, fonts, Swedish tick labels and the example-data mark.
+"""The shared chart style: colours, fonts, Swedish tick labels, the example-data mark,
+decision markers and the compact PNG every chart is embedded as.
 
 Every chart in every report is made through this module so the reports look alike and
-a reader learns the colours once: each region keeps its colour in every chart.
+a reader learns the colours once: each region keeps its colour in every chart. The colours
+are defined here and nowhere else; all of them are from colour-blind-safe sets
+(Okabe & Ito 2008 for regions, Paul Tol's "muted" set for categories).
 """
 from __future__ import annotations
+
+import io
+import textwrap
 
 # No matplotlib.use() here: the backend is the caller's choice (inline in JupyterLab);
 # the report runner selects a headless one for its kernels (MPLBACKEND=Agg).
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-from regionanalys.data.formatting import axis_formatter
+from regionanalys.data.formatting import axis_formatter, month_abbr
 
-#: Colour per region: the three first users get strong, colour-blind-safe colours.
-REGION_COLOURS = {"17": "#0072B2", "18": "#D55E00", "24": "#009E73", "00": "#444444"}
-OTHER_REGION = "#B8B8B8"
-#: Colours with a meaning, used the same way in every chart.
-COLOURS = {
-    "kostnad": "#C0392B",
-    "intakt": "#2E86C1",
-    "resultat": "#34495E",
-    "positiv": "#2E7D32",
-    "negativ": "#C62828",
-    "budget": "#7F8C8D",
-    "plan": "#8E6C8A",
-    "krav": "#E67E22",
-    "utfall": "#2C3E50",
-    "referens": "#555555",
+#: One colour per region and riket, the same in every chart of every report. The three first
+#: users get the three most distinct Okabe–Ito colours; riket is near-black (it is the
+#: reference); the other regions get the rest of the Okabe–Ito set and darker/lighter
+#: shades of it (a chart highlights a few regions at a time, never all 21 in colour).
+REGION_COLOURS = {
+    "17": "#0072B2",  # Värmland: blue
+    "18": "#D55E00",  # Örebro län: vermillion
+    "24": "#009E73",  # Västerbotten: bluish green
+    "00": "#222222",  # riket: near-black reference
+    "01": "#E69F00", "03": "#56B4E9", "04": "#CC79A7", "05": "#A08700",
+    "06": "#00466E", "07": "#8A3F00", "08": "#005F45", "09": "#9E6D00",
+    "10": "#2D7FAF", "12": "#8E4F74", "13": "#6BC2A6", "14": "#F2B84B",
+    "19": "#93CDED", "20": "#E3A6C8", "21": "#F08A4B", "22": "#4F9BD0",
+    "23": "#5E6B00", "25": "#B05A91",
 }
-CATEGORY_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+#: A region that is not highlighted (all 21 regions in a ranking).
+OTHER_REGION = "#BBBBBB"
+#: Colours with a meaning, used the same way in every chart. Targets and reference lines
+#: are grey or black; measures take colours no region has.
+COLOURS = {
+    "kostnad": "#CC6677",
+    "intakt": "#332288",
+    "resultat": "#333333",
+    "positiv": "#44AA99",
+    "negativ": "#AA3377",
+    "budget": "#8C8C8C",
+    "plan": "#882255",
+    "krav": "#000000",
+    "utfall": "#333333",
+    "referens": "#666666",
+}
+#: Staff groups, områden and other categories: a separate, colour-blind-safe set (Tol "muted").
+CATEGORY_PALETTE = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499", "#DDDDDD"]
+#: Decision markers on time axes.
+EVENT_COLOUR = "#6D4C41"
 
 EXAMPLE_MARK = "Exempeldata"
+#: Resolution of the embedded PNGs: sharp on A4 paper (a 17 cm wide chart at 150 dpi is
+#: ~1000 pixels), while a palette PNG keeps each chart around 40–80 kB.
+PRINT_DPI = 150
+PNG_COLOURS = 96
+#: Height of the example-data footer band, inches (its own margin below the axis labels).
+FOOTER_IN = 0.28
 
 
 def region_colour(code: str) -> str:
-    return REGION_COLOURS.get(code, OTHER_REGION)
+    """The region's one colour (grey for an unknown code)."""
+    return REGION_COLOURS.get(str(code), OTHER_REGION)
 
 
 def apply_style() -> None:
@@ -43,7 +76,7 @@ def apply_style() -> None:
     plt.rcParams.update(
         {
             "figure.dpi": 100,
-            "savefig.dpi": 110,
+            "savefig.dpi": PRINT_DPI,
             "font.family": "DejaVu Sans",
             "font.size": 10,
             "axes.titlesize": 12,
@@ -75,13 +108,118 @@ def swedish_axis(ax: Axes, decimals: int = 0, suffix: str = "", axis: str = "y")
     target.set_major_formatter(axis_formatter(decimals, suffix))
 
 
+def wrap_title(text: str, width: int = 60) -> str:
+    """A long chart title on several lines (at word boundaries), so it is never cut."""
+    return "\n".join(textwrap.fill(line, width, break_long_words=False) for line in str(text).split("\n"))
+
+
+def fit_titles(fig: Figure) -> None:
+    """Wrap every axes title and the figure's suptitle that is wider than the figure.
+
+    Chart modules may pass long titles (a region's name and a measure); wrapping here at
+    the figure's real width keeps them inside the picture whatever the font.
+    """
+    fig.canvas.draw()
+    width = fig.bbox.width
+    titles = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        titles += [ax.title, ax._left_title, ax._right_title]
+    for text in titles:
+        content = text.get_text()
+        if not content:
+            continue
+        box = text.get_window_extent()
+        if box.x1 <= width - 2 and box.x0 >= 2:
+            continue
+        avail = width - max(box.x0, 4) - 4
+        chars = max(20, int(len(content) * avail / max(box.width, 1)) - 2)
+        text.set_text(wrap_title(content.replace("\n", " "), chars))
+
+
 def mark_example(fig: Figure) -> None:
-    """Stamp 'Exempeldata' across a figure built on generated example data."""
+    """Stamp 'Exempeldata' across a figure built on generated example data.
+
+    The footer line gets its own band below everything else (the figure grows by
+    :data:`FOOTER_IN` and the layout keeps clear of it), so it never touches axis labels.
+    """
     fig.text(
         0.5, 0.5, EXAMPLE_MARK, fontsize=42, color="#C62828", alpha=0.18,
         ha="center", va="center", rotation=20, weight="bold", zorder=100,
     )
-    fig.text(0.995, 0.005, f"{EXAMPLE_MARK} – inte verkliga siffror", fontsize=8, color="#C62828", ha="right", va="bottom")
+    w, h = fig.get_size_inches()
+    total = h + FOOTER_IN
+    fig.set_size_inches(w, total)
+    band = FOOTER_IN / total
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0, band, 1, 1 - band))
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, band + 0.08))
+    fig.text(0.995, band / 2, f"{EXAMPLE_MARK} – inte verkliga siffror", fontsize=8, color="#C62828", ha="right", va="center")
+
+
+def png_bytes(fig: Figure, dpi: int = PRINT_DPI, colours: int = PNG_COLOURS) -> bytes:
+    """The figure as a compact palette PNG at print resolution (titles wrapped to fit).
+
+    Pillow's quantizer reduces the antialiased RGB picture to ``colours`` colours; charts
+    have few colours, so text and lines stay sharp while the file is a third of an RGB PNG.
+    """
+    from PIL import Image
+
+    fit_titles(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    small = image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _event_x(ax: Axes, when: pd.Timestamp) -> float | pd.Timestamp:
+    """Where a date is on ``ax``: the date itself on a date axis; on an annual axis with one
+    bar per year centred on the year's number, the fraction of that year."""
+    from matplotlib.dates import DateConverter, _SwitchableDateConverter  # noqa: PLC0415
+
+    converter = getattr(ax.xaxis, "get_converter", lambda: ax.xaxis.converter)()
+    if isinstance(converter, (DateConverter, _SwitchableDateConverter)):
+        return when
+    return when.year - 0.5 + (when.dayofyear - 1) / (366 if when.is_leap_year else 365)
+
+
+def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True) -> list[Line2D]:
+    """Decision markers on a monthly (date) or annual (year number) time axis.
+
+    Each decision inside the axis' range is a thin dashed vertical line with a small
+    number at the top; the returned legend handles ("(1) 21 nov 2022: Anställningsstopp …")
+    carry the label, so labels never collide in the plot. ``events`` as from
+    :func:`regionanalys.load_events` (``start``, ``label``), already filtered to the region.
+    """
+    from matplotlib.dates import date2num  # noqa: PLC0415
+
+    if events is None or events.empty:
+        return []
+    lo, hi = ax.get_xlim()
+    handles = []
+    n = 0
+    for ev in events.sort_values("start").itertuples(index=False):
+        start = pd.Timestamp(ev.start)
+        x = _event_x(ax, start)
+        pos = date2num(x) if isinstance(x, pd.Timestamp) else x
+        if not lo <= pos <= hi:
+            continue
+        n += 1
+        ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
+        if numbered:
+            ax.annotate(
+                str(n), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
+                ha="center", va="bottom", fontsize=8, color="white", weight="bold",
+                bbox={"boxstyle": "circle,pad=0.25", "fc": EVENT_COLOUR, "ec": "none"}, annotation_clip=False,
+            )
+        day = f"{start.day} {month_abbr(start.month)} {start.year}"
+        label = ev.label if len(ev.label) <= 60 else ev.label[:57] + "…"
+        handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}" if numbered else f"{day}: {label}"))
+    return handles
 
 
 def close(fig: Figure) -> None:
