@@ -11,15 +11,9 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 
+from test_tables import shown  # noqa: E402, F401  (one fixture: present's output, a fresh appendix)
+
 from regionanalys.report import htmlexport, present  # noqa: E402
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[str]:
-    out: list[str] = []
-    monkeypatch.setattr(present, "_show", out.append)
-    monkeypatch.setattr(present, "_report", present.Appendix())
-    return out
 
 
 @pytest.fixture(scope="module")
