@@ -11,12 +11,19 @@ import io
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
 from regionanalys import config
+from regionanalys.data import parsecache
 from regionanalys.data.parsing import (
     CellError,
     formula_error,
@@ -28,7 +35,7 @@ from regionanalys.data.parsing import (
     parse_period,
 )
 from regionanalys.data.registry import UNITS, resolve_unit, series_registry
-from regionanalys.data.regions import UnknownRegionError, resolve_region
+from regionanalys.data.regions import REGIONS, UnknownRegionError, resolve_region
 from regionanalys.data.validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, VARNING, DataError, Problem, check_table, errors
 
 #: Columns of the table :func:`load` returns, in order.
@@ -39,7 +46,7 @@ COLUMNS = [
 
 _RAW_COLUMNS = [
     "region", "org", "series", "category", "period", "kind", "value", "unit", "source", "note", "example",
-    "_file", "_line", "_unit_in", "_factor", "_resolution",
+    "_file", "_line", "_unit_in", "_factor", "_resolution", "_pkey",
 ]
 
 _MAGIC = {b"%PDF": "en PDF-fil", b"PK\x03\x04": "en zip-fil (t.ex. .xlsx)", b"\xd0\xcf\x11\xe0": "en gammal Excel-fil (.xls)"}
@@ -270,15 +277,16 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path, display: str, raw: bytes | None = None) -> tuple[str | None, list[Problem]]:
     """The file's text, or a problem saying why it is not a CSV file.
 
-    Reads at most ``config.MAX_FILE_BYTES`` bytes of a regular file and decodes it
-    strictly (:func:`decode_text`).
+    Reads at most ``config.MAX_FILE_BYTES`` bytes of a regular file (unless its bytes
+    are given) and decodes it strictly (:func:`decode_text`).
     """
-    raw, problems = _read_bytes(path, display)
     if raw is None:
-        return None, problems
+        raw, problems = _read_bytes(path, display)
+        if raw is None:
+            return None, problems
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
             return None, [Problem(display, 0, "", f"filen är {what}, inte en CSV-fil", CSV_EXPECTED)]
@@ -309,11 +317,12 @@ def read_rows(path: Path, display: str) -> tuple[list[str], list[tuple[int, list
     return header, body, problems
 
 
-def _read_table(path: Path, display: str) -> tuple[int, list[str], list[tuple[int, list[str]]], list[Problem]]:
-    """:func:`read_rows` plus the line the header is on."""
-    text, problems = read_text(path, display)
+def _read_table(path: Path, display: str, text: str | None = None) -> tuple[int, list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """:func:`read_rows` plus the line the header is on (``text``: the file's text, if read)."""
     if text is None:
-        return 0, [], [], problems
+        text, problems = read_text(path, display)
+        if text is None:
+            return 0, [], [], problems
     if not text.strip():
         return 0, [], [], [Problem(display, 0, "", "filen är tom", "en rubrikrad och minst en datarad")]
     lines = re.split(r"\r\n|\r|\n", text)  # as editors count lines (not str.splitlines)
@@ -347,7 +356,7 @@ def _read_table(path: Path, display: str) -> tuple[int, list[str], list[tuple[in
     return header_line, header, body, []
 
 
-#: Columns whose cells are free text (may hold line breaks or start with "=").
+#: Columns whose cells are free text (may hold line breaks; formulas are still rejected).
 _TEXT_COLUMNS = ("source", "note")
 
 
@@ -357,17 +366,342 @@ def _decimals_shown(text: str) -> int:
     return len(m[1]) if m else 0
 
 
-def _parse_file(path: Path, root: Path, incomplete: set | None = None) -> tuple[list[dict], list[Problem]]:
-    """The valid rows of one file as records, and the problems of the others.
+def _fast_table(text: str) -> tuple[list[str], dict[str, "pa.Array"], np.ndarray] | None:
+    """Header, columns and line numbers of a plain CSV text read in one pass by pyarrow.
 
-    The key of every row that could not be read is added to ``incomplete`` (region, org,
-    series, kind, period or None), so that the rules across rows do not report a total
-    or a month gap that only the unreadable row causes.
+    Only for the common shape (no quotes, no ``sep=`` line, no blank or ragged lines, no
+    unnamed columns, LF or CRLF line ends): then every physical line is one row and the
+    line numbers are exact. Anything else returns None and is read row by row by
+    :func:`_read_table`, whose messages name the odd line.
+    """
+    if '"' in text or text.count("\r") != text.count("\r\n") or not text[:1].strip():
+        return None
+    first_end = text.find("\n")
+    header_line = text[: first_end if first_end >= 0 else len(text)].rstrip("\r")
+    if header_line.lower().lstrip().startswith("sep="):
+        return None
+    delimiter = sniff_delimiter(header_line)
+    header = [h.strip().lower() for h in header_line.split(delimiter)]
+    if len(header) < 2 or "" in header or len(set(header)) != len(header):
+        return None
+    raw = text.encode("utf-8")
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    if len(ends) == 0 or ends[-1] != len(arr) - 1:
+        ends = np.append(ends, len(arr))  # no newline after the last line
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    at = np.flatnonzero(arr == ord(delimiter))
+    per_line = np.searchsorted(at, ends) - np.searchsorted(at, starts)
+    if not (per_line == len(header) - 1).all():
+        return None  # a blank or ragged line: the row reader says which
+    if len(ends) < 2:
+        return None  # the header alone
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=max(1 << 20, 2 * len(header_line) + 1024)),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        return None  # whatever pyarrow cannot read, the row reader reports
+    if table.num_rows != len(ends) - 1:
+        return None
+    cols = {h: table.column(h).combine_chunks() for h in header}
+    return header, cols, np.arange(2, table.num_rows + 2, dtype=np.int64)
+
+
+class _Column:
+    """One column's distinct cells (``uniques``) and, per row, the index of its cell (``codes``).
+
+    Rules that look at one cell run once per distinct cell, not once per row: a data
+    file has few distinct regions, orgs, series, periods and units.
+    """
+
+    def __init__(self, array: "pa.Array"):
+        encoded = array.dictionary_encode()
+        self.codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        self.uniques: list[str] = encoded.dictionary.to_pylist()
+
+    def apply(self, fn, over: list | None = None) -> tuple[list, dict[int, CellError]]:
+        """``fn`` on every distinct cell (or on ``over``, one value per distinct cell; None is
+        skipped): the results (None where it failed) and the errors by distinct cell."""
+        out, errs = [], {}
+        for i, u in enumerate(self.uniques if over is None else over):
+            if u is None:
+                out.append(None)
+                continue
+            try:
+                out.append(fn(u))
+            except CellError as e:
+                out.append(None)
+                errs[i] = e
+        return out, errs
+
+    def take(self, values: list) -> np.ndarray:
+        """Per row, the value computed for its distinct cell."""
+        table = np.empty(len(values), dtype=object)
+        table[:] = values
+        return table[self.codes]
+
+    def rows_with(self, bad: dict[int, object]) -> np.ndarray:
+        """Mask of the rows whose cell is one of ``bad``'s keys."""
+        if not bad:
+            return np.zeros(len(self.codes), dtype=bool)
+        flags = np.zeros(len(self.uniques), dtype=bool)
+        flags[list(bad)] = True
+        return flags[self.codes]
+
+
+_FAST_NUMBER = r"^-?[0-9]{1,15}(?:[.,][0-9]+)?$"  # plain numbers below parsing.MAX_ABS
+
+
+def _parse_values(array: "pa.Array") -> tuple[np.ndarray, np.ndarray, dict[int, CellError], np.ndarray]:
+    """Values, decimals shown, errors (row -> CellError) and error mask of the value column.
+
+    Plain numbers ("-1234", "2394,5") are converted column-wise; the rest (spaces,
+    Unicode minus, parentheses, text) go through :func:`parse_number` once per distinct cell.
+    """
+    trimmed = pc.utf8_trim_whitespace(array)
+    fast = pc.match_substring_regex(trimmed, _FAST_NUMBER).to_numpy(zero_copy_only=False)
+    values = np.full(len(array), np.nan)
+    decimals = np.zeros(len(array), dtype=np.int64)
+    if fast.any():
+        plain = pc.filter(trimmed, pa.array(fast))
+        values[fast] = pc.cast(pc.replace_substring(plain, ",", "."), pa.float64()).to_numpy(zero_copy_only=False)
+        at = pc.find_substring_regex(plain, "[.,]").to_numpy(zero_copy_only=False)
+        length = pc.utf8_length(plain).to_numpy(zero_copy_only=False)
+        decimals[fast] = np.where(at >= 0, length - at - 1, 0)
+    errors: dict[int, CellError] = {}
+    bad = np.zeros(len(array), dtype=bool)
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        rest = _Column(pc.take(array, pa.array(slow)))
+        parsed, errs = rest.apply(lambda u: (parse_number(u), _decimals_shown(u)))
+        for j, row in enumerate(slow):
+            code = rest.codes[j]
+            if code in errs:
+                errors[int(row)] = errs[code]
+                bad[row] = True
+            else:
+                values[row], decimals[row] = parsed[code]
+    return values, decimals, errors, bad
+
+
+def _owner_check(owner: str | None):
+    def check(code: str) -> None:
+        if owner is not None and code in REGIONS and code != owner:
+            raise CellError(f"region {code} i en fil som enligt namnet bara har region {owner}", f"region {owner}, eller ett filnamn utan länskod för delade filer")
+    return check
+
+
+def _resolve_or_keep(text: str) -> str:
+    """A region's code, or the text itself: the schema reports an unknown region with the expected values."""
+    try:
+        return resolve_region(text) if text else ""
+    except UnknownRegionError:
+        return text
+
+
+def _unit_or_keep(text: str) -> str:
+    try:
+        return resolve_unit(text)
+    except KeyError:
+        return text
+
+
+def _conversion(series_id: str, unit: str) -> tuple[float, str, str]:
+    """(factor, stored unit, note for ``source``) for a value of ``series_id`` written in ``unit``."""
+    series = series_registry().get(series_id)
+    if series is not None and unit in UNITS and unit != series.unit:
+        src, dst = UNITS[unit], UNITS[series.unit]
+        if src.family == dst.family:
+            factor = src.factor / dst.factor
+            shown = f"{factor:g}".replace(".", ",")
+            return factor, series.unit, f" [omräknat från {src.label} till {dst.label}, × {shown}]"
+    return 1.0, unit, ""
+
+
+def _parse_columns(display: str, owner: str | None, header: list[str], cols: dict[str, "pa.Array"], lines: np.ndarray) -> tuple[pd.DataFrame, list[Problem], set]:
+    """The typed rows of one file (raw column layout), the problems, and the keys of unreadable rows.
+
+    Every rule of one cell runs per distinct cell (:class:`_Column`) or column-wise (numbers);
+    the problems name file, line and column exactly as the row-by-row reader did.
+    """
+    n = len(lines)
+    problems: list[Problem] = []
+    parsed: dict[str, _Column] = {}
+    clean: dict[str, np.ndarray] = {}
+    bad = np.zeros(n, dtype=bool)
+
+    def report(mask: np.ndarray, column: str, col: _Column | None, errs: dict, per_row: bool = False) -> None:
+        for r in np.flatnonzero(mask):
+            e = errs[int(r)] if per_row else errs[int(col.codes[r])]
+            problems.append(Problem(display, int(lines[r]), column, e.message, e.expected))
+
+    # Stage 1, every column: line breaks, formulas, invisible characters; names normalized.
+    norm: dict[str, list] = {}
+    for h in header:
+        col = parsed[h] = _Column(cols[h])
+
+        def first_checks(u: str, h: str = h) -> str:
+            if h not in _TEXT_COLUMNS and ("\n" in u or "\r" in u):
+                raise CellError("cellen innehåller en radbrytning: troligen ett citattecken (\") som inte avslutas", "ett värde på en rad; citattecken i par")
+            if h == "value":
+                return u
+            if formula_prefix(u):
+                raise formula_error(u)
+            return normalize_text(u) if h in _TEXT_COLUMNS else normalize_name(u)
+
+        norm[h], errs = col.apply(first_checks)
+        mask = col.rows_with(errs)
+        report(mask, h, col, errs)
+        bad |= mask
+        if h != "value":
+            clean[h] = col.take([v if v is not None else "" for v in norm[h]])
+
+    # Stage 2, rows that passed stage 1: regions, periods, values, flags, units, sources.
+    # Each rule runs on the distinct cells of stage 1 (norm), so once per distinct cell.
+    ok1 = ~bad
+    stage2 = np.zeros(n, dtype=bool)
+
+    def rule(h: str, fn, over: list | None = None) -> list:
+        results, errs = parsed[h].apply(fn, norm[h] if over is None else over)
+        mask = parsed[h].rows_with(errs) & ok1
+        report(mask, h, parsed[h], errs)
+        nonlocal stage2
+        stage2 |= mask
+        return results
+
+    codes = [None if v is None else _resolve_or_keep(v) for v in norm["region"]]
+    rule("region", _owner_check(owner), codes)
+    region = parsed["region"].take([c if c is not None else "" for c in codes])
+    periods = rule("period", parse_period)
+    period = parsed["period"].take(periods)
+    pkey = parsed["period"].take([None if p is None else str(p) for p in periods])
+
+    value, decimals, verrs, vbad = _parse_values(cols["value"])
+    report(vbad & ok1, "value", None, verrs, per_row=True)
+    stage2 |= vbad & ok1
+
+    if "example" in parsed:
+        example = parsed["example"].take(rule("example", parse_bool)).astype(bool)
+    else:
+        example = np.zeros(n, dtype=bool)
+    unit_in = parsed["unit"].take([None if v is None else _unit_or_keep(v) for v in norm["unit"]])
+    kind = parsed["kind"].take([None if v is None else v.lower() for v in norm["kind"]])
+
+    # Conversion per distinct (series, unit): money in tkr or kr is stored in mnkr.
+    pair_codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([clean["series"], unit_in]))
+    conv = [_conversion(s, u) for s, u in pairs]
+    factor = np.array([c[0] for c in conv] + [1.0], dtype=float)[pair_codes]
+    unit = np.array([c[1] for c in conv] + [""], dtype=object)[pair_codes]
+    suffix = np.array([c[2] for c in conv] + [""], dtype=object)[pair_codes]
+    value = value * factor
+    source = clean["source"]
+    empty_source = (source == "") & ok1
+    for r in np.flatnonzero(empty_source):
+        problems.append(Problem(display, int(lines[r]), "source", "källa saknas", "dokument och plats (fil, sida eller bild, tabell)"))
+    stage2 |= empty_source
+    converted = np.flatnonzero(factor != 1.0)
+    if len(converted):
+        source = source.copy()
+        source[converted] = source[converted] + suffix[converted]
+
+    bad |= stage2
+    incomplete = set()
+    for r in np.flatnonzero(bad):
+        p = period[r]
+        incomplete.add((region[r], clean["org"][r], clean["series"][r], kind[r] or "", str(p) if p is not None else None))
+    keep = ~bad
+    frame = _frame({
+        "region": region[keep], "org": clean["org"][keep], "series": clean["series"][keep],
+        "category": clean["category"][keep], "period": period[keep],
+        "kind": kind[keep],
+        "value": value[keep], "unit": unit[keep], "source": source[keep],
+        "note": clean["note"][keep] if "note" in clean else np.full(int(keep.sum()), "", dtype=object),
+        "example": example[keep], "_file": display, "_line": lines[keep], "_unit_in": unit_in[keep],
+        "_factor": factor[keep], "_resolution": (10.0 ** -decimals[keep].astype(float)) * factor[keep],
+        "_pkey": pkey[keep],  # str(period), so that rules across rows never hash Period objects
+    })
+    return frame, problems, incomplete
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    """A frame in :data:`_RAW_COLUMNS` order; object arrays stay object (no dtype inference)."""
+    n = next(len(v) for v in columns.values() if not isinstance(v, str))
+    data = {}
+    for c in _RAW_COLUMNS:
+        v = columns[c]
+        if isinstance(v, str):
+            v = np.full(n, v, dtype=object)
+        data[c] = pd.Series(v, dtype=object if v.dtype == object else None, copy=False)
+    return pd.DataFrame(data, copy=False)
+
+
+def _parse_file(path: Path, root: Path) -> tuple[pd.DataFrame, list[Problem], set]:
+    """The valid rows of one file, the problems of the others, and the keys of the unreadable rows.
+
+    The keys (region, org, series, kind, period or None) let the rules across rows skip a
+    total or a month gap that only an unreadable row causes. Results are cached by the
+    file's content (:mod:`regionanalys.data.parsecache`).
     """
     display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    hl, header, body, problems = _read_table(path, display)
+    raw, problems = _read_bytes(path, display)
+    if raw is None:
+        return _EMPTY_FRAME(), problems, set()
+    key = parsecache.key(raw, display, config.MAX_FILE_BYTES)
+    hit = parsecache.get(key)
+    if hit is not None:
+        return hit
+    result = _parse_bytes(raw, path, display)
+    parsecache.put(key, result)
+    return result
+
+
+def _EMPTY_FRAME() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in _RAW_COLUMNS})
+
+
+def _parse_bytes(raw: bytes, path: Path, display: str) -> tuple[pd.DataFrame, list[Problem], set]:
+    text, problems = read_text(path, display, raw)
+    if text is None:
+        return _EMPTY_FRAME(), problems, set()
+    if not unicodedata.is_normalized("NFC", text):
+        # NFC per file, not per cell: separators and line ends never combine with a neighbour.
+        text = unicodedata.normalize("NFC", text)
+    fast = _fast_table(text)
+    if fast is not None:
+        hl, (header, cols, lines) = 1, fast
+    else:
+        hl, header, body, problems = _read_table(path, display, text)
+        if problems:
+            return _EMPTY_FRAME(), problems, set()
+    problems = _header_problems(display, hl, header)
     if problems:
-        return [], problems
+        return _EMPTY_FRAME(), problems, set()
+    if fast is None:
+        ragged = [(ln, cells) for ln, cells in body if len(cells) != len(header)]
+        for line, cells in ragged:
+            hint = ""
+            if any("\n" in c or "\r" in c for c in cells):
+                hint = ": ett citattecken (\") öppnas men avslutas inte, så raden fortsätter över flera rader"
+            problems.append(Problem(display, line, "", f"raden har {len(cells)} fält men rubriken {len(header)}{hint}", f"{len(header)} fält separerade som rubriken (ett decimalkomma i en ,-separerad fil måste stå inom citattecken)"))
+        body = [(ln, cells) for ln, cells in body if len(cells) == len(header)]
+        cols = {h: pa.array([cells[i] for _, cells in body], type=pa.string()) for i, h in enumerate(header)}
+        lines = np.array([ln for ln, _ in body], dtype=np.int64)
+        if not body and not ragged:
+            return _EMPTY_FRAME(), [Problem(display, hl, "", "filen har bara en rubrikrad och inga data", "minst en datarad under rubrikraden")], set()
+    elif len(lines) == 0:
+        return _EMPTY_FRAME(), [Problem(display, hl, "", "filen har bara en rubrikrad och inga data", "minst en datarad under rubrikraden")], set()
+    if len(lines) == 0:
+        return _EMPTY_FRAME(), problems, set()
+    frame, more, incomplete = _parse_columns(display, file_region(path), header, cols, lines)
+    return frame, problems + more, incomplete
+
+
+def _header_problems(display: str, hl: int, header: list[str]) -> list[Problem]:
+    problems = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing:
@@ -380,131 +714,25 @@ def _parse_file(path: Path, root: Path, incomplete: set | None = None) -> tuple[
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
         problems.append(Problem(display, hl, ", ".join(dupes), f"samma kolumnnamn förekommer flera gånger: {', '.join(dupes)}", "unika kolumnnamn"))
-    if problems:
-        return [], problems
-    if not body:
-        return [], [Problem(display, hl, "", "filen har bara en rubrikrad och inga data", "minst en datarad under rubrikraden")]
-
-    owner = file_region(path)
-    registry = series_registry()
-    records: list[dict] = []
-    for line, cells in body:
-        if len(cells) != len(header):
-            hint = ""
-            if any("\n" in c or "\r" in c for c in cells):
-                hint = ": ett citattecken (\") öppnas men avslutas inte, så raden fortsätter över flera rader"
-            problems.append(Problem(display, line, "", f"raden har {len(cells)} fält men rubriken {len(header)}{hint}", f"{len(header)} fält separerade som rubriken (ett decimalkomma i en ,-separerad fil måste stå inom citattecken)"))
-            continue
-        row = {h: c.strip() for h, c in zip(header, cells)}
-        bad = False
-
-        def fail(column: str, message: str, expected: str) -> None:
-            nonlocal bad
-            bad = True
-            problems.append(Problem(display, line, column, message, expected))
-
-        for col, cell in zip(header, cells):
-            if col == "value":
-                continue  # parse_number reports formulas with what a number looks like
-            if col not in _TEXT_COLUMNS and ("\n" in cell or "\r" in cell.rstrip("\r")):
-                fail(col, "cellen innehåller en radbrytning: troligen ett citattecken (\") som inte avslutas", "ett värde på en rad; citattecken i par")
-                continue
-            if formula_prefix(cell):
-                e = formula_error(cell)
-                fail(col, e.message, e.expected)
-                continue
-            try:
-                row[col] = normalize_text(cell) if col in _TEXT_COLUMNS else normalize_name(cell)
-            except CellError as e:
-                fail(col, e.message, e.expected)
-        if bad:
-            _note_incomplete(incomplete, row)
-            continue
-        rec: dict = {"_file": display, "_line": line, "org": row["org"], "category": row["category"], "source": row["source"], "note": row.get("note", "")}
-        try:
-            rec["region"] = resolve_region(row["region"]) if row["region"] else ""
-        except UnknownRegionError:
-            rec["region"] = row["region"]  # the schema reports it with the expected values
-        else:
-            if owner is not None and rec["region"] != owner:
-                fail("region", f"region {rec['region']} i en fil som enligt namnet bara har region {owner}", f"region {owner}, eller ett filnamn utan länskod för delade filer")
-        rec["series"] = row["series"]
-        rec["kind"] = row["kind"].lower()
-        try:
-            rec["period"] = parse_period(row["period"])
-        except CellError as e:
-            fail("period", e.message, e.expected)
-        try:
-            value = parse_number(row["value"])
-        except CellError as e:
-            fail("value", e.message, e.expected)
-            value = float("nan")
-        try:
-            rec["example"] = parse_bool(row.get("example", ""))
-        except CellError as e:
-            fail("example", e.message, e.expected)
-        try:
-            unit = resolve_unit(row["unit"])
-        except KeyError:
-            unit = row["unit"]
-        rec["_unit_in"] = unit
-        factor = 1.0
-        series = registry.get(row["series"])
-        if series is not None and unit in UNITS and unit != series.unit:
-            src, dst = UNITS[unit], UNITS[series.unit]
-            if src.family == dst.family:
-                factor = src.factor / dst.factor
-                value *= factor
-                shown = f"{factor:g}".replace(".", ",")
-                rec["source"] = f"{rec['source']} [omräknat från {src.label} till {dst.label}, × {shown}]"
-                unit = series.unit
-        rec["unit"] = unit
-        rec["value"] = value
-        rec["_factor"] = factor
-        rec["_resolution"] = 10.0 ** -_decimals_shown(row["value"]) * factor
-        if not rec["source"]:
-            fail("source", "källa saknas", "dokument och plats (fil, sida eller bild, tabell)")
-        if bad:
-            _note_incomplete(incomplete, row)
-        else:
-            records.append(rec)
-    return records, problems
-
-
-def _note_incomplete(incomplete: set | None, row: dict) -> None:
-    if incomplete is None:
-        return
-    try:
-        region = resolve_region(row["region"])
-    except UnknownRegionError:
-        region = row["region"]
-    try:
-        period = str(parse_period(row["period"]))
-    except CellError:
-        period = None
-    incomplete.add((region, row["org"], row["series"], row["kind"].lower(), period))
+    return problems
 
 
 def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     root = config.data_dir(data_dir)
-    records: list[dict] = []
     incomplete: set = set()
     files, problems = scan_data_dir(root, regions)
     if regions is not None:  # a report reading its own files is not told about the others
         problems = [p for p in problems if p.file == "." or file_region(Path(p.file)) in (None, *{resolve_region(r) for r in regions})]
     _log_reads(files)
+    frames = []
     for path in files:
-        recs, probs = _parse_file(path, root, incomplete)
-        records.extend(recs)
+        frame, probs, keys = _parse_file(path, root)
+        frames.append(frame)
         problems.extend(probs)
-    df = pd.DataFrame.from_records(records, columns=_RAW_COLUMNS)
-    df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in")})
-    df["_factor"] = df["_factor"].astype(float)
-    df["_resolution"] = df["_resolution"].astype(float)
-    df["value"] = df["value"].astype(float)
-    # Years and months share the column, so it stays object even when one kind is present.
-    df["period"] = pd.Series(list(df["period"]), index=df.index, dtype=object)
-    df["example"] = df["example"].astype(bool)
+        incomplete |= keys
+    df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
+    df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in", "period", "_pkey")})
+    df = df.astype({"_factor": float, "_resolution": float, "value": float, "example": bool, "_line": np.int64})
     problems.extend(check_table(df, incomplete))
     return df, problems
 
@@ -546,6 +774,7 @@ def _read_meta(name: str, columns: list[str], data_dir, optional: tuple[str, ...
     """Rows of a file under ``meta/`` as dicts with ``_line``; problems for its shape."""
     path = config.data_dir(data_dir) / config.META_SUBDIR / name
     display = f"{config.META_SUBDIR}/{name}"
+    _log_reads([path])  # also when missing: the report depends on it once it appears
     if not path.exists():
         return [], [], display
     hl, header, body, problems = _read_table(path, display)

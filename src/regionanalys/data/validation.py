@@ -42,6 +42,7 @@ import difflib
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -122,8 +123,15 @@ def _series_units() -> dict[str, str]:
     return {sid: s.unit for sid, s in series_registry().items()}
 
 
-def observation_schema() -> pa.DataFrameSchema:
-    """The pandera schema of the tidy observation table that :func:`load` returns."""
+def observation_schema(check_types: bool = True, unique: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of the tidy observation table that :func:`load` returns.
+
+    :func:`check_table` builds it with ``check_types=False, unique=False``: the loader
+    makes every text column ``str`` already, and checks unique keys on ``str(period)``,
+    which is much faster than pandera's element-wise type check and its hashing of Period
+    objects on a million rows.
+    """
+    text = str if check_types else None
     units = _series_units()
     minimums = {sid: s.minimum for sid, s in series_registry().items() if s.minimum is not None}
 
@@ -138,22 +146,22 @@ def observation_schema() -> pa.DataFrameSchema:
 
     return pa.DataFrameSchema(
         {
-            "region": pa.Column(str, pa.Check.isin(list(REGIONS)), nullable=False),
-            "org": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
-            "series": pa.Column(str, pa.Check.isin(list(units)), nullable=False),
-            "category": pa.Column(str, nullable=False),
+            "region": pa.Column(text, pa.Check.isin(list(REGIONS)), nullable=False),
+            "org": pa.Column(text, pa.Check.str_length(min_value=1), nullable=False),
+            "series": pa.Column(text, pa.Check.isin(list(units)), nullable=False),
+            "category": pa.Column(text, nullable=False),
             "period": pa.Column(object, nullable=False),
-            "kind": pa.Column(str, pa.Check.isin(list(KINDS)), nullable=False),
-            "value": pa.Column(float, pa.Check(lambda s: pd.Series(s).map(lambda v: v == v and abs(v) != float("inf")), element_wise=False, error="ändligt tal"), nullable=False),
-            "unit": pa.Column(str, pa.Check.isin(list(UNITS)), nullable=False),
-            "source": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
+            "kind": pa.Column(text, pa.Check.isin(list(KINDS)), nullable=False),
+            "value": pa.Column(float, pa.Check(lambda s: pd.Series(np.isfinite(np.asarray(s, dtype=float)), index=s.index), element_wise=False, error="ändligt tal"), nullable=False),
+            "unit": pa.Column(text, pa.Check.isin(list(UNITS)), nullable=False),
+            "source": pa.Column(text, pa.Check.str_length(min_value=1), nullable=False),
             "example": pa.Column(bool, nullable=False),
         },
         checks=[
             pa.Check(unit_fits_series, error="enheten passar serien"),
             pa.Check(above_minimum, error="värdet är minst seriens minimum"),
         ],
-        unique=list(KEY),
+        unique=list(KEY) if unique else None,
         report_duplicates="all",
         strict=False,
         coerce=False,
@@ -211,11 +219,14 @@ def check_table(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     if df.empty:
         return []
     problems: list[Problem] = []
+    dup_rows: set = set()
+    pkey = period_keys(df)
+    dup_mask = pd.DataFrame({**{c: df[c] for c in KEY if c != "period"}, "period": pkey}).duplicated(keep=False)
+    dup_rows.update(df.index[dup_mask.to_numpy()])
     try:
-        observation_schema().validate(df, lazy=True)
+        observation_schema(check_types=False, unique=False).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        dup_rows: set = set()
         seen: set = set()
         for case in cases.itertuples(index=False):
             idx = case.index
@@ -234,7 +245,7 @@ def check_table(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
             row = df.loc[idx]
             col, message, expected = _describe(column, check, row)
             problems.append(Problem(row["_file"], int(row["_line"]), col, message, expected))
-        problems.extend(_duplicate_problems(df.loc[sorted(dup_rows)] if dup_rows else df.iloc[0:0]))
+    problems.extend(_duplicate_problems(df.loc[sorted(dup_rows)] if dup_rows else df.iloc[0:0]))
     problems.extend(check_rules(df, incomplete))
     return problems
 
@@ -278,7 +289,8 @@ def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     """
     if df.empty:
         return []
-    keyed = df[~df.duplicated(list(KEY), keep=False)]  # duplicates are reported already
+    df = df.assign(_pkey=period_keys(df))  # copy-on-write: the caller's frame is not touched
+    keyed = df[~df.duplicated(["region", "org", "series", "category", "_pkey", "kind"], keep=False)]  # reported already
     per_row = check_categories(df) + check_case_variants(df)
     if not incomplete:
         return per_row + check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
@@ -286,10 +298,33 @@ def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     exact = {k for k in incomplete if k[4] is not None}
     unknown_period = {k[:4] for k in incomplete if k[4] is None}
     keys = list(zip(keyed["region"], keyed["org"], keyed["series"], keyed["kind"]))
-    periods = keyed["period"].astype(str)
+    periods = keyed["_pkey"]
     same_row = pd.Series([k in unknown_period or (*k, p) in exact for k, p in zip(keys, periods)], index=keyed.index, dtype=bool)
     same_series = pd.Series([k in series_keys for k in keys], index=keyed.index, dtype=bool)
     return per_row + check_totals(keyed[~same_row]) + check_at_most(keyed[~same_row]) + check_month_gaps(keyed[~same_series])
+
+
+def _per_distinct(column: pd.Series, fn, key: pd.Series | None = None) -> pd.Series:
+    """``fn`` applied once per distinct value of ``column`` (periods repeat thousands of times).
+
+    ``key``, a column that is equal exactly where ``column`` is (e.g. ``str(period)``), is
+    factorized instead when given: strings hash much faster than Period objects.
+    """
+    codes, uniques = pd.factorize(column if key is None else key, use_na_sentinel=False)
+    if key is not None:
+        first = np.full(len(uniques), -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        uniques = column.to_numpy()[first]
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    return pd.Series(mapped[codes], index=column.index)
+
+
+def period_keys(df: pd.DataFrame) -> pd.Series:
+    """``str(period)`` per row ("2023", "2023-01"), computed once per distinct period."""
+    if "_pkey" in df:
+        return df["_pkey"]
+    return _per_distinct(df["period"], str)
 
 
 def _resolution(df: pd.DataFrame) -> pd.Series:
@@ -329,30 +364,58 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     rows = df[df["series"].isin(summed)]
     if rows.empty:
         return []
-    is_total = rows["category"] == ""
-    rows = rows.assign(_res=_resolution(rows), _pkey=rows["period"].astype(str), _is_total=is_total)
+    is_total = (rows["category"] == "").to_numpy()
+    rows = rows.assign(_res=_resolution(rows), _pkey=period_keys(rows), _is_total=is_total)
     keys = ["region", "org", "series", "_pkey", "kind"]
-    grouped = rows.groupby(keys, sort=False)["_is_total"]
-    # Only groups with one total and at least one part are checked (most rows are alone).
-    rows = rows[(grouped.transform("sum") == 1) & (grouped.transform("size") > 1)]
+    gid = rows.groupby(keys, sort=False).ngroup().to_numpy()
+    # Per group, column-wise: number of totals, size, the parts' sum and rounding.
+    ngroups = int(gid.max()) + 1
+    n_total = np.bincount(gid, weights=is_total, minlength=ngroups)
+    size = np.bincount(gid, minlength=ngroups)
+    value = rows["value"].to_numpy(dtype=float)
+    res = rows["_res"].to_numpy(dtype=float)
+    part = ~is_total
+    parts_sum = np.bincount(gid, weights=np.where(part, value, 0.0), minlength=ngroups)
+    parts_res = np.bincount(gid, weights=np.where(part, res, 0.0), minlength=ngroups)
+    total_value = np.bincount(gid, weights=np.where(is_total, value, 0.0), minlength=ngroups)
+    total_res = np.bincount(gid, weights=np.where(is_total, res, 0.0), minlength=ngroups)
+    # A non-finite part makes bincount's sum inf or NaN; the comparison below then fails.
+    has_inf = np.bincount(gid, weights=~np.isfinite(value), minlength=ngroups) > 0
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = total_value - parts_sum
+        tolerance = 0.5 * (total_res + parts_res)
+        # Slightly stricter than the exact check below, so that no group it would flag is skipped.
+        within = np.abs(diff) <= (1 - 1e-9) * (tolerance + 1e-9 * np.maximum(1.0, np.abs(parts_sum)))
+    checked = (n_total == 1) & (size > 1)  # only groups with one total and at least one part
+    failing = checked & ~(within & ~has_inf)
+    flagged = failing[gid]
+    if not flagged.any():
+        return []
+    # The few groups that fail get their message from plain records (no per-group frames).
+    columns = ["category", "value", "unit", "note", "_file", "_line", "_res", "_is_total"]
+    columns += [c for c in ("_factor", "_resolution", "_unit_in") if c in rows]
+    sub = rows.loc[flagged, [c for c in columns if c in rows]]
+    records = sub.to_dict("records")
+    groups: dict[int, list[dict]] = {}
+    for g, rec in zip(gid[flagged], records):
+        groups.setdefault(int(g), []).append(rec)
     problems = []
-    for _, group in rows.groupby(keys, sort=False):
-        totals = group[group["_is_total"]]
-        parts = group[~group["_is_total"]]
-        total = totals.iloc[0]
-        parts_sum = float(parts["value"].sum())
+    for group in groups.values():
+        total = next(r for r in group if r["_is_total"])
+        parts = [r for r in group if not r["_is_total"]]
+        parts_sum = float(np.sum([p["value"] for p in parts]))
         diff = float(total["value"]) - parts_sum
-        tolerance = 0.5 * (float(total["_res"]) + float(parts["_res"].sum()))
+        tolerance = 0.5 * (float(total["_res"]) + float(np.sum([p["_res"] for p in parts])))
         finite = math.isfinite(diff) and math.isfinite(tolerance)
         # Written so that inf or NaN anywhere fails the check instead of passing it.
         if finite and abs(diff) <= tolerance + 1e-9 * max(1.0, abs(parts_sum)):
             continue
-        d = max(_decimals_of(r) for _, r in group.iterrows())
-        listed = " + ".join(f"{p['category']} {_shown(p['value'], p)}" for _, p in parts.iterrows())
-        if (parts["_file"] == total["_file"]).all():
-            where = "rad " + ", ".join(str(int(n)) for n in parts["_line"])
+        d = max(_decimals_of(r) for r in group)
+        listed = " + ".join(f"{p['category']} {_shown(p['value'], p)}" for p in parts)
+        if all(p["_file"] == total["_file"] for p in parts):
+            where = "rad " + ", ".join(str(int(p["_line"])) for p in parts)
         else:
-            where = ", ".join(_place(p) for _, p in parts.iterrows())
+            where = ", ".join(_place(p) for p in parts)
         documented = is_documented_difference(total.get("note", ""))
         problems.append(
             Problem(
@@ -372,7 +435,8 @@ def check_at_most(df: pd.DataFrame) -> list[Problem]:
     registry = series_registry()
     problems = []
     key = ["region", "org", "category", "_period", "kind"]
-    frame = df.assign(_period=df["period"].astype(str))
+    frame = df[df["series"].isin([s for pair in AT_MOST for s in pair])]
+    frame = frame.assign(_period=period_keys(frame))
     for part_id, bound_id in AT_MOST:
         if part_id not in registry or bound_id not in registry:
             continue
@@ -406,32 +470,36 @@ def check_month_gaps(df: pd.DataFrame) -> list[Problem]:
     """
     registry = series_registry()
     flows = [sid for sid, s in registry.items() if s.aggregation in ("sum", "mean")]
-    monthly = df[df["series"].isin(flows) & df["period"].map(lambda p: isinstance(p, pd.Period) and p.freqstr.startswith("M"))]
-    problems = []
-    if monthly.empty:
+    rows = df[df["series"].isin(flows)]
+    if rows.empty:
+        return []
+    pkey = rows["_pkey"] if "_pkey" in rows else None
+    monthly = _per_distinct(rows["period"], lambda p: isinstance(p, pd.Period) and p.freqstr.startswith("M"), pkey).astype(bool)
+    rows = rows[monthly.to_numpy()]
+    problems: list[Problem] = []
+    if rows.empty:
         return problems
-    for (region, org, series, category, kind), group in monthly.groupby(["region", "org", "series", "category", "kind"], sort=False):
-        group = group.assign(_ord=group["period"].map(lambda p: p.ordinal)).sort_values("_ord")
-        previous = None
-        for _, row in group.iterrows():
-            if previous is not None and row["_ord"] - previous["_ord"] > 1:
-                first = previous["period"] + 1
-                last = row["period"] - 1
-                n = int(row["_ord"] - previous["_ord"] - 1)
-                missing = str(first) if n == 1 else f"{first}–{last}"
-                what = f"{series}" + (f", kategori {category}" if category else "") + f" (org {org}, {kind})"
-                problems.append(
-                    Problem(
-                        row["_file"], int(row["_line"]), "period",
-                        f"{'en månad' if n == 1 else f'{n} månader'} saknas i månadsserien {what}: {missing} "
-                        f"(mellan {previous['period']} på {_place(previous)} och {row['period']})",
-                        "en rad per månad utan luckor; R12 och årssummor som täcker luckan kan inte räknas",
-                        VARNING,
-                    )
-                )
-            previous = row
+    ordinal = _per_distinct(rows["period"], lambda p: p.ordinal, rows["_pkey"] if "_pkey" in rows else None).to_numpy(dtype=np.int64)
+    gid = rows.groupby(["region", "org", "series", "category", "kind"], sort=False).ngroup().to_numpy()
+    order = np.lexsort((ordinal, gid))
+    g, o = gid[order], ordinal[order]
+    gap = np.flatnonzero((g[1:] == g[:-1]) & (o[1:] - o[:-1] > 1)) + 1  # positions in `order`
+    for i in gap:
+        row, previous = rows.iloc[order[i]], rows.iloc[order[i - 1]]
+        n = int(o[i] - o[i - 1] - 1)
+        first, last = previous["period"] + 1, row["period"] - 1
+        missing = str(first) if n == 1 else f"{first}–{last}"
+        what = f"{row['series']}" + (f", kategori {row['category']}" if row["category"] else "") + f" (org {row['org']}, {row['kind']})"
+        problems.append(
+            Problem(
+                row["_file"], int(row["_line"]), "period",
+                f"{'en månad' if n == 1 else f'{n} månader'} saknas i månadsserien {what}: {missing} "
+                f"(mellan {previous['period']} på {_place(previous)} och {row['period']})",
+                "en rad per månad utan luckor; R12 och årssummor som täcker luckan kan inte räknas",
+                VARNING,
+            )
+        )
     return problems
-
 
 #: Category texts that mean "the total", which is written as an empty category.
 _TOTAL_WORDS = {"totalt", "total", "summa", "samtliga", "alla", "hela", "sum"}
