@@ -1265,6 +1265,10 @@ def import_to_csv(
     return result
 
 
+#: Skipped rows and columns the command prints before summarizing the rest.
+MAX_SKIPPED_SHOWN = 30
+
+
 def print_written(written: Written, echo=print) -> None:
     """The lines the command line prints after an import (shared by both entry points)."""
     r = written.result
@@ -1274,8 +1278,11 @@ def print_written(written: Written, echo=print) -> None:
     except ValueError:
         pass  # outside the working directory: the full path
     echo(f"{len(r)} värden från {r.file} skrivna till {shown}")
-    for p in r.skipped:
+    # A ledger can skip hundreds of accounts; the first ones show what happened.
+    for p in r.skipped[:MAX_SKIPPED_SHOWN]:
         echo(f"  hoppade över: {p}")
+    if len(r.skipped) > MAX_SKIPPED_SHOWN:
+        echo(f"  … och {len(r.skipped) - MAX_SKIPPED_SHOWN} till (ImportResult.skipped i Python listar alla)")
     for p in [*r.warnings, *written.problems]:
         echo(f"  {p}")
 
