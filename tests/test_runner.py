@@ -71,6 +71,10 @@ def _lifecycle(tmp_path_factory):
     with open(paths["data_dir"] / "seeds" / "18_orebro.csv", "a", encoding="utf-8") as fh:
         fh.write("18;region;nettokostnader;;2021;utfall;10 000;mnkr;testkälla 18;;\n")
     steps["changed"] = _run(paths)
+    # metadata counts only for the reports that read it: events.csv only for the comparison
+    with open(paths["data_dir"] / "meta" / "events.csv", "a", encoding="utf-8") as fh:
+        fh.write("18;region;2023-02-01;;stopp;Anställningsstopp;testkälla\n")
+    steps["events"] = _run(paths)
     # a failing report: the others go on, the last good HTML stays
     steps["failed"] = _run(paths, notebooks=["region"], parameters={"fail": "17"})
     steps["failed_index"] = (out / "index.html").read_text(encoding="utf-8")
@@ -117,8 +121,26 @@ def test_changed_data_file_reruns_exactly_the_reports_that_read_it(lifecycle):
     assert all("18_orebro.csv" in r.reason for r in s.executed)
     entry = lifecycle["cold_manifest"]["reports"]["region_17_2023"]
     assert entry["inputs"]["data_scope"] == ["17"]
-    assert set(entry["inputs"]["data"]) == {"seeds/17_varmland.csv", "seeds/befolkning.csv", "meta/events.csv"}
-    assert lifecycle["cold_manifest"]["reports"]["jamforelse_2023"]["inputs"]["data_scope"] == "all"
+    assert set(entry["inputs"]["data"]) == {"seeds/17_varmland.csv", "seeds/befolkning.csv"}
+    comparison = lifecycle["cold_manifest"]["reports"]["jamforelse_2023"]["inputs"]
+    assert comparison["data_scope"] == "all" and "meta/events.csv" in comparison["data"]
+
+
+@pytest.mark.slow
+def test_changed_metadata_reruns_only_the_reports_that_read_it(lifecycle):
+    s = lifecycle["events"]
+    assert _executed(s) == {"jamforelse_2023"}, [(r.job.id, r.reason) for r in s.executed]
+    assert "events.csv" in s.executed[0].reason
+
+
+@pytest.mark.slow
+def test_summary_names_the_critical_path(lifecycle):
+    s = lifecycle["cold"]
+    assert s.critical_path and set(s.critical_path) <= ALL
+    assert s.critical_path_text.startswith("Kritisk väg: " + s.critical_path[0])
+    # the cache key holds the versions of the packages that shape a report
+    packages = lifecycle["cold_manifest"]["reports"]["region_17_2023"]["inputs"]["packages"]
+    assert {"pandas", "matplotlib", "nbconvert", "regionanalys"} <= set(packages)
 
 
 @pytest.mark.slow

@@ -98,9 +98,12 @@ data_dir = None
 from IPython.display import HTML, display
 
 from regionanalys import load
+from regionanalys.data.loading import load_events
 
 df = load(data_dir, regions=regions)
+events = load_events(data_dir)  # only this report reads meta/events.csv
 display(HTML("<h1>Jämförelse</h1><p>" + ", ".join(sorted(df["region"].unique())) + "</p>"))
+display(HTML("<p>" + str(len(events)) + " händelser</p>"))
 '''),
 ])
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +127,10 @@ class DataFiles:
         return [k for k in self.observations if (file_region(Path(k).name) or "") in wanted or file_region(Path(k).name) is None]
 
     def inputs(self, scope: str | Sequence[str], extra: Iterable[str] = ()) -> dict[str, str | None]:
-        keys = set(self.in_scope(scope)) | set(self.meta) | set(extra)
+        """Hashes of a report's data inputs: the observation files of its scope and the
+        other files it read (``extra``: metadata such as ``meta/events.csv`` counts only
+        for the reports whose loader logged reading it)."""
+        keys = set(self.in_scope(scope)) | set(extra)
         return {k: self.hash(k) for k in sorted(keys)}
 
 
@@ -156,6 +161,38 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
     atomic_write_text(Path(out_dir) / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
+#: the packages whose version changes what a report shows: an upgrade makes every report again
+OUTPUT_PACKAGES = ("regionanalys", "pandas", "numpy", "matplotlib", "nbconvert", "papermill", "jinja2")
+
+
+def package_versions(names: Sequence[str] = OUTPUT_PACKAGES) -> dict[str, str]:
+    """Installed versions, "-" for a package that is not installed.
+
+    Read from the ``<name>-<version>.dist-info`` folder names on ``sys.path``, the first
+    one found winning as for imports: ``importlib.metadata`` takes about 0,3 s to import,
+    more than a run with nothing to do may cost.
+    """
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "_", name).lower()
+
+    wanted = {norm(n): n for n in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.scandir(entry or ".")
+        except OSError:
+            continue
+        with listing:
+            for d in listing:
+                if not d.name.endswith(".dist-info") or "-" not in d.name:
+                    continue
+                name, version = d.name[: -len(".dist-info")].rsplit("-", 1)
+                key = norm(name)
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = version
+    return {n: found.get(n, "-") for n in names}
+
+
 def _library_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -171,6 +208,8 @@ class _Current:
     kernel: str
     data: DataFiles
     info: _NotebookInfo
+    #: versions of the packages that shape a report's output (see :func:`package_versions`)
+    packages: dict[str, str] = field(default_factory=lambda: package_versions())
 
 
 def _why_stale(entry: Mapping | None, job: Job, cur: _Current, out_dir: Path) -> str | None:
@@ -188,13 +227,17 @@ def _why_stale(entry: Mapping | None, job: Job, cur: _Current, out_dir: Path) ->
         return "nya parametrar"
     if inputs.get("kernel") != cur.kernel:
         return "annan kärna"
+    if inputs.get("packages") != cur.packages:
+        was = inputs.get("packages") or {}
+        changed = [f"{name} {was.get(name, '?')} → {v}" for name, v in cur.packages.items() if was.get(name) != v]
+        return "nya paketversioner: " + ", ".join(changed[:3])
     for name in ("html", "ipynb"):
         if not entry.get(name) or not (out_dir / entry[name]).is_file():
             return f"{name}-filen saknas"
     recorded: dict = inputs.get("data") or {}
     scope = inputs.get("data_scope", "all")
     # files recorded but no longer listed (deleted, or read outside the listing) are re-hashed
-    extra = [k for k in recorded if k not in cur.data.observations and k not in cur.data.meta]
+    extra = [k for k in recorded if k not in cur.data.observations]
     now = cur.data.inputs(scope, extra)
     if now != recorded:
         changed = sorted(k for k in set(now) | set(recorded) if now.get(k) != recorded.get(k))

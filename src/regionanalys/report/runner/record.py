@@ -19,7 +19,8 @@ def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, 
     previous = entries.get(job.id) or {}
     reads = [cur.data.key(p) for p in dict.fromkeys(payload.get("reads") or [])]
     scope = scope_of(reads, job.regions, cur.data)
-    extra = [k for k in reads if k not in cur.data.observations]
+    # metadata files count only if read; a report that logged nothing may have read anything
+    extra = [k for k in reads if k not in cur.data.observations] if reads else list(cur.data.meta)
     entry = {
         "report": job.spec_id,
         "notebook": job.notebook,
@@ -42,6 +43,7 @@ def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, 
             "library": cur.library,
             "parameters": _canonical(job.parameters),
             "kernel": cur.kernel,
+            "packages": cur.packages,
             "data_scope": scope,
             "data": cur.data.inputs(scope, extra),
         },

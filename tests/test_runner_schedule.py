@@ -1,0 +1,98 @@
+"""The runner's order and cache key: longest report first, the critical path, package
+versions in the cache key, and the kernel's frozen pre-imports."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from regionanalys.report import runner
+from regionanalys.report.runner import cache, execution
+from regionanalys.report.runner.cache import _Current, _why_stale
+
+FIXTURES = Path(__file__).parent / "runner_fixtures"
+
+
+@pytest.fixture
+def suite(tmp_path):
+    shutil.copytree(FIXTURES / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(FIXTURES / "data", tmp_path / "data")
+    return {"notebooks_dir": tmp_path / "notebooks", "data_dir": tmp_path / "data", "out_dir": tmp_path / "out"}
+
+
+def test_longest_report_goes_first_by_its_last_duration(suite):
+    jobs = runner.plan_run(**suite).jobs  # region 17, 18, 24, jamforelse
+    entries = {"region_17_2023": {"duration_s": 2.0}, "region_18_2023": {"duration_s": 9.0},
+               "jamforelse_2023": {"duration_s": 4.0}}
+    order = [j.id for j in execution._longest_first(jobs, entries)]
+    assert order[0] == "region_18_2023" and order.index("jamforelse_2023") < order.index("region_17_2023")
+    # a report without a record (region 24) is guessed from its size: after the long ones
+    assert order.index("region_24_2023") > order.index("jamforelse_2023")
+
+
+def test_critical_path_is_the_chain_of_the_worker_that_finished_last():
+    chains = {(0, 0): [(1.0, "a"), (5.0, "b")], (0, 1): [(3.0, "c"), (7.5, "d"), (8.0, "e")]}
+    assert execution.critical_path(chains) == ["c", "d", "e"]
+    assert execution.critical_path({}) == []
+
+
+def _fresh_entry(job, cur: _Current, out: Path) -> dict:
+    (out / f"{job.id}.html").write_text("x", encoding="utf-8")
+    (out / f"{job.id}.ipynb").write_text("{}", encoding="utf-8")
+    return {
+        "status": "ok", "html": f"{job.id}.html", "ipynb": f"{job.id}.ipynb",
+        "inputs": {
+            "notebook": cur.info.hash(job.notebook_path), "library": cur.library,
+            "parameters": cache._canonical(job.parameters), "kernel": cur.kernel,
+            "packages": dict(cur.packages), "data_scope": ["17"], "data": cur.data.inputs(["17"]),
+        },
+    }
+
+
+def test_a_package_upgrade_makes_the_report_again(suite, tmp_path):
+    plan = runner.plan_run(["region"], ["17"], **suite)
+    out = tmp_path / "o"
+    out.mkdir()
+    cur = _Current("lib", "regionanalys", runner.DataFiles(plan.data_dir), plan.info)
+    entry = _fresh_entry(plan.jobs[0], cur, out)
+    assert _why_stale(entry, plan.jobs[0], cur, out) is None
+    cur.packages = {**cur.packages, "pandas": "99.0"}
+    reason = _why_stale(entry, plan.jobs[0], cur, out)
+    assert reason and "pandas" in reason and "99.0" in reason
+    old = dict(entry, inputs={k: v for k, v in entry["inputs"].items() if k != "packages"})
+    assert _why_stale(old, plan.jobs[0], _Current("lib", "regionanalys", cur.data, plan.info), out)  # older manifests
+
+
+def test_package_versions_match_the_installed_metadata():
+    from importlib.metadata import version
+
+    found = cache.package_versions(("pandas", "matplotlib", "nbconvert", "jinja2", "no-such-package-x"))
+    assert found["pandas"] == version("pandas") and found["nbconvert"] == version("nbconvert")
+    assert found["jinja2"] == version("jinja2") and found["no-such-package-x"] == "-"
+
+
+def test_metadata_files_are_inputs_only_when_read(suite):
+    data = runner.DataFiles(suite["data_dir"])
+    assert "meta/events.csv" not in data.inputs(["17"])
+    assert "meta/events.csv" in data.inputs(["17"], ["meta/events.csv"])
+
+
+@pytest.mark.slow
+def test_kernel_freezes_its_pre_imports_and_watches_its_worker(tmp_path):
+    session = runner.KernelSession("regionanalys", 60, ["pandas"], tmp_path, "X")
+    session.watch_pid = os.getpid()
+    session.start()
+    try:
+        session._send(
+            "import gc, sys, threading\n"
+            "state = sys.modules['_regionanalys_runner_state']\n"
+            "assert 'pandas' in sys.modules and not state.failed, state.failed\n"
+            "assert state.frozen > 10000 and gc.get_freeze_count() > 10000, state.frozen\n"
+            "assert any(t.name == 'regionanalys-parent-watchdog' for t in threading.enumerate())\n",
+            "kontroll",
+        )
+        session.wait(60)  # raises if an assertion in the kernel failed
+    finally:
+        session.shutdown()
