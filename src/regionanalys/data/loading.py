@@ -36,7 +36,16 @@ from regionanalys.data.parsing import (
 )
 from regionanalys.data.registry import UNITS, resolve_unit, series_registry
 from regionanalys.data.regions import REGIONS, UnknownRegionError, resolve_region
-from regionanalys.data.validation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, VARNING, DataError, Problem, check_table, errors
+from regionanalys.data.validation import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    VARNING,
+    DataError,
+    Problem,
+    check_table,
+    errors,
+    factorize_pairs,
+)
 
 #: Columns of the table :func:`load` returns, in order.
 COLUMNS = [
@@ -374,11 +383,11 @@ def _fast_table(text: str) -> tuple[list[str], dict[str, "pa.Array"], np.ndarray
     line numbers are exact. Anything else returns None and is read row by row by
     :func:`_read_table`, whose messages name the odd line.
     """
-    if '"' in text or text.count("\r") != text.count("\r\n") or not text[:1].strip():
+    if text.count("\r") != text.count("\r\n") or not text[:1].strip():
         return None
     first_end = text.find("\n")
     header_line = text[: first_end if first_end >= 0 else len(text)].rstrip("\r")
-    if header_line.lower().lstrip().startswith("sep="):
+    if header_line.lower().lstrip().startswith("sep=") or '"' in header_line:
         return None
     delimiter = sniff_delimiter(header_line)
     header = [h.strip().lower() for h in header_line.split(delimiter)]
@@ -390,17 +399,25 @@ def _fast_table(text: str) -> tuple[list[str], dict[str, "pa.Array"], np.ndarray
     if len(ends) == 0 or ends[-1] != len(arr) - 1:
         ends = np.append(ends, len(arr))  # no newline after the last line
     starts = np.concatenate(([0], ends[:-1] + 1))
-    at = np.flatnonzero(arr == ord(delimiter))
-    per_line = np.searchsorted(at, ends) - np.searchsorted(at, starts)
-    if not (per_line == len(header) - 1).all():
-        return None  # a blank or ragged line: the row reader says which
+    quotes = np.flatnonzero(arr == ord('"'))
+    if len(quotes):
+        # Quoted fields are fine as long as none spans lines: then every line still holds
+        # one row (pyarrow checks the fields; a blank line shows as a missing row below).
+        per_line = np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)
+        if (per_line % 2).any():
+            return None
+    else:
+        at = np.flatnonzero(arr == ord(delimiter))
+        per_line = np.searchsorted(at, ends) - np.searchsorted(at, starts)
+        if not (per_line == len(header) - 1).all():
+            return None  # a blank or ragged line: the row reader says which
     if len(ends) < 2:
         return None  # the header alone
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=max(1 << 20, 2 * len(header_line) + 1024)),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if len(quotes) else False, double_quote=True, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid:
@@ -592,7 +609,7 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
     kind = parsed["kind"].take([None if v is None else v.lower() for v in norm["kind"]])
 
     # Conversion per distinct (series, unit): money in tkr or kr is stored in mnkr.
-    pair_codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([clean["series"], unit_in]))
+    pair_codes, pairs = factorize_pairs(clean["series"], unit_in)
     conv = [_conversion(s, u) for s, u in pairs]
     factor = np.array([c[0] for c in conv] + [1.0], dtype=float)[pair_codes]
     unit = np.array([c[1] for c in conv] + [""], dtype=object)[pair_codes]
@@ -733,7 +750,7 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
     df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
     df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in", "period", "_pkey")})
     df = df.astype({"_factor": float, "_resolution": float, "value": float, "example": bool, "_line": np.int64})
-    problems.extend(check_table(df, incomplete))
+    problems.extend(check_table(df, incomplete, trusted=True))
     return df, problems
 
 
@@ -763,11 +780,27 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     if errors(problems):
         raise DataError(errors(problems))
     df = df.rename(columns={"_file": "source_file", "_line": "source_line"})
-    df["year"] = df["period"].map(lambda p: p.year).astype(int)
-    df["freq"] = df["period"].map(lambda p: "M" if p.freqstr.startswith("M") else "Y")
-    df["_sort"] = df["period"].astype(str)
-    df = df.sort_values(["region", "series", "org", "category", "kind", "_sort"], kind="stable")
-    return df.drop(columns="_sort").reset_index(drop=True)[COLUMNS]
+    # Year, frequency and sort order per distinct period (str(period) identifies it).
+    codes, keys = pd.factorize(df["_pkey"].to_numpy(dtype=object))
+    first = np.zeros(len(keys), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    periods = df["period"].to_numpy()[first]
+    df["year"] = np.array([p.year for p in periods], dtype=np.int64)[codes]
+    df["freq"] = np.array(["M" if p.freqstr.startswith("M") else "Y" for p in periods], dtype=object)[codes]
+    # Stable sort by region, series, org, category, kind and str(period): one integer rank
+    # per column (ranks follow str order), then lexsort, instead of comparing strings.
+    ranks = [_str_rank(df[c].to_numpy(dtype=object)) for c in ("region", "series", "org", "category", "kind")]
+    ranks.append(np.argsort(np.argsort(np.array(keys, dtype=object), kind="stable"), kind="stable")[codes])
+    order = np.lexsort(ranks[::-1])
+    return df.iloc[order].reset_index(drop=True)[COLUMNS]
+
+
+def _str_rank(values: np.ndarray) -> np.ndarray:
+    """Per value, its rank among the distinct values in string order."""
+    codes, uniques = pd.factorize(values)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[np.argsort(np.array(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
+    return rank[codes]
 
 
 def _read_meta(name: str, columns: list[str], data_dir, optional: tuple[str, ...] = ()) -> tuple[list[dict], list[Problem], str]:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -123,6 +124,23 @@ def _series_units() -> dict[str, str]:
     return {sid: s.unit for sid, s in series_registry().items()}
 
 
+def factorize_pairs(a, b) -> tuple[np.ndarray, list[tuple]]:
+    """Codes per row and the distinct (a, b) pairs, without building a tuple per row."""
+    ca, ua = pd.factorize(np.asarray(a, dtype=object), use_na_sentinel=False)
+    cb, ub = pd.factorize(np.asarray(b, dtype=object), use_na_sentinel=False)
+    codes, combined = pd.factorize(ca.astype(np.int64) * max(len(ub), 1) + cb)
+    pairs = [(ua[c // max(len(ub), 1)], ub[c % max(len(ub), 1)]) for c in combined]
+    return codes, pairs
+
+
+def _lookup(column: pd.Series, table: dict) -> pd.Series:
+    """``column.map(table)`` with one dictionary lookup per distinct value, not per row."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    found = np.empty(len(uniques), dtype=object)
+    found[:] = [table.get(u) for u in uniques]
+    return pd.Series(found[codes], index=column.index)
+
+
 def observation_schema(check_types: bool = True, unique: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of the tidy observation table that :func:`load` returns.
 
@@ -132,34 +150,37 @@ def observation_schema(check_types: bool = True, unique: bool = True) -> pa.Data
     objects on a million rows.
     """
     text = str if check_types else None
+    # Fast mode trusts the loader for types and missing values (its text columns are
+    # never null); pandera's null check walks every cell of an object column.
+    nullable = not check_types
     units = _series_units()
     minimums = {sid: s.minimum for sid, s in series_registry().items() if s.minimum is not None}
 
     def unit_fits_series(df: pd.DataFrame) -> pd.Series:
         # An unknown series or unit is reported by its own column check, not twice.
-        wanted = df["series"].map(units)
+        wanted = _lookup(df["series"], units)
         return wanted.isna() | ~df["unit"].isin(list(UNITS)) | (df["unit"] == wanted)
 
     def above_minimum(df: pd.DataFrame) -> pd.Series:
-        lowest = df["series"].map(minimums)
+        lowest = _lookup(df["series"], minimums).astype(float)
         return lowest.isna() | (df["value"] >= lowest)
 
     return pa.DataFrameSchema(
         {
-            "region": pa.Column(text, pa.Check.isin(list(REGIONS)), nullable=False),
-            "org": pa.Column(text, pa.Check.str_length(min_value=1), nullable=False),
-            "series": pa.Column(text, pa.Check.isin(list(units)), nullable=False),
-            "category": pa.Column(text, nullable=False),
-            "period": pa.Column(object, nullable=False),
-            "kind": pa.Column(text, pa.Check.isin(list(KINDS)), nullable=False),
-            "value": pa.Column(float, pa.Check(lambda s: pd.Series(np.isfinite(np.asarray(s, dtype=float)), index=s.index), element_wise=False, error="ändligt tal"), nullable=False),
-            "unit": pa.Column(text, pa.Check.isin(list(UNITS)), nullable=False),
-            "source": pa.Column(text, pa.Check.str_length(min_value=1), nullable=False),
+            "region": pa.Column(text, pa.Check.isin(list(REGIONS), ignore_na=False), nullable=nullable),
+            "org": pa.Column(text, pa.Check.str_length(min_value=1, ignore_na=False), nullable=nullable),
+            "series": pa.Column(text, pa.Check.isin(list(units), ignore_na=False), nullable=nullable),
+            "category": pa.Column(text, nullable=nullable),
+            "period": pa.Column(object, nullable=nullable),
+            "kind": pa.Column(text, pa.Check.isin(list(KINDS), ignore_na=False), nullable=nullable),
+            "value": pa.Column(float, pa.Check(lambda s: pd.Series(np.isfinite(np.asarray(s, dtype=float)), index=s.index), element_wise=False, error="ändligt tal", ignore_na=False), nullable=False),
+            "unit": pa.Column(text, pa.Check.isin(list(UNITS), ignore_na=False), nullable=nullable),
+            "source": pa.Column(text, pa.Check.str_length(min_value=1, ignore_na=False), nullable=nullable),
             "example": pa.Column(bool, nullable=False),
         },
         checks=[
-            pa.Check(unit_fits_series, error="enheten passar serien"),
-            pa.Check(above_minimum, error="värdet är minst seriens minimum"),
+            pa.Check(unit_fits_series, error="enheten passar serien", ignore_na=False),
+            pa.Check(above_minimum, error="värdet är minst seriens minimum", ignore_na=False),
         ],
         unique=list(KEY) if unique else None,
         report_duplicates="all",
@@ -168,8 +189,12 @@ def observation_schema(check_types: bool = True, unique: bool = True) -> pa.Data
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _num(value: float, decimals: int | None = None) -> str:
-    """A number as Swedish text with plain spaces and ASCII minus (for messages)."""
+    """A number as Swedish text with plain spaces and ASCII minus (for messages).
+
+    Cached: messages repeat the same few numbers, and the locale formatter is slow.
+    """
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(6, len(f"{abs(value):.6f}".rstrip("0").split(".")[1]))
     return plain(fmt_number(value, decimals))
@@ -206,8 +231,12 @@ def _describe(column: str, check: str, row: pd.Series) -> tuple[str, str, str]:
     return column, f"{value} är inte giltigt", check
 
 
-def check_table(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem]:
+def check_table(df: pd.DataFrame, incomplete: set | None = None, trusted: bool = False) -> list[Problem]:
     """Validate a typed observation table; every failure becomes a located :class:`Problem`.
+
+    ``trusted=True`` (the loader's own frames, whose text columns are ``str`` and never
+    null by construction) skips pandera's per-cell type and null checks, which dominate
+    at a million rows; every value rule still runs.
 
     ``incomplete`` holds the keys (region, org, series, kind, period or None) of rows that
     could not be read; see :func:`check_rules`.
@@ -224,7 +253,7 @@ def check_table(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     dup_mask = pd.DataFrame({**{c: df[c] for c in KEY if c != "period"}, "period": pkey}).duplicated(keep=False)
     dup_rows.update(df.index[dup_mask.to_numpy()])
     try:
-        observation_schema(check_types=False, unique=False).validate(df, lazy=True)
+        observation_schema(check_types=not trusted, unique=False).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         seen: set = set()
@@ -526,14 +555,16 @@ def check_categories(df: pd.DataFrame) -> list[Problem]:
     registry = series_registry()
     if df.empty:
         return []
-    cats = df["category"].astype(str)
-    series = df["series"].astype(str)
-    known = series.isin(list(registry))
-    allowed_pairs = {f"{sid}\x1f{c}" for sid, s in registry.items() for c in s.categories}
-    ok = (cats == "") | ~known | (series + "\x1f" + cats).isin(allowed_pairs)
+    # Checked once per distinct (series, category) pair; the rows of a bad pair are then found.
+    pair_codes, pairs = factorize_pairs(df["series"], df["category"])
+    bad_pairs = [i for i, (sid, c) in enumerate(pairs) if c != "" and sid in registry and c not in registry[sid].categories]
+    if not bad_pairs:
+        return []
+    flags = np.zeros(len(pairs), dtype=bool)
+    flags[bad_pairs] = True
     problems = []
-    for i in ok.index[~ok.to_numpy()]:
-        sid, category = series[i], cats[i]
+    for i in df.index[flags[pair_codes]]:
+        sid, category = df.at[i, "series"], df.at[i, "category"]
         allowed = registry[sid].categories
         if allowed:
             expected = f"tom kategori (= totalen) eller en av {', '.join(allowed)} för serien {sid}"
