@@ -4,7 +4,7 @@ A report loads its table once and then asks many questions of it; several ask th
 one (the staffing report builds the same 13 monthly series 97 times). :func:`per_frame`
 caches a function's results per DataFrame: the cache lives as long as that frame object
 (a weak reference drops it) and is thrown away when the frame's content changes (a
-fingerprint of every column is checked on each call, so editing the table in a notebook
+fingerprint of every column, see :func:`fingerprint`, is checked on each call, so editing the table in a notebook
 never gives a stale answer). Results are handed out as copies, so a caller that edits
 one cannot change what the next caller gets.
 
@@ -18,40 +18,61 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: id(frame) -> (weak reference to it, its fingerprint, {call key: result})
-_frames: dict[int, tuple[weakref.ref, tuple, dict]] = {}
+#: id(frame) -> (weak reference to it, its fingerprint, the cells it saw, {call key: result})
+_frames: dict[int, tuple[weakref.ref, tuple, list, dict]] = {}
+
+
+def _raw(values: pd.Index | pd.Series) -> np.ndarray:
+    """The values as one numpy array whose bytes say what they are (see :func:`fingerprint`)."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "python"):
+        return values.to_numpy()  # numbers as they are; Python objects as their addresses
+    if isinstance(dtype, pd.PeriodDtype):
+        return values.array.asi8  # ordinals; the frequency is in the dtype
+    # Other extension types (categories, Arrow strings): a hash per row.
+    return pd.util.hash_pandas_object(values, index=False).to_numpy()
+
+
+def _arrays(df: pd.DataFrame) -> list[np.ndarray]:
+    return [_raw(df.index), *(_raw(col) for _, col in df.items())]
 
 
 def fingerprint(df: pd.DataFrame) -> tuple:
-    """A cheap summary of a frame's content that changes when any cell, row, column or
-    index label changes (hashes of each column's values; numbers by their bytes)."""
-    parts: list = [df.shape, tuple(df.columns), hash(tuple(df.index))]
-    for _, col in df.items():
-        values = col.to_numpy()
-        if values.dtype.kind in "biufcmM":
-            parts.append((values.dtype.str, hash(values.tobytes())))
-        else:
-            parts.append(hash(tuple(values.tolist())))
-    return tuple(parts)
+    """A cheap summary of a frame that changes when any cell, row, column or index label
+    changes: shape, labels, dtypes and the raw bytes of every column.
+
+    For a column of Python objects (strings, Periods) the bytes are the objects'
+    addresses. That is exact as long as the objects seen last time are kept alive (the
+    cache keeps a copy of those columns), because two live objects never share an
+    address; the cells must be immutable objects, as :func:`load` gives them.
+    """
+    columns = list(df.items())  # once: each pass builds a Series per column
+    parts = [(name, col.dtype, _raw(col)) for name, col in columns]
+    raw_index = _raw(df.index)
+    return (df.shape, df.index.dtype, raw_index.dtype, raw_index.tobytes(),
+            *((name, dtype, raw.dtype, raw.tobytes()) for name, dtype, raw in parts))
 
 
 def _frame_cache(df: pd.DataFrame) -> dict:
     key, mark = id(df), fingerprint(df)
     entry = _frames.get(key)
     if entry is not None and entry[0]() is df and entry[1] == mark:
-        return entry[2]
+        return entry[3]
 
     def forget(ref: weakref.ref, key: int = key) -> None:
         # Only if the entry is still this frame's: a new frame may reuse the id.
         if _frames.get(key, (None,))[0] is ref:
             del _frames[key]
 
+    # Copies hold the objects this fingerprint points at, so their addresses stay theirs.
+    seen = [a.copy() for a in _arrays(df) if a.dtype == object]
     store: dict = {}
-    _frames[key] = (weakref.ref(df, forget), mark, store)
+    _frames[key] = (weakref.ref(df, forget), mark, seen, store)
     return store
 
 
