@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -168,7 +169,8 @@ def finish_page(html: str) -> str:
     entries = []
     for n, h2 in enumerate(main.find_all("h2"), start=1):
         if not h2.get("id"):
-            base = re.sub(r"[^a-z0-9]+", "-", plain(h2.get_text()).lower().encode("ascii", "ignore").decode()).strip("-") or "avsnitt"
+            ascii_text = unicodedata.normalize("NFKD", plain(h2.get_text()).lower()).encode("ascii", "ignore").decode()
+            base = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "avsnitt"
             slug, i = base, 2
             while slug in used:
                 slug, i = f"{base}-{i}", i + 1
@@ -182,16 +184,29 @@ def finish_page(html: str) -> str:
             a.string = text
             li.append(a)
             nav.append(li)
+    for table in main.find_all("table"):
+        if len(table.find_all("tr")) <= _KEEP_MAX_ROWS:
+            table["class"] = [*(table.get("class") or []), "ra-short"]  # printed whole
     for heading in main.find_all(["h2", "h3"]):
-        if heading.find_parent("div", class_="ra-keep") is not None:
+        if heading.find_parent("div", class_="ra-keep") is not None or heading.get("data-kept"):
             continue  # already kept with the heading above it
         group = _keep_group(heading)
-        if not group or len(group[-1].find_all("tr")) > _KEEP_MAX_ROWS:
-            continue  # a long table may break; the heading still avoids a break after it
+        if not group:
+            continue
+        block, headings = group[-1], [heading, *group[:-1]]
+        if len(block.find_all("tr")) > _KEEP_MAX_ROWS:
+            # A long table may break across pages: the headings go right before it, as its
+            # siblings, where their break-after: avoid holds them to the caption and first rows.
+            for el in headings:
+                el["data-kept"] = "1"
+                block.insert_before(el.extract())
+            continue
         keep = soup.new_tag("div", attrs={"class": "ra-keep"})
-        group[-1].insert_before(keep)
-        for el in [heading, *group]:
+        block.insert_before(keep)
+        for el in [*headings, block]:
             keep.append(el.extract())
+    for el in main.find_all(attrs={"data-kept": True}):
+        del el["data-kept"]
     return str(soup)
 
 
