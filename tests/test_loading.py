@@ -221,3 +221,85 @@ def test_an_unreadable_row_gives_one_problem_not_a_chain(tmp_path):
     problems = ra.validate(tmp_path)
     assert [(p.line, p.column) for p in problems] == [(3, "value"), (6, "value"), (7, "value")]
     assert "är större än ordinarie arbetstid" in problems[2].message
+
+
+# --- the one-pass reader and the parsed-file cache ------------------------------------------
+
+
+def _row_by_row(monkeypatch) -> None:
+    """Make every file go through the row-by-row reader (the reference for the fast path)."""
+    from regionanalys.data import loading
+
+    monkeypatch.setattr(loading, "_fast_table", lambda text: None)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_one_pass_reader_gives_what_the_row_reader_gives(tmp_path, monkeypatch, quoted):
+    monkeypatch.setenv("REGIONANALYS_CACHE", "off")
+    rows = [GOOD_ROW.replace("2023", str(y)).replace("11 776", f"{y},5") for y in range(2000, 2020)]
+    rows += ["24;Område IT;hyrpersonal_kostnad;lakare;2023-0%d;utfall;1 250;tkr;Dok;" % m for m in range(1, 10)]
+    rows += ["17;region;nettokostnader;;2021;utfall;(12);mnkr;Dok;", "17;region;nettokostnader;;1999;utfall;ca 5;mnkr;Dok;"]
+    if quoted:
+        rows = [r.replace(";Dok", ';"Dok; sid ""3"""') for r in rows]
+    write(tmp_path / "data" / "x.csv", *rows)
+    problems_fast = ra.validate(tmp_path / "data")
+    with pytest.raises(DataError):
+        ra.load(tmp_path / "data")
+    (tmp_path / "data" / "x.csv").write_text((tmp_path / "data" / "x.csv").read_text(encoding="utf-8").replace("ca 5", "5"), encoding="utf-8")
+    df_fast = ra.load(tmp_path / "data")
+    _row_by_row(monkeypatch)
+    assert ra.load(tmp_path / "data").equals(df_fast)
+    (tmp_path / "data" / "x.csv").write_text((tmp_path / "data" / "x.csv").read_text(encoding="utf-8").replace(";5;", ";ca 5;"), encoding="utf-8")
+    assert ra.validate(tmp_path / "data") == problems_fast
+    assert any("'ca 5' är inte ett tal" in p.message for p in problems_fast)
+    assert df_fast.loc[df_fast["series"] == "hyrpersonal_kostnad", "value"].tolist() == [1.25] * 9
+
+
+def test_parsed_files_are_cached_by_content_and_never_stale(tmp_path, monkeypatch):
+    from regionanalys.data import loading, parsecache
+
+    monkeypatch.setenv(parsecache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(parsecache.CACHE_ENV, raising=False)
+    data = tmp_path / "data"
+    write(data / "x.csv", GOOD_ROW)
+    first = ra.load(data)
+    assert list((tmp_path / "cache").rglob("*.pkl")), "the parse was stored"
+    calls = []
+    real = loading._parse_bytes
+    monkeypatch.setattr(loading, "_parse_bytes", lambda *a: calls.append(a) or real(*a))
+    assert ra.load(data).equals(first) and calls == [], "an unchanged file is not parsed again"
+    write(data / "x.csv", GOOD_ROW.replace("11 776", "11 777"))
+    assert ra.load(data)["value"].tolist() == [11777.0] and len(calls) == 1, "changed bytes are parsed again"
+    # A damaged entry is a miss, never an error.
+    for p in (tmp_path / "cache").rglob("*.pkl"):
+        p.write_bytes(b"not a pickle")
+    assert ra.load(data)["value"].tolist() == [11777.0]
+    # Off means off.
+    monkeypatch.setenv(parsecache.CACHE_ENV, "off")
+    calls.clear()
+    ra.load(data)
+    assert len(calls) == 1
+
+
+def test_cache_key_covers_path_limit_and_code(monkeypatch):
+    from regionanalys.data import parsecache
+
+    k = parsecache.key(b"a;b\n", "17_x.csv", 100)
+    assert k != parsecache.key(b"a;b\n", "18_x.csv", 100)  # a region prefix changes the rules
+    assert k != parsecache.key(b"a;b\n", "17_x.csv", 200)
+    assert k != parsecache.key(b"a;c\n", "17_x.csv", 100)
+    monkeypatch.setattr(parsecache, "fingerprint", lambda: "other code")
+    assert k != parsecache.key(b"a;b\n", "17_x.csv", 100)
+
+
+def test_totals_check_fails_on_non_finite_parts():
+    from regionanalys.data.validation import check_totals
+
+    df = pd.DataFrame({
+        "region": "18", "org": "x", "series": "kostnader", "category": ["personalkostnader", "ovriga_kostnader", ""],
+        "period": pd.Period("2023", "Y"), "kind": "utfall", "value": [float("inf"), float("-inf"), 5.0],
+        "unit": "mnkr", "note": "", "_file": "a.csv", "_line": [2, 3, 4], "_resolution": 1.0,
+    })
+    assert [p.line for p in check_totals(df)] == [4]
+    df["value"] = [1e308, 1e308, float("inf")]  # the parts overflow to the "right" total
+    assert [p.line for p in check_totals(df)] == [4]

@@ -559,6 +559,14 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
     # Stage 1, every column: line breaks, formulas, invisible characters; names normalized.
     norm: dict[str, list] = {}
     for h in header:
+        if h == "value":
+            # Nearly every value is distinct: only line breaks are checked here, column-wise.
+            broken = pc.match_substring_regex(cols[h], "[\r\n]").to_numpy(zero_copy_only=False)
+            if broken.any():
+                e = CellError("cellen innehåller en radbrytning: troligen ett citattecken (\") som inte avslutas", "ett värde på en rad; citattecken i par")
+                report(broken, h, None, {int(r): e for r in np.flatnonzero(broken)}, per_row=True)
+                bad |= broken
+            continue
         col = parsed[h] = _Column(cols[h])
 
         def first_checks(u: str, h: str = h) -> str:
@@ -622,8 +630,13 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
     stage2 |= empty_source
     converted = np.flatnonzero(factor != 1.0)
     if len(converted):
+        # One annotated string per distinct (source, note), shared by its rows: a source
+        # is long, and most rows of a monthly tkr export share it.
+        pc_codes, pc_pairs = factorize_pairs(source[converted], suffix[converted])
+        joined = np.empty(len(pc_pairs), dtype=object)
+        joined[:] = [a + b for a, b in pc_pairs]
         source = source.copy()
-        source[converted] = source[converted] + suffix[converted]
+        source[converted] = joined[pc_codes]
 
     bad |= stage2
     incomplete = set()

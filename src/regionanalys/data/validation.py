@@ -195,6 +195,10 @@ def _num(value: float, decimals: int | None = None) -> str:
 
     Cached: messages repeat the same few numbers, and the locale formatter is slow.
     """
+    if not math.isfinite(value):
+        return "inte ett ändligt tal" if value != value else ("-" if value < 0 else "") + "oändligt"
+    if abs(value) >= 1e15:  # beyond any real amount (parsing.MAX_ABS); the locale formatter overflows
+        return f"{value:.3e}".replace(".", ",")
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(6, len(f"{abs(value):.6f}".rstrip("0").split(".")[1]))
     return plain(fmt_number(value, decimals))
@@ -249,11 +253,67 @@ def check_table(df: pd.DataFrame, incomplete: set | None = None, trusted: bool =
         return []
     problems: list[Problem] = []
     dup_rows: set = set()
-    pkey = period_keys(df)
-    dup_mask = pd.DataFrame({**{c: df[c] for c in KEY if c != "period"}, "period": pkey}).duplicated(keep=False)
-    dup_rows.update(df.index[dup_mask.to_numpy()])
+    df = with_key_codes(df)  # copy-on-write: the caller's frame is not touched
+    dup_rows.update(df.index[df.duplicated(_k(KEY), keep=False).to_numpy()])
+    if trusted:
+        problems.extend(_schema_problems_fast(df))
+    else:
+        problems.extend(_schema_problems(df))
+    problems.extend(_duplicate_problems(df.loc[sorted(dup_rows)] if dup_rows else df.iloc[0:0]))
+    problems.extend(check_rules(df, incomplete))
+    return problems
+
+
+def _schema_problems_fast(df: pd.DataFrame) -> list[Problem]:
+    """The checks of :func:`observation_schema` on a frame the loader built, column-wise.
+
+    Hand-written because pandera's per-check overhead (and its backend import, 1 s with
+    hypothesis installed) dominates a load of a million rows; types and nulls hold by
+    construction there. Same checks and the same messages (:func:`_describe`), per row.
+    """
+    units = _series_units()
+    minimums = {sid: s.minimum for sid, s in series_registry().items() if s.minimum is not None}
+    failures: list[tuple[np.ndarray, str, str]] = []
+
+    def isin(column: str, allowed) -> None:
+        codes, uniques = pd.factorize(df[column].to_numpy(dtype=object), use_na_sentinel=False)
+        ok = np.array([u in allowed for u in uniques], dtype=bool)
+        failures.append((~ok[codes], column, "isin"))
+
+    def non_empty(column: str) -> None:
+        codes, uniques = pd.factorize(df[column].to_numpy(dtype=object), use_na_sentinel=False)
+        ok = np.array([isinstance(u, str) and len(u) >= 1 for u in uniques], dtype=bool)
+        failures.append((~ok[codes], column, "str_length"))
+
+    isin("region", REGIONS)
+    non_empty("org")
+    isin("series", units)
+    isin("kind", KINDS)
+    isin("unit", UNITS)
+    non_empty("source")
+    value = df["value"].to_numpy(dtype=float)
+    failures.append((~np.isfinite(value), "value", "ändligt tal"))
+    wanted = _lookup(df["series"], units)
+    fits = wanted.isna() | ~df["unit"].isin(list(UNITS)) | (df["unit"] == wanted)
+    failures.append((~fits.to_numpy(dtype=bool), "", "enheten passar serien"))
+    lowest = _lookup(df["series"], minimums).astype(float).to_numpy()
+    with np.errstate(invalid="ignore"):
+        above = np.isnan(lowest) | (value >= lowest)
+    failures.append((~above, "", "värdet är minst seriens minimum"))
+    problems = []
+    for mask, column, check in failures:
+        for i in np.flatnonzero(mask):
+            row = df.iloc[i]
+            col, message, expected = _describe(column, check, row)
+            problems.append(Problem(row["_file"], int(row["_line"]), col, message, expected))
+    return problems
+
+
+def _schema_problems(df: pd.DataFrame) -> list[Problem]:
+    """The checks of :func:`observation_schema` run by pandera, as located problems."""
+    problems: list[Problem] = []
     try:
-        observation_schema(check_types=not trusted, unique=False).validate(df, lazy=True)
+        observation_schema(check_types=True, unique=False).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         seen: set = set()
@@ -261,10 +321,6 @@ def check_table(df: pd.DataFrame, incomplete: set | None = None, trusted: bool =
             idx = case.index
             check = str(case.check)
             column = str(case.column) if case.column is not None else ""
-            if "uniqueness" in check or "unique" in check.lower():
-                if idx is not None and idx == idx:
-                    dup_rows.add(idx)
-                continue
             if idx is None or idx != idx or idx not in df.index:
                 problems.append(Problem("(tabellen)", 0, column, f"kontrollen {check} misslyckades: {case.failure_case}"))
                 continue
@@ -274,8 +330,6 @@ def check_table(df: pd.DataFrame, incomplete: set | None = None, trusted: bool =
             row = df.loc[idx]
             col, message, expected = _describe(column, check, row)
             problems.append(Problem(row["_file"], int(row["_line"]), col, message, expected))
-    problems.extend(_duplicate_problems(df.loc[sorted(dup_rows)] if dup_rows else df.iloc[0:0]))
-    problems.extend(check_rules(df, incomplete))
     return problems
 
 
@@ -318,8 +372,8 @@ def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     """
     if df.empty:
         return []
-    df = df.assign(_pkey=period_keys(df))  # copy-on-write: the caller's frame is not touched
-    keyed = df[~df.duplicated(["region", "org", "series", "category", "_pkey", "kind"], keep=False)]  # reported already
+    df = with_key_codes(df)  # copy-on-write: the caller's frame is not touched
+    keyed = df[~df.duplicated(_k(KEY), keep=False)]  # duplicates are reported already
     per_row = check_categories(df) + check_case_variants(df)
     if not incomplete:
         return per_row + check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
@@ -347,6 +401,27 @@ def _per_distinct(column: pd.Series, fn, key: pd.Series | None = None) -> pd.Ser
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [fn(u) for u in uniques]
     return pd.Series(mapped[codes], index=column.index)
+
+
+#: Columns that identify groups in the rules; each is factorized once into ``_k_<column>``.
+_KEY_COLUMNS = ("region", "org", "series", "category", "kind", "_pkey")
+
+
+def with_key_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``_pkey`` and an integer code column ``_k_<c>`` per key column.
+
+    Grouping and duplicate detection on integers is many times faster than on strings
+    and Period objects; codes are equal exactly where the values are.
+    """
+    if "_k_region" in df:
+        return df
+    if "_pkey" not in df:
+        df = df.assign(_pkey=period_keys(df))
+    return df.assign(**{f"_k_{c}": pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)[0] for c in _KEY_COLUMNS})
+
+
+def _k(columns) -> list[str]:
+    return [f"_k_{'_pkey' if c == 'period' else c}" for c in columns]
 
 
 def period_keys(df: pd.DataFrame) -> pd.Series:
@@ -396,7 +471,8 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     is_total = (rows["category"] == "").to_numpy()
     rows = rows.assign(_res=_resolution(rows), _pkey=period_keys(rows), _is_total=is_total)
     keys = ["region", "org", "series", "_pkey", "kind"]
-    gid = rows.groupby(keys, sort=False).ngroup().to_numpy()
+    rows = with_key_codes(rows)
+    gid = rows.groupby(_k(["region", "org", "series", "period", "kind"]), sort=False).ngroup().to_numpy()
     # Per group, column-wise: number of totals, size, the parts' sum and rounding.
     ngroups = int(gid.max()) + 1
     n_total = np.bincount(gid, weights=is_total, minlength=ngroups)
@@ -432,9 +508,10 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     for group in groups.values():
         total = next(r for r in group if r["_is_total"])
         parts = [r for r in group if not r["_is_total"]]
-        parts_sum = float(np.sum([p["value"] for p in parts]))
-        diff = float(total["value"]) - parts_sum
-        tolerance = 0.5 * (float(total["_res"]) + float(np.sum([p["_res"] for p in parts])))
+        with np.errstate(invalid="ignore", over="ignore"):
+            parts_sum = float(np.sum([p["value"] for p in parts]))
+            diff = float(total["value"]) - parts_sum
+            tolerance = 0.5 * (float(total["_res"]) + float(np.sum([p["_res"] for p in parts])))
         finite = math.isfinite(diff) and math.isfinite(tolerance)
         # Written so that inf or NaN anywhere fails the check instead of passing it.
         if finite and abs(diff) <= tolerance + 1e-9 * max(1.0, abs(parts_sum)):
@@ -509,7 +586,8 @@ def check_month_gaps(df: pd.DataFrame) -> list[Problem]:
     if rows.empty:
         return problems
     ordinal = _per_distinct(rows["period"], lambda p: p.ordinal, rows["_pkey"] if "_pkey" in rows else None).to_numpy(dtype=np.int64)
-    gid = rows.groupby(["region", "org", "series", "category", "kind"], sort=False).ngroup().to_numpy()
+    rows = with_key_codes(rows)
+    gid = rows.groupby(_k(["region", "org", "series", "category", "kind"]), sort=False).ngroup().to_numpy()
     order = np.lexsort((ordinal, gid))
     g, o = gid[order], ordinal[order]
     gap = np.flatnonzero((g[1:] == g[:-1]) & (o[1:] - o[:-1] > 1)) + 1  # positions in `order`
@@ -587,7 +665,8 @@ def check_case_variants(df: pd.DataFrame) -> list[Problem]:
     for scope, column in (("region", "org"), ("series", "category")):
         if df.empty:
             break
-        firsts = df.drop_duplicates([scope, column])[[scope, column, "_file", "_line"]]
+        cols = _k([scope, column]) if "_k_region" in df else [scope, column]
+        firsts = df.drop_duplicates(cols)[[scope, column, "_file", "_line"]]
         folded = firsts[column].astype(str).str.casefold()
         clash = folded.duplicated(keep=False) & firsts.assign(_f=folded).duplicated([scope, "_f"], keep=False)
         if not clash.any():
