@@ -96,3 +96,37 @@ def test_kernel_freezes_its_pre_imports_and_watches_its_worker(tmp_path):
         session.wait(60)  # raises if an assertion in the kernel failed
     finally:
         session.shutdown()
+
+
+# --- the regions a run covers: reports.toml and every region that has data ------------------
+
+
+def _add_region_25(data_dir: Path) -> None:
+    text = (data_dir / "seeds" / "24_vasterbotten.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    body = [line.replace("24;", "25;", 1) for line in lines[1:] if line.startswith("24;")]
+    (data_dir / "seeds" / "25_norrbotten.csv").write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+
+
+def test_a_fourth_region_with_data_gets_its_reports_and_joins_the_comparison(suite):
+    _add_region_25(suite["data_dir"])
+    plan = runner.plan_run(**suite)
+    ids = [j.id for j in plan.jobs]
+    assert "region_25_2023" in ids and plan.region_set == ("17", "18", "24", "25")
+    comparison = next(j for j in plan.jobs if j.spec_id == "jamforelse")
+    assert comparison.id == "jamforelse_2023" and comparison.parameters["regions"] == ["17", "18", "24", "25"]
+    # chosen regions still win
+    assert [j.id for j in runner.plan_run(["region"], ["17"], **suite).jobs] == ["region_17_2023"]
+
+
+def test_report_for_a_region_no_longer_in_the_run_is_marked_stale(suite, tmp_path):
+    plan = runner.plan_run(**suite)
+    entries = {
+        "region_25_2023": {"regions": ["25"], "status": "ok", "title": "Norrbotten", "html": "region_25_2023.html"},
+        "region_17_2023": {"regions": ["17"], "status": "ok", "stale": "gammal markering"},
+    }
+    execution._mark_stale_regions(entries, plan)
+    assert "25" in entries["region_25_2023"]["stale"] and "inaktuell" in entries["region_25_2023"]["stale"]
+    assert "stale" not in entries["region_17_2023"]  # back in the run: current again
+    html = runner.write_index(tmp_path, {"reports": entries}).read_text(encoding="utf-8")
+    assert 'id="region_25_2023"' in html

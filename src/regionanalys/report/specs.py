@@ -166,6 +166,13 @@ def region_choices() -> str:
     return ", ".join(f"{r.code} ({r.short})" for r in all_regions())
 
 
+def default_regions(spec: ReportSpec, data_regions: Iterable[str] = ()) -> tuple[str, ...]:
+    """The regions a report covers when none are chosen: the ones in reports.toml, then
+    every other region that has data (files ``NN_*.csv``), in code order."""
+    extra = sorted({c for c in data_regions if c in REGIONS and c != RIKET and c not in spec.regions})
+    return tuple(spec.regions) + tuple(extra)
+
+
 def resolve_report_regions(values: Iterable[str | int]) -> tuple[str, ...]:
     """County codes for regions given by code or name; riket and unknown names are errors."""
     out = []
@@ -247,11 +254,13 @@ def plan_jobs(
     year: int | None = None,
     parameters: Mapping[str, Any] | None = None,
     code_cells_of: Callable[[Path], int] | None = None,
+    data_regions: Iterable[str] = (),
 ) -> tuple[list[Job], list[str]]:
     """The jobs of a run, every choice validated; returns ``(jobs, notes)``.
 
     * ``notebooks``: spec ids or notebook names (default: every report in the spec);
-    * ``regions``: codes or names; default each spec's own regions. A comparison
+    * ``regions``: codes or names; default each spec's own regions and the regions that
+      have data (``data_regions``, see :func:`default_regions`). A comparison
       (``per_region = false``) gets the chosen regions as its list; it is skipped (with a
       note) when fewer than two regions are chosen and it was not asked for by name;
     * ``year``: default the notebook's own default for ``year``;
@@ -301,21 +310,22 @@ def plan_jobs(
             raise SpecError(f"{spec.notebook}: standardvärdet för year ({declared['year'].default}) är inget år; ange --year")
         params_base = {**spec.parameters, **extra, "year": job_year, "data_dir": str(Path(data_dir).resolve())}
         cells = code_cells_of(path) if code_cells_of else 0
+        defaults = default_regions(spec, data_regions)
         if spec.per_region:
-            for code in chosen_regions or spec.regions:
+            for code in chosen_regions or defaults:
                 title = spec.title.format(region_name=REGIONS[code].name, year=job_year, regions=REGIONS[code].short)
                 jobs.append(
                     Job(_job_id(sid, code, job_year), sid, spec.notebook, path, title, (code,), job_year,
                         {"region": code, **params_base}, cells, spec.order)
                 )
         else:
-            group = chosen_regions or spec.regions
+            group = chosen_regions or defaults
             if len(group) < 2:
                 if explicit:
                     raise ParameterError(f"rapporten {sid} jämför regioner och behöver minst två; ange fler --region")
                 notes.append(f"{sid} hoppades över: en jämförelse behöver minst två regioner")
                 continue
-            same = sorted(group) == sorted(spec.regions)
+            same = sorted(group) == sorted(defaults)
             job_id = _job_id(sid, job_year) if same else _job_id(sid, "-".join(sorted(group)), job_year)
             names = ", ".join(REGIONS[c].short for c in group)
             title = spec.title.format(region_name=names, year=job_year, regions=names)

@@ -204,6 +204,7 @@ def execute(
             import shutil
 
             shutil.rmtree(tmp_dir, ignore_errors=True)  # kernel logs, read logs, leftovers of failures
+        _mark_stale_regions(entries, plan)
         ordered = [results[j.id] for j in plan.jobs]
         pdf_errors: list[str] = []
         if pdf:
@@ -226,6 +227,21 @@ def critical_path(chains: Mapping[Any, list[tuple[float, str]]]) -> list[str]:
         return []
     last = max(chains.values(), key=lambda chain: chain[-1][0])
     return [job_id for _, job_id in last]
+
+
+def _mark_stale_regions(entries: dict, plan: RunPlan) -> None:
+    """Mark reports for regions a run no longer covers (their data and their line in
+    reports.toml are gone): the index shows them as stale instead of current."""
+    if not plan.region_set:
+        return
+    covered = set(plan.region_set)
+    for entry in entries.values():
+        gone = [r for r in entry.get("regions") or [] if r not in covered]
+        if gone:
+            entry["stale"] = (f"inaktuell: {', '.join(gone)} ingår inte längre i körningen "
+                              f"(inga datafiler {gone[0]}_*.csv och inte i reports.toml)")
+        else:
+            entry.pop("stale", None)
 
 
 def _longest_first(jobs: list[Job], entries: Mapping) -> list[Job]:

@@ -56,6 +56,8 @@ def render_index(manifest: Mapping, specs: Mapping[str, ReportSpec] | None = Non
             "failed_ipynb": e.get("failed_ipynb") if e.get("status") != "ok" else None,
             "error": (e.get("error") or {}),
             "last_ok": _short_time((e.get("last_ok") or {}).get("started")) if e.get("status") != "ok" else None,
+            # the report's region is no longer in the run (Swedish text), else None
+            "stale": e.get("stale"),
             "sort": (order.get(e.get("report"), e.get("order", 1000)), -(e.get("year") or 0), e.get("regions", []), rid),
         })
     rows.sort(key=lambda r: r["sort"])
@@ -64,6 +66,7 @@ def render_index(manifest: Mapping, specs: Mapping[str, ReportSpec] | None = Non
         n_ok=sum(r["ok"] for r in rows),
         n_failed=sum(not r["ok"] for r in rows),
         n_example=sum(r["example"] for r in rows),
+        n_stale=sum(bool(r["stale"]) for r in rows),
         generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
         version=__version__,
     )

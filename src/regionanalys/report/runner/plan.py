@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from regionanalys import config
-from regionanalys.report.runner.cache import _sha256, read_manifest
+from regionanalys.report.runner.cache import DataFiles, _sha256, file_region, read_manifest
 from regionanalys.report.runner.outdir import check_out_dir
 from regionanalys.report.specs import (
     Job,
@@ -17,6 +17,7 @@ from regionanalys.report.specs import (
     ParameterError,
     ReportSpec,
     count_code_cells,
+    default_regions,
     load_specs,
     plan_jobs,
 )
@@ -96,6 +97,9 @@ class RunPlan:
     out_dir: Path
     manifest: dict
     info: _NotebookInfo
+    #: every region a run covers by default (reports.toml and the regions that have data);
+    #: a report in the manifest for a region outside it is marked stale in the index
+    region_set: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,11 +143,18 @@ def plan_run(*args: Any, **kwargs: Any) -> RunPlan:
     specs = load_specs(spec, nb_dir)
     manifest = read_manifest(out)
     info = _NotebookInfo(manifest.setdefault("notebooks", {}))
+    data_regions = regions_with_data(data)
     jobs, notes = plan_jobs(
         specs, nb_dir, data, info.parameters,
         notebooks=c.notebooks, regions=c.regions, year=c.year, parameters=c.parameters,
-        code_cells_of=info.code_cells,
+        code_cells_of=info.code_cells, data_regions=data_regions,
     )
-    return RunPlan(jobs, notes, specs, nb_dir, spec, data, out, manifest, info)
+    region_set = tuple(sorted({r for s in specs.values() for r in default_regions(s, data_regions)}))
+    return RunPlan(jobs, notes, specs, nb_dir, spec, data, out, manifest, info, region_set)
+
+
+def regions_with_data(data_dir: Path) -> list[str]:
+    """Regions that have a data file of their own (``NN_*.csv`` anywhere under data/)."""
+    return sorted({r for r in (file_region(Path(k).name) for k in DataFiles(data_dir).observations) if r})
 
 
