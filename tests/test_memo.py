@@ -99,3 +99,15 @@ def test_staffing_monthly_follows_an_edited_table():
     df.loc[df["period"] == pd.Period("2023-05", freq="M"), "value"] = 5.0
     assert staffing.monthly(df, "17", "hyrpersonal_kostnad").sum() == 16
     assert staffing.measures(df, "17")["hyr_totalt"].r12_at(pd.Period("2023-12", freq="M")) == 16
+
+
+def test_two_functions_of_the_same_name_do_not_share_answers():
+    def make(factor):
+        @memo.per_frame
+        def total(df: pd.DataFrame) -> float:
+            return float(df["value"].sum()) * factor
+        return total
+
+    once, twice = make(1), make(2)
+    df = frame()
+    assert once(df) == 6 and twice(df) == 12

@@ -4,9 +4,9 @@ A report loads its table once and then asks many questions of it; several ask th
 one (the staffing report builds the same 13 monthly series 97 times). :func:`per_frame`
 caches a function's results per DataFrame: the cache lives as long as that frame object
 (a weak reference drops it) and is thrown away when the frame's content changes (a
-fingerprint of every column, see :func:`fingerprint`, is checked on each call, so editing the table in a notebook
-never gives a stale answer). Results are handed out as copies, so a caller that edits
-one cannot change what the next caller gets.
+fingerprint of every column, see :func:`fingerprint`, is checked on each call, so
+editing the table in a notebook never gives a stale answer). Results are handed out as
+copies, so a caller that edits one cannot change what the next caller gets.
 
 Hand-written because functools.lru_cache cannot key on a DataFrame (unhashable, mutable).
 """
@@ -94,7 +94,7 @@ def per_frame(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(df: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
-        key = (func.__qualname__, _freeze(args), tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
+        key = (func, _freeze(args), tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
         try:
             hash(key)
         except TypeError:
