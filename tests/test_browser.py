@@ -8,6 +8,12 @@ resolves; a full-page screenshot goes to tests/artifacts/ (gitignored); each rep
 printed to PDF once (pages counted, title checked). A report built on data with hostile
 org names and sources is opened too: nothing may run.
 
+For the reader (issue 12): at 1280 px no table or other element is wider than its column
+(no sideways scrolling); printed on A4 no heading is the last line of a page, the
+comparison fits in 12 pages and Örebro's region report in 5; each report is under 1,5 MB;
+every table's CSV and Excel download opens in pandas with the values the table shows; and
+the first screen of each report is saved as ``tests/artifacts/<report>-forsta-sidan.png``.
+
 Skipped, with the reason, only when Chromium is missing or cannot be launched
 (``bash tests/browser_setup.sh`` installs it as root on Debian).
 """
@@ -74,6 +80,37 @@ _IMAGES_JS = """() => Array.from(document.images).map(img => {
 })"""
 
 
+#: Elements wider than the column they are in, and the page's own sideways scroll (1 px slack).
+_OVERFLOW_JS = """() => {
+  const out = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1) out.push(`sidan är ${doc.scrollWidth} px bred`);
+  const main = document.querySelector('main') || document.body;
+  const limit = main.getBoundingClientRect().right;
+  for (const el of main.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || (el.tagName !== 'TABLE' && el.closest('table'))) continue;  // a table is reported once
+    const parent = el.parentElement;
+    const scrolls = parent && parent.scrollWidth > parent.clientWidth + 1 && getComputedStyle(parent).overflowX !== 'visible';
+    if (r.right > limit + 1 || (el.tagName === 'TABLE' && scrolls)) {
+      const cap = el.querySelector && el.querySelector('caption');
+      out.push(`${el.tagName.toLowerCase()}.${el.className || ''} ${Math.round(r.right - limit)} px för bred` + (cap ? ` («${cap.textContent.trim().slice(0, 60)}»)` : ''));
+    }
+  }
+  return out.slice(0, 20);
+}"""
+
+#: The reader's tables: caption, headings, the cells as shown and the two downloads.
+_TABLES_JS = """() => Array.from(document.querySelectorAll('.ra-tablewrap')).map(w => ({
+  caption: (w.querySelector('caption') || {textContent: ''}).textContent.trim(),
+  head: Array.from(w.querySelectorAll('thead th')).map(th => th.textContent.trim()),
+  rows: Array.from(w.querySelectorAll('tbody tr')).map(tr => Array.from(tr.children).map(c => c.textContent.trim())),
+  numeric: Array.from(w.querySelectorAll('thead th')).map(th => th.classList.contains('num')),
+  csv: (w.querySelector('a[data-download=csv]') || {href: ''}).href,
+  xlsx: (w.querySelector('a[data-download=xlsx]') || {href: ''}).href,
+}))"""
+
+
 def _visit(browser, path: Path, shot: str, pdf: bool) -> dict:
     """Open one page; return what was seen (errors, requests, images, links, title, PDF)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -107,7 +144,11 @@ def _visit(browser, path: Path, shot: str, pdf: bool) -> dict:
     seen["scripts"] = page.evaluate("document.querySelectorAll('script').length")
     seen["onerror_imgs"] = page.evaluate("document.querySelectorAll('img[onerror], [onload], [onclick]').length")
     seen["text"] = page.inner_text("body")
+    seen["overflow"] = page.evaluate(_OVERFLOW_JS)
+    seen["headings"] = page.evaluate("() => Array.from(document.querySelectorAll('main h2, main h3')).map(h => h.textContent.trim())")
+    seen["tables"] = page.evaluate(_TABLES_JS)
     ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{shot}-forsta-sidan.png"))
     page.screenshot(path=str(ARTIFACTS / f"{shot}.jpg"), full_page=True, type="jpeg", quality=80)
     if pdf:
         seen["pdf"] = page.pdf(format="A4", print_background=True)
@@ -232,8 +273,120 @@ def test_each_report_prints_to_pdf_with_pages_and_its_title(suite, visits):
 
 def test_screenshots_were_written(visits):
     for name in visits:
-        shot = ARTIFACTS / f"{Path(name).stem}.jpg"
-        assert shot.is_file() and shot.stat().st_size > 1000, shot
+        for shot in (ARTIFACTS / f"{Path(name).stem}.jpg", ARTIFACTS / f"{Path(name).stem}-forsta-sidan.png"):
+            assert shot.is_file() and shot.stat().st_size > 1000, shot
+
+
+# --- for the reader: screen width, print, size, downloads (issue 12) --------------------------
+
+
+def _reports(visits) -> dict[str, dict]:
+    return {n: v for n, v in visits.items() if n != "index.html"}
+
+
+def test_nothing_is_wider_than_its_column_at_1280_px(visits):
+    wide = {n: v["overflow"] for n, v in visits.items() if v["overflow"]}
+    assert not wide, "\n".join(f"{n}: {'; '.join(w)}" for n, w in wide.items())
+
+
+def _pdf_page_lines(pdf: bytes) -> list[list[str]]:
+    """The text lines of each printed page, without the footer (title, "3 (12)")."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [ln.strip() for ln in page.extract_text().splitlines() if ln.strip()]
+        pages.append([ln for ln in lines if not re.fullmatch(r"\d+ \(\d+\)", ln)])
+    return pages
+
+
+def test_no_heading_is_the_last_line_of_a_printed_page(visits):
+    pytest.importorskip("pypdf")
+    orphans = []
+    for name, v in _reports(visits).items():
+        headings = set(v["headings"])
+        pages = _pdf_page_lines(v["pdf"])
+        for number, lines in enumerate(pages[:-1], start=1):
+            body = [ln for ln in lines if ln != v["title"]]
+            if body and body[-1] in headings:
+                orphans.append(f"{name} sida {number}: «{body[-1]}»")
+    assert not orphans, "rubriker sist på en sida:\n" + "\n".join(orphans)
+
+
+def test_the_footer_has_the_title_and_page_numbers(visits):
+    pytest.importorskip("pypdf")
+    import io
+
+    from pypdf import PdfReader
+
+    for name, v in _reports(visits).items():
+        pages = PdfReader(io.BytesIO(v["pdf"])).pages
+        last = pages[-1].extract_text()
+        assert f"{len(pages)} ({len(pages)})" in last, f"{name}: sidnummer saknas i sidfoten"
+        assert v["title"] in pages[0].extract_text().replace("\n", " "), f"{name}: titeln saknas i sidfoten"
+
+
+def _pages(visits, prefix: str) -> dict[str, int]:
+    pytest.importorskip("pypdf")
+    return {n: len(_pdf_page_lines(v["pdf"])) for n, v in _reports(visits).items() if n.startswith(prefix)}
+
+
+@pytest.mark.xfail(strict=False, reason="klart först när jämförelsens notebook har bantats (issue 12: 25 sidor innan)")
+def test_comparison_prints_in_at_most_12_pages(visits):
+    counts = _pages(visits, "jamforelse_")
+    assert counts and all(n <= 12 for n in counts.values()), counts
+
+
+@pytest.mark.xfail(strict=False, reason="klart först när regionrapportens notebook har bantats (issue 12: 12 sidor innan)")
+def test_orebro_region_report_prints_in_at_most_5_pages(visits):
+    counts = _pages(visits, "region_18_")
+    assert counts and all(n <= 5 for n in counts.values()), counts
+
+
+def test_every_report_is_under_1_5_mb(suite, visits):
+    sizes = {n: (suite / n).stat().st_size for n in _reports(visits)}
+    assert all(size < 1_500_000 for size in sizes.values()), {n: f"{s / 1e6:.2f} MB" for n, s in sizes.items()}
+
+
+def _number(text: str) -> float | None:
+    """A number as a table shows it (``−1 234,5``, ``+4,6 %``) as a float; None for ``–``."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("\u2212", "-").replace("%", "").replace(",", ".")
+    if cleaned in ("–", "-", ""):
+        return None
+    return float(cleaned)
+
+
+def test_every_table_download_opens_in_pandas_with_the_values_shown(visits):
+    import base64
+    import io
+
+    import pandas as pd
+
+    checked = 0
+    for name, v in _reports(visits).items():
+        for table in v["tables"]:
+            where = f"{name}: «{table['caption']}»"
+            assert table["csv"].startswith("data:text/csv") and table["xlsx"].startswith("data:application/"), where
+            csv = pd.read_csv(io.BytesIO(base64.b64decode(table["csv"].split(",", 1)[1])), sep=";", decimal=",", encoding="utf-8-sig")
+            xlsx = pd.read_excel(io.BytesIO(base64.b64decode(table["xlsx"].split(",", 1)[1])), sheet_name="Tabell")
+            assert len(csv) == len(xlsx) == len(table["rows"]), where
+            pd.testing.assert_frame_equal(csv, xlsx, check_dtype=False, obj=where)
+            for col, (head, numeric) in enumerate(zip(table["head"], table["numeric"])):
+                base = re.sub(r" \([^)]*\)$", "", head)
+                if not numeric or base not in csv.columns:
+                    continue
+                for row, shown in zip(csv[base], (r[col] for r in table["rows"])):
+                    value = _number(shown)
+                    if value is None:
+                        assert pd.isna(row), f"{where}, {head}: visar – men filen har {row}"
+                        continue
+                    decimals = len(shown.split(",")[1].rstrip(" %")) if "," in shown else 0
+                    assert abs(float(row) - value) <= 0.5 * 10 ** -decimals + 1e-9, f"{where}, {head}: visar {shown}, filen har {row}"
+            checked += 1
+    if checked == 0:
+        pytest.skip("ingen rapport använder ännu present.table (notebookarna flyttas över)")
 
 
 def test_hostile_data_runs_nothing_in_the_browser(browser, hostile_report):

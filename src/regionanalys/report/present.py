@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -27,7 +28,7 @@ from regionanalys import config
 from regionanalys.data.formatting import default_decimals, fmt_unit
 from regionanalys.report import downloads
 from regionanalys.report.appendix import Appendix, method_text
-from regionanalys.report.charts.style import EXAMPLE_MARK, close, mark_example, png_bytes
+from regionanalys.report.charts.style import EXAMPLE_MARK, PRINT_DPI, close, mark_example, png_bytes
 from regionanalys.report.tables import reader_table, split_sources
 
 #: The stylesheet shared by the reports, the report index and (its components) notebooks.
@@ -124,13 +125,13 @@ def figure_html(fig: Figure, alt: str, caption: str, example: bool = False) -> s
     """A matplotlib figure as an HTML ``<figure>`` with an inline PNG, alt text and caption."""
     if example:
         mark_example(fig)
-    width, height = fig.get_size_inches()
     data = png_bytes(fig)
     close(fig)
     png = base64.b64encode(data).decode("ascii")
-    # CSS pixels at 96 per inch: the chart's designed size on screen, scaled down to the column.
-    return _render("figure", png=png, alt=alt, caption=caption, example=example,
-                   width=round(width * 96), height=round(height * 96))
+    # CSS pixels at 96 per inch (the chart's designed size on screen, scaled down to the
+    # column); the PNG's own size (IHDR) includes the example-data footer band.
+    width, height = (round(n * 96 / PRINT_DPI) for n in struct.unpack(">II", data[16:24]))
+    return _render("figure", png=png, alt=alt, caption=caption, example=example, width=width, height=height)
 
 
 def show_figure(fig: Figure | None, alt: str, caption: str, example: bool = False) -> None:

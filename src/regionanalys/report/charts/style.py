@@ -124,42 +124,49 @@ def fit_titles(fig: Figure) -> None:
     titles = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
     for ax in fig.axes:
         titles += [ax.title, ax._left_title, ax._right_title]
+    renderer = fig.canvas.get_renderer()
     for text in titles:
         content = text.get_text()
         if not content:
             continue
-        box = text.get_window_extent()
-        if box.x1 <= width - 2 and box.x0 >= 2:
-            continue
-        avail = width - max(box.x0, 4) - 4
-        chars = max(20, int(len(content) * avail / max(box.width, 1)) - 2)
-        text.set_text(wrap_title(content.replace("\n", " "), chars))
+        one_line = content.replace("\n", " ")
+        chars = len(one_line)
+        for _ in range(8):  # narrower until it fits (a centred title overflows on both sides)
+            box = text.get_window_extent(renderer)
+            if box.x0 >= 2 and box.x1 <= width - 2:
+                break
+            chars = max(12, int(chars * min(1.0, (width - 8) / max(box.width, 1)) * 0.9))
+            text.set_text(wrap_title(one_line, chars))
 
 
 def mark_example(fig: Figure) -> None:
     """Stamp 'Exempeldata' across a figure built on generated example data.
 
-    The footer line gets its own band below everything else (the figure grows by
-    :data:`FOOTER_IN` and the layout keeps clear of it), so it never touches axis labels.
+    The footer line ("Exempeldata – inte verkliga siffror") is added by :func:`png_bytes`
+    as its own band below the picture, so it never touches axis labels or a legend below
+    the axes, whatever layout the chart uses.
     """
     fig.text(
         0.5, 0.5, EXAMPLE_MARK, fontsize=42, color="#C62828", alpha=0.18,
         ha="center", va="center", rotation=20, weight="bold", zorder=100,
     )
-    w, h = fig.get_size_inches()
-    total = h + FOOTER_IN
-    fig.set_size_inches(w, total)
-    band = FOOTER_IN / total
-    engine = fig.get_layout_engine()
-    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
-        engine.set(rect=(0, band, 1, 1 - band))
-    else:
-        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, band + 0.08))
-    fig.text(0.995, band / 2, f"{EXAMPLE_MARK} – inte verkliga siffror", fontsize=8, color="#C62828", ha="right", va="center")
+    fig._regionanalys_footer = f"{EXAMPLE_MARK} – inte verkliga siffror"
+
+
+def _footer_band(text: str, width_in: float, dpi: int):
+    """A white strip :data:`FOOTER_IN` high with ``text`` at the right, as a Pillow image."""
+    from PIL import Image
+
+    band = Figure(figsize=(width_in, FOOTER_IN))
+    band.text(0.995, 0.5, text, fontsize=8, color="#C62828", ha="right", va="center")
+    buf = io.BytesIO()
+    band.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
 
 
 def png_bytes(fig: Figure, dpi: int = PRINT_DPI, colours: int = PNG_COLOURS) -> bytes:
-    """The figure as a compact palette PNG at print resolution (titles wrapped to fit).
+    """The figure as a compact palette PNG at print resolution (titles wrapped to fit, the
+    example-data footer in its own band below).
 
     Pillow's quantizer reduces the antialiased RGB picture to ``colours`` colours; charts
     have few colours, so text and lines stay sharp while the file is a third of an RGB PNG.
@@ -170,6 +177,13 @@ def png_bytes(fig: Figure, dpi: int = PRINT_DPI, colours: int = PNG_COLOURS) -> 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    footer = getattr(fig, "_regionanalys_footer", None)
+    if footer:
+        band = _footer_band(footer, image.width / dpi, dpi)
+        whole = Image.new("RGB", (image.width, image.height + band.height), "white")
+        whole.paste(image, (0, 0))
+        whole.paste(band, (0, image.height))
+        image = whole
     small = image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)

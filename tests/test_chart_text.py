@@ -1,0 +1,189 @@
+"""No chart text is cut or overlaps: every chart the reports draw, on the project's data.
+
+The report notebooks (``notebooks/0[1-4]_*.py``, the jupytext sources) are executed in this
+process for each report the suite makes (region reports for the three first users, the
+comparison), with the page output switched off. Every figure on its way to the page is
+checked as it is embedded (after :func:`style.png_bytes` has wrapped long titles): each
+visible text artist lies inside the figure, and no two overlap (a pixel or two of
+antialiasing tolerated). Every public ``*_chart`` function of ``report/charts`` must have
+been drawn at least once, so a new chart cannot escape the check.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import itertools
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from regionanalys import config  # noqa: E402
+from regionanalys.report import present  # noqa: E402
+from regionanalys.report.charts import deficits, economy, kolada, savings, staffing, style  # noqa: E402
+
+CHART_MODULES = (deficits, economy, kolada, savings, staffing)
+TOLERANCE = 2.0  # pixels of antialiasing and rounding
+#: (notebook, parameters) as the suite runs them (notebooks/reports.toml: three regions, one comparison).
+RUNS = [
+    *[(nb, {"region": r, "year": 2023}) for nb in ("01_region", "03_bemanning", "04_sparande") for r in ("17", "18", "24")],
+    ("02_jamforelse", {"year": 2023}),
+]
+
+
+def _drawn_texts(fig: Figure, renderer) -> list[tuple[str, object]]:
+    """Visible, non-empty text artists that are drawn, with their extents in pixels.
+
+    Tick labels count only for ticks inside the view (matplotlib keeps the others
+    but does not draw them); the diagonal "Exempeldata" watermark is meant to lie over
+    the chart and is left out."""
+    out = []
+    tick_labels = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            every = axis.get_major_ticks() + axis.get_minor_ticks()
+            drawn = axis._update_ticks()
+            tick_labels |= {id(t.label1) for t in every} | {id(t.label2) for t in every}
+            for tick in drawn:
+                for label in (tick.label1, tick.label2):
+                    if label.get_visible() and label.get_text().strip():
+                        out.append((label.get_text(), label.get_window_extent(renderer)))
+    for text in fig.findobj(Text):
+        if id(text) in tick_labels or not text.get_visible() or not text.get_text().strip():
+            continue
+        if text.get_text() == style.EXAMPLE_MARK and text.get_rotation() != 0:
+            continue
+        legend = next((lg for lg in [*(ax.get_legend() for ax in fig.axes), *fig.legends] if lg is not None and text in lg.get_texts()), None)
+        if legend is not None and not legend.get_visible():
+            continue
+        out.append((text.get_text(), text.get_window_extent(renderer)))
+    return out
+
+
+def text_problems(fig: Figure) -> list[str]:
+    """Texts outside the figure and pairs of texts that overlap (empty list: all clear)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    texts = _drawn_texts(fig, renderer)
+    problems = []
+    for text, box in texts:
+        if box.x0 < -TOLERANCE or box.y0 < -TOLERANCE or box.x1 > width + TOLERANCE or box.y1 > height + TOLERANCE:
+            problems.append(f"utanför figuren: {text!r} ({box.x0:.0f}, {box.y0:.0f})–({box.x1:.0f}, {box.y1:.0f}) av {width:.0f}×{height:.0f}")
+    for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
+        w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+        h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+        if w > TOLERANCE and h > TOLERANCE:
+            problems.append(f"överlappar: {a!r} och {b!r} ({w:.0f}×{h:.0f} px)")
+    return problems
+
+
+def _cells(source: str) -> list[str]:
+    return [c for c in re.split(r"^# %%.*$", source, flags=re.MULTILINE) if c.strip()]
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict:
+    """Run every report notebook in-process; collect the text problems of each chart and
+    which chart functions were called."""
+    called: dict[str, int] = {}
+    problems: dict[str, list[str]] = {}
+    originals = []
+    for module in CHART_MODULES:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and name.endswith("_chart"):
+                key = f"{module.__name__.rsplit('.', 1)[1]}.{name}"
+                called[key] = 0
+
+                def counted(*a, __fn=fn, __key=key, **k):
+                    called[__key] += 1
+                    return __fn(*a, **k)
+
+                originals.append((module, name, fn))
+                setattr(module, name, functools.wraps(fn)(counted))
+    encode = present.png_bytes
+    current = {"run": ""}
+
+    def checked(fig: Figure, *a, **k) -> bytes:
+        data = encode(fig, *a, **k)  # wraps long titles, then saves at print resolution
+        found = text_problems(fig)
+        if found:
+            title = next((t.get_text() for ax in fig.axes for t in (ax.title, ax._left_title) if t.get_text()), "")
+            problems[f"{current['run']}: {title or fig._suptitle.get_text() if fig._suptitle else title}"] = found
+        return data
+
+    present.png_bytes = checked
+    show = present._show
+    present._show = lambda markup: None
+    try:
+        for notebook, params in RUNS:
+            current["run"] = f"{notebook} {params}"
+            source = (config.NOTEBOOKS_DIR / f"{notebook}.py").read_text(encoding="utf-8")
+            cells = _cells(source)
+            namespace: dict = {}
+            exec(compile(cells[0], notebook, "exec"), namespace)  # the parameters cell
+            namespace.update(params)
+            for cell in cells[1:]:
+                if cell.lstrip().startswith("# %% [markdown]") or not cell.strip().replace("#", "").strip():
+                    continue
+                exec(compile(cell, notebook, "exec"), namespace)
+            plt.close("all")
+    finally:
+        present.png_bytes = encode
+        present._show = show
+        for module, name, fn in originals:
+            setattr(module, name, fn)
+    return {"called": called, "problems": problems}
+
+
+@pytest.mark.slow
+def test_no_chart_text_is_cut_or_overlaps(drawn):
+    lines = [f"{chart}:\n  " + "\n  ".join(found) for chart, found in drawn["problems"].items()]
+    assert not lines, "\n".join(lines)
+
+
+@pytest.mark.slow
+def test_every_chart_function_was_drawn(drawn):
+    never = sorted(k for k, n in drawn["called"].items() if n == 0)
+    assert not never, f"diagramfunktioner som ingen rapport ritar (och som därför inte kontrolleras): {never}"
+
+
+def test_the_check_finds_overlap_and_text_outside():
+    fig, ax = style.new_figure(4, 3)
+    ax.text(0.5, 0.5, "en text", transform=ax.transAxes)
+    ax.text(0.5, 0.5, "en annan", transform=ax.transAxes)
+    ax.set_title("En mycket lång titel " * 8)
+    found = text_problems(fig)
+    assert any(p.startswith("överlappar: 'en text'") for p in found)
+    assert any(p.startswith("utanför figuren: 'En mycket") for p in found)
+    style.fit_titles(fig)
+    assert not any(p.startswith("utanför figuren") for p in text_problems(fig)), "fit_titles wraps the title"
+    plt.close(fig)
+
+
+def test_example_footer_has_its_own_band_below_the_chart():
+    """The footer is a band added below the picture: the chart above it is unchanged, so
+    it cannot touch axis labels or a legend below the axes."""
+    import io
+
+    from PIL import Image
+
+    def picture(example: bool) -> Image.Image:
+        fig, ax = style.new_figure(6, 3)
+        ax.plot([1, 2, 3], [1, 3, 2])
+        fig.legend(["serie"], loc="outside lower center")
+        if example:
+            style.mark_example(fig)
+        return Image.open(io.BytesIO(style.png_bytes(fig))).convert("RGB")
+
+    plain, marked = picture(False), picture(True)
+    band = round(style.FOOTER_IN * style.PRINT_DPI)
+    assert marked.height == plain.height + band
+    strip = marked.crop((0, plain.height, marked.width, marked.height))
+    reds = [px for px in strip.getdata() if px[0] > 150 and px[1] < 120]
+    assert reds, "the footer text is in the band"
