@@ -135,6 +135,7 @@ def test_year_columns_are_not_formatted_as_amounts():
                                source_column=None)
     assert [[c.text for c in r] for r in view.rows] == [["2023", "1\u00a0500"], ["2024", "2\u00a0000"]]
     assert view.head == [("år", False), ("belopp (mnkr)", True)]
+    assert view.rows[0][0].nowrap and not view.rows[0][1].nowrap, "a year is never broken across lines"
 
 
 def test_an_unknown_row_header_is_a_clear_error():

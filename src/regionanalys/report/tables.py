@@ -39,6 +39,7 @@ class Cell:
     numeric: bool = False
     row_header: bool = False
     notes: list[int] = field(default_factory=list)
+    nowrap: bool = False  # a year or period: never broken across lines
 
 
 @dataclass
@@ -133,7 +134,7 @@ def reader_table(df: pd.DataFrame, caption: str, cite: Callable[[str], int], *, 
                 cells.append(Cell(MISSING, row_header=col == row_header))
             else:
                 text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-                cells.append(Cell(text, row_header=col == row_header))
+                cells.append(Cell(text, row_header=col == row_header, nowrap=str(col).lower() in PERIOD_COLUMNS))
         if has_sources:
             notes = []
             for source in split_sources(row[source_column]):
