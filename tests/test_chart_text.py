@@ -187,3 +187,38 @@ def test_example_footer_has_its_own_band_below_the_chart():
     strip = marked.crop((0, plain.height, marked.width, marked.height))
     reds = [px for px in strip.getdata() if px[0] > 150 and px[1] < 120]
     assert reds, "the footer text is in the band"
+
+
+def test_mark_events_on_monthly_and_annual_axes():
+    import pandas as pd
+
+    events = pd.DataFrame({"start": [pd.Timestamp("2022-11-21"), pd.Timestamp("2023-12-19"), pd.Timestamp("2030-01-01")],
+                           "label": ["Anställningsstopp för administrativ personal", "Plan: 750 anställda", "Utanför"]})
+    fig, ax = style.new_figure(8, 3)
+    months = pd.date_range("2022-01-01", "2024-06-01", freq="MS")
+    ax.plot(months, range(len(months)))
+    handles = style.mark_events(ax, events)
+    assert [h.get_label() for h in handles] == ["(1) 21 nov 2022: Anställningsstopp för administrativ personal",
+                                                "(2) 19 dec 2023: Plan: 750 anställda"], "only events inside the axis"
+    assert len(ax.lines) == 3, "one thin line per decision shown"
+    fig.legend(handles=handles, loc="outside lower left")
+    assert text_problems(fig) == []
+    fig2, ax2 = style.new_figure(8, 3)
+    ax2.bar([2022, 2023, 2024], [1, 2, 3])
+    handles = style.mark_events(ax2, events)
+    x = ax2.lines[0].get_xdata()[0]
+    assert len(handles) == 2 and 2022.3 < x < 2022.45, "21 Nov 2022 drawn late in the 2022 bar's year"
+    plt.close(fig)
+    plt.close(fig2)
+
+
+def test_every_region_and_riket_has_its_own_colour():
+    from regionanalys.data.regions import REGIONS
+
+    colours = [style.region_colour(code) for code in REGIONS]
+    assert len(set(colours)) == len(REGIONS) == 22
+    assert style.OTHER_REGION not in colours and not set(colours) & set(style.CATEGORY_PALETTE)
+    assert (style.region_colour("17"), style.region_colour("18"), style.region_colour("24")) == ("#0072B2", "#D55E00", "#009E73")
+    for key in ("krav", "referens", "budget"):
+        r, g, b = (int(style.COLOURS[key][i:i + 2], 16) for i in (1, 3, 5))
+        assert max(r, g, b) - min(r, g, b) < 8, f"{key} is grey or black"
