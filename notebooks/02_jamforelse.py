@@ -19,115 +19,88 @@ year = 2023
 data_dir = None
 
 # %%
-from regionanalys import load, load_events, load_orgs
+from regionanalys import load, load_events
 from regionanalys.report import present as p
-from regionanalys.analysis import deficits, effect, reconciliation, savings, staffing
+from regionanalys.analysis import comparison
+from regionanalys.analysis.requirements import decisions
+from regionanalys.data.documents import load_statements
 from regionanalys.kolada import analysis as kolada_analysis
-from regionanalys.report.charts import deficits as deficit_charts, kolada as kolada_charts, savings as savings_charts, staffing as staffing_charts
+from regionanalys.kolada.client import NOT_IN_KOLADA
+from regionanalys.report.charts import comparison as comparison_charts, kolada as kolada_charts
 from regionanalys.data.regions import region_name, resolve_region
 
 regions = [resolve_region(r) for r in regions]
 names = [region_name(r) for r in regions]
 df_all = load(data_dir, regions=regions)  # shared files (Kolada, SCB) keep all regions and riket
 df = df_all[df_all["region"].isin(regions)]
-orgs = load_orgs(data_dir)
 events = load_events(data_dir)
-p.page_style()
-p.heading(f"Underskott och sparprogram: {', '.join(names)} {year}", 1)
-p.example_banner(df)
-
-# %% [markdown]
-# ## Resultatet, jämförbart mellan regionerna
-
-# %%
-norm = deficits.normalized_results(df, regions, [year - 1, year])
-p.show_figure(deficit_charts.normalized_chart(norm, "Resultat per invånare och som andel av skatteintäkterna"), alt="Två stapeldiagram med samma regioner och år: verksamhetens resultat i kronor per invånare och i procent av skatteintäkter och generella statsbidrag; saknade uppgifter är markerade", caption=deficits.normalized_reading(norm))
-
-# %%
-p.show_table(savings.display(deficits.normalized_results(df, regions, [year - 1, year]).dropna(subset=["belopp_mnkr"])), "Resultatmått per invånare och som andel av skatteintäkterna (bara de som finns i underlaget)", units=savings.DISPLAY_UNITS)
-
-# %% [markdown]
-# ## Varför underskottet uppstod
-
-# %%
-p.show_figures(deficit_charts.bridge_figures(df, regions, year))
-
-# %%
-gap = deficits.growth_gap_table(df, regions)
-p.show_figure(deficit_charts.growth_gap_chart(gap, regions, "Nettokostnadernas och skatteintäkternas ökning"), alt="Stapeldiagram över nettokostnadernas och skatteintäkternas ökning per region; saknade uppgifter är markerade", caption=deficits.growth_gap_reading(gap, regions))
-
-# %% [markdown]
-# ## Sparkraven i regionernas egna termer
-
-# %%
-terms = savings.requirement_in_own_terms(df, regions)
-p.show_figure(deficit_charts.requirement_per_capita_chart(savings.largest_requirements(terms), regions, "Största sparkravet per invånare"), alt="Liggande stapeldiagram över varje regions största sparkrav i kronor per invånare", caption=savings.per_capita_reading(savings.largest_requirements(terms), regions))
-
-# %%
-p.show_table(savings.display(terms, drop=("skattekrona_mnkr", "skattesats_kommentar")), "Sparkraven som andel av kostnaderna och per invånare", units=savings.DISPLAY_UNITS)
-
-# %%
-p.reading(savings.requirement_reading(terms))
-
-# %% [markdown]
-# ## Sparprogrammen
-
-# %%
-p.show_table(savings.display(savings.headline(savings.savings_table(df))), "Sparkrav, planer och beslut med källa (summor per organisation; delarna per kategori finns i rapporten för varje region)", units=savings.DISPLAY_UNITS)
-
-# %%
-cover = savings.coverage_table(df, regions, orgs)
-p.show_figure(savings_charts.coverage_chart(cover, "Identifierade besparingar mot kravet"), alt="Liggande stapeldiagram över hur stor del av varje sparkrav som täcks av planer, per region", caption=savings.coverage_reading(cover))
-
-# %%
-posts = savings.per_post_table(df, regions)
-p.show_figure(savings_charts.per_post_chart(posts, "Besparing per anställd, tjänst eller årsarbetare"), alt="Liggande stapeldiagram över besparing i tkr per post för varje sparprogram", caption=savings.per_post_reading(posts))
-
-# %%
-p.show_figures(savings_charts.buildup_figures(df, regions, orgs))
-
-# %% [markdown]
-# ## Bemanning: hyrpersonal, sjukfrånvaro och närvarotid
-
-# %%
-staff_month = staffing.comparison_month(df, regions, year)
-staff_table = staffing.comparison_table(df, regions, staff_month)
-staff_example = staffing.is_example(df, regions)
-p.show_table(staff_table, staffing.comparison_caption(staff_table), units=staffing.COMPARISON_UNITS, sign_columns=["Hyrpersonal, förändring på ett år"], example=staff_example)
-
-# %%
-p.show_figure(staffing_charts.comparison_chart(df, regions, staff_month), alt="Fyra linjediagram: hyrpersonal, SKR-måttet med målet 2 procent, sjukfrånvaro och närvarotid, rullande tolv månader, en linje per region", caption=staffing.comparison_reading(staff_table), example=staff_example)
-
-# %% [markdown]
-# ## Alla regioner i Kolada
-
-# %%
+matrix_years = list(range(year - 4, year + 2))
+avail = comparison.availability(df, regions, matrix_years)
 has_kolada, kolada_text = kolada_analysis.cache_status(data_dir)
-(p.note if has_kolada else p.missing)(kolada_text)
-p.show_figures(kolada_charts.ranking_figures(df_all, regions, year))
+p.begin(f"Underskott och sparprogram: {', '.join(names)} {year}", df, year=year, regions=regions)
 
 # %%
-p.show_table(kolada_analysis.cross_check_display(kolada_analysis.cross_check(df_all)), "Samma mått i regionens dokument och i Kolada", empty="Ingen avstämning mot Kolada: cachen saknas eller har inga år gemensamma med dokumenten.")
-
-# %% [markdown]
-# ## Stämmer summorna?
-
-# %%
-findings = reconciliation.reconcile(df, orgs)
-p.reading(reconciliation.reading(findings))
-
-# %%
-focus = reconciliation.focus(findings)
-p.show_figure(savings_charts.reconciliation_chart(focus, reconciliation.focus_title(focus)), alt="Stapeldiagram över uppgivna summor mot summan av delarna", caption=reconciliation.focus_reading(focus, findings))
+kolada_items, kolada_absent = kolada_charts.standard_figures(df_all, regions, year)
+if kolada_items:
+    p.section("Alla 21 regioner i Kolada")
+    p.note(kolada_text)
+    for item in kolada_items:
+        p.figure(item["fig"], alt=item["alt"], caption=item["caption"])
+    for title, text in kolada_absent:
+        p.collapsed(title, text)
+    p.method("kolada")
 
 # %%
-p.show_table(reconciliation.readable(findings[findings["status"] != "stämmer"]), "Summor som inte stämmer med sina delar (differens = uppgivet − summa av delarna)", empty="Alla kontrollerade summor stämmer med sina delar.")
-
-# %% [markdown]
-# ## Har sparbesluten gett effekt? Utfall mot trend
-
-# %%
-p.show_figures(savings_charts.effect_figures(df, events, regions, headings=True))
+p.section("Vad kan jämföras?")
+p.reading(comparison.matrix_reading(avail))
+p.table(comparison.matrix(avail), "Vad underlaget innehåller per region, mått och år (utfall, prognos, budget, beslut, exempeldata eller – för inget)", row_header="region", download=False)
+if not has_kolada:
+    p.note(kolada_text)
 
 # %%
-p.sources(df)
+p.section("Resultatet år för år")
+history = comparison.results_history(df, regions, list(range(year - 7, year + 2)))
+p.figure(comparison_charts.results_history_chart(history, regions, "Resultat per region och år, mnkr"), alt="Stapeldiagram, ett per region: resultatet per år i miljoner kronor; varje stapel anger mått och om det är utfall eller prognos; prognoser skrafferade", caption=comparison.results_reading(history, regions))
+p.table(comparison.results_table(history), "Resultaten i diagrammet med mått, typ och källa", units={"mnkr": "mnkr"})
+
+# %%
+growth = comparison.growth_table(df, regions, year)
+if growth.empty:
+    p.collapsed("Kostnader mot intäkter", comparison.growth_reading(growth, regions, year))
+else:
+    p.section("Kostnader mot intäkter")
+    p.table(growth, f"Nettokostnadernas och skatteintäkternas ökning {year}", units={"skillnad (procentenheter)": "procentenheter"}, sign_columns=["skillnad (procentenheter)"])
+    p.reading(comparison.growth_reading(growth, regions, year))
+    p.method("tillvaxt")
+
+# %%
+p.section("Sparkraven, jämförda inom samma omfattning")
+items = decisions(df, regions)
+pop_year = comparison.population_year(df, regions, year + 1)
+per_capita = comparison.requirements_per_capita(df, items, regions, pop_year)
+p.table(comparison.decisions_display(items), "Sparkrav per beslut (ett krav räknas en gång; delarna under sin summa)")
+p.figure(comparison_charts.requirements_chart(per_capita, f"Sparkrav i kronor per invånare (folkmängd 31 december {pop_year})"), alt="Liggande stapeldiagram i två delar: sparkrav för hela regionen och sparkrav för administrationen, i kronor per invånare", caption=comparison.requirements_reading(per_capita, pop_year) + f" Folkmängd: {comparison.POPULATION_TABLE}.")
+p.method("sparkrav")
+p.method("kr_per_inv")
+
+# %%
+p.section("Hyrpersonal")
+staff = comparison.staffing_real(df, regions)
+p.table(staff, "Hyrpersonal enligt regionernas dokument och offentliga källor (utfall)", units={"mnkr": "mnkr", "procent": "procent"}, sign_columns=["mnkr", "procent"], hide=["anmärkning"])
+p.reading(comparison.staffing_reading(staff, regions) + " " + NOT_IN_KOLADA)
+
+# %%
+p.collapsed("Sjukfrånvaro och närvarotid", comparison.missing_text(avail, ["sjukfranvaro", "narvarotid"], regions, "sjukfrånvaro och närvarotid"))
+p.collapsed("Har sparbesluten gett effekt?", comparison.missing_text(avail, ["personalkostnad"], regions, "personalkostnaden per månad (som beslutens effekt prövas på)"))
+
+# %%
+statements = load_statements(data_dir)
+p.timeline(events[events["region"].isin(regions)], statements[statements["region"].isin(regions)])
+
+# %%
+cross = kolada_analysis.cross_check(df_all)
+cross_figures, cross_notes = kolada_analysis.cross_check_checks(cross[cross["region"].isin(regions)], per_capita=False)
+p.checks(cross_figures, "Samma mått i regionernas dokument, offentliga källor och Kolada (skillnad = Kolada − uppgivet)")
+p.checks(cross_notes, "Varför Kolada och dokumenten kan skilja sig åt, per mått")
+p.checks(comparison.seed_public_checks(df, regions), "Samma uppgift i regionernas dokument och i offentliga källor")
+p.appendix(df)

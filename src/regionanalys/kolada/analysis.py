@@ -144,6 +144,10 @@ _CHECKS = [
      "kolada_arets_resultat_andel_skatt_statsbidrag", "Egen beräkning: årets resultat / skatt och statsbidrag."),
     ("Årets resultat", "mnkr", _same("arets_resultat"), "kolada_arets_resultat_mnkr",
      "Koladas belopp är härlett (N63019 × N01951 / 1 000 000)."),
+    ("Balanserat resultat i dokumentet mot årets resultat i Kolada", "mnkr", _same("balanserat_resultat"),
+     "kolada_arets_resultat_mnkr",
+     "Dokumentet kallar beloppet balanserat resultat (verksamhetens resultat minus finansiella kostnader); "
+     "det motsvarar årets resultat när inga andra poster finns. Koladas belopp är härlett (N63019 × N01951 / 1 000 000)."),
     ("Balanskravsresultat", "mnkr", _same("balanskravsresultat"), "kolada_balanskravsresultat_mnkr",
      "Koladas belopp är härlett (N63132 × N01951 / 1 000 000)."),
     ("Nettokostnadsutveckling (N63148)", "%", _same("nettokostnadsutveckling"), "kolada_nettokostnadsutveckling",
@@ -357,9 +361,10 @@ def cache_status(data_dir=None) -> tuple[bool, str]:
     from regionanalys.kolada.client import METADATA_FILE, cache_path, has_cache
 
     if not has_cache(data_dir):
+        # The reader's words; how to fetch the figures is in the analyst part of the index.
         return False, (
-            "Ingen Kolada-cache finns i data/kolada/: jämförelsen med alla 21 regioner och riket visas inte. "
-            "Hämta siffrorna med `regionanalys fetch kolada` på en dator med nätåtkomst."
+            "Koladas siffror för alla 21 regioner och riket finns inte i underlaget, så regionerna jämförs "
+            "här bara med de uppgifter som regionernas dokument och offentliga källor anger."
         )
     meta_path = cache_path(data_dir).with_name(METADATA_FILE)
     when = ""
@@ -396,7 +401,7 @@ def _reading(ranking: pd.DataFrame, label: str, unit: str, year: int, highlight:
     from regionanalys.data.formatting import fmt_auto
 
     if ranking.empty:
-        return f"{label}: Kolada-cachen saknar värden för {year}."
+        return f"{label}: Kolada har inga värden för {year}."
     n = len(ranking)
     parts = []
     for code in highlight:
@@ -409,6 +414,35 @@ def _reading(ranking: pd.DataFrame, label: str, unit: str, year: int, highlight:
     riket = ranking["riket"].iloc[0]
     tail = f"; riket {fmt_auto(riket, unit)}" if riket == riket else ""
     return f"{label} {year}, högst värde först: " + ", ".join(parts) + tail + "."
+
+
+def cross_check_checks(table: pd.DataFrame, *, per_capita: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`cross_check` in the appendix's check form, as two tables: the figures (region,
+    år, mått, uppgiven i, uppgivet, Kolada, skillnad = Kolada − uppgivet; values as text in
+    their units, both sources in ``källa``) and the explanations, once per measure (mått,
+    förklaring), so a comment shared by every region is printed once. ``per_capita=False``
+    leaves out the kr/inv measures (for a printed report where the amounts suffice)."""
+    from regionanalys.data.formatting import fmt_auto
+
+    columns = ["region", "år", "mått", "uppgiven i", "uppgivet", "Kolada", "skillnad", "källa"]
+    if per_capita is False and not table.empty:
+        # kr/inv rows repeat the mnkr rows divided by the population, which has its own row.
+        table = table[table["unit"] != "kr/inv"]
+    if table.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=["mått", "förklaring"])
+    rows = []
+    for _, r in table.iterrows():
+        unit = {"%": "procent", "kr/inv": "kr_per_inv"}.get(r["unit"], r["unit"])
+        diff_unit = "procentenheter" if unit == "procent" else unit
+        rows.append({
+            "region": region_name(r["region"]), "år": int(r["year"]), "mått": r["measure"],
+            "uppgiven i": "offentlig källa" if r["seed_kind"] == "offentlig" else "regionens dokument",
+            "uppgivet": fmt_auto(r["seed"], unit), "Kolada": fmt_auto(r["kolada"], unit),
+            "skillnad": fmt_auto(r["difference"], diff_unit, sign=True),
+            "källa": f"{r['seed_source']} | {r['kolada_source']}",
+        })
+    notes = table[["measure", "comment"]].drop_duplicates("measure").rename(columns={"measure": "mått", "comment": "förklaring"})
+    return pd.DataFrame(rows, columns=columns), notes.reset_index(drop=True)
 
 
 def cross_check_display(table: pd.DataFrame) -> pd.DataFrame:
