@@ -16,16 +16,22 @@ How a run works
 ---------------
 * **Planning** (:func:`plan_run`): reports.toml and every choice are validated and each
   report gets an id that is also its file name (``region_17_2023``), built only from
-  validated ids.
+  validated ids. By default a report covers its regions in reports.toml and every other
+  region that has data (``NN_*.csv``); reports for regions no longer covered are marked
+  stale. ``--out`` must be empty or already a report folder (:mod:`.outdir`).
 * **Cache** (Quarto-freeze style): a report is executed again only when one of its inputs
   changed: the notebook file, the library source (``src/regionanalys/**``), its
-  parameters, or a data file it read. The loader appends every data file it reads to
+  parameters, the versions of the packages that shape its output, or a data file it
+  read (hashed before the run; a file that changes during the run makes the report
+  again). The loader appends every data file it reads to
   ``$REGIONANALYS_READ_LOG`` (set per report); files named ``NN_*.csv`` belong to region
   NN only, so a report's data inputs are the shared files plus the files of the regions
   it read (or every file, if it read every file). Metadata files (``data/meta/``) count
-  as inputs of every report. ``force=True`` executes everything.
-* **Execution**: ``jobs`` worker processes (default: one per core). Each worker starts
-  one kernel, pre-imports what the notebooks import, and reuses the kernel for report
+  only for the reports that read them. ``force=True`` executes everything.
+* **Execution**: ``jobs`` worker processes (default: one per core), longest report first
+  (by the last duration in the manifest); the summary names the critical path. Each
+  worker starts one kernel, pre-imports what the notebooks import (then ``gc.freeze()``),
+  and reuses the kernel for report
   after report, resetting it in between (user namespace, matplotlib figures and rc,
   pandas options, warnings, environment, working directory); a failed report gets a new
   kernel. Notebooks are executed with papermill's API (parameters injected, executed
@@ -36,14 +42,18 @@ How a run works
   (atomically) only on success. A failed report keeps the last good HTML, is marked
   failed in the index with the failing cell and the error, and its executed notebook is
   kept as ``<id>.failed.ipynb``. ``manifest.json`` and ``index.html`` are written
-  atomically. A lock file stops two runs from writing the same directory at once.
+  together, atomically, with the umask's mode. A lock file (``filelock``) stops two runs
+  from writing the same directory at once. Workers and kernels end with the run
+  (:mod:`.orphans`); the next run stops what a killed run left and removes its files.
 
 Modules
 -------
 ``plan`` (choices, :func:`plan_run`), ``cache`` (hashes, manifest, why a report is
 stale), ``kernel`` (the warm kernel), ``worker`` (a worker process), ``pool`` (the
 parent's side of the workers), ``record`` (a finished report into place), ``execution``
-(:func:`execute`, :func:`run`), ``index`` (index.html), ``pdf``, ``lock``, ``results``.
+(:func:`execute`, :func:`run`), ``index`` (index.html), ``pdf``, ``lock``, ``results``,
+``outdir`` (which folders we write), ``orphans`` (processes that must not outlive a
+run), ``memory`` (psutil figures), ``runlog`` (``--log-file``).
 Imports point one way: results → cache → plan → kernel → worker → pool → execution.
 """
 from __future__ import annotations

@@ -33,8 +33,9 @@ from regionanalys.report.specs import Job, notebook_imports
 
 TMP_DIRNAME = ".regionanalys-tmp"
 #: seconds a cell may run before it is interrupted and the report fails: the slowest cell
-#: of today's reports takes 2,5 s (docs/scheduling.md), so 120 s leaves room for 21
-#: regions and a busy machine while a hung cell blocks a nightly run for 2 minutes, not 10
+#: of today's reports took 2,5 s on a quiet machine and 41 s on a heavily shared one
+#: (docs/scheduling.md); 120 s leaves room for that while a hung cell blocks a nightly
+#: run for 2 minutes, not 10
 DEFAULT_TIMEOUT = 120
 
 

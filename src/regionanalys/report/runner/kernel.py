@@ -176,10 +176,13 @@ class KernelSession:
 
         # IPC sockets rather than TCP on localhost: nothing listens on the network and
         # ipykernel does not warn about unencrypted TCP. Socket paths must be short
-        # (108 bytes), hence the system temp dir.
+        # (108 bytes), hence the system temp dir. Windows has no IPC sockets in ZeroMQ:
+        # there the kernel listens on 127.0.0.1 (Jupyter's default).
         self._sock_dir = tempfile.mkdtemp(prefix="ra-k-")
         # the connection file goes there too, not to Jupyter's runtime dir in $HOME
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sock_dir, "k"),
+        where = {"transport": "tcp", "ip": "127.0.0.1"} if os.name == "nt" else {
+            "transport": "ipc", "ip": os.path.join(self._sock_dir, "k")}
+        km = AsyncKernelManager(kernel_name=self.kernel_name, **where,
                                 connection_file=os.path.join(self._sock_dir, "kernel.json"))
         self.km = km
         env = {k: v for k, v in os.environ.items() if k != self.log_env}
