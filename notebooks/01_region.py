@@ -19,49 +19,81 @@ year = 2023
 data_dir = None
 
 # %%
-from regionanalys import load, load_orgs
+from regionanalys import load, load_events
+from regionanalys.data.documents import load_statements
 from regionanalys.report import present as p
-from regionanalys.analysis import deficits
-from regionanalys.analysis import savings
-from regionanalys.report.charts import economy as economy_charts, savings as savings_charts
+from regionanalys.analysis import deficits, region_story as story
+from regionanalys.report.charts import economy as charts
 from regionanalys.analysis.indicators import select
 from regionanalys.data.regions import region_name, resolve_region
 
 region = resolve_region(region)
 name = region_name(region)
-df = select(load(data_dir, regions=[region]), freq="Y")  # this report shows annual figures only
-orgs = load_orgs(data_dir)
-p.page_style()
-p.heading(f"Ekonomin i {name} {year}", 1)
-p.example_banner(df[df["region"] == region])
-
-# %% [markdown]
-# ## Nettokostnader och skatteintäkter
+loaded = deficits.with_annual_from_monthly(load(data_dir, regions=[region]), region)  # monthly exports give full years
+df = story.report_scope(loaded[loaded["region"] == region], year)  # nothing later than the report's year
+annual_df = select(df, freq="Y")
+events = story.events_in_scope(load_events(data_dir), region, year)
+statements = story.region_statements(load_statements(data_dir), region)
+p.begin(f"Ekonomin i {name} {year}", df, year=year, region=region)
 
 # %%
-table = deficits.cost_revenue_table(df, region)
-p.show_table(savings.display(table), "Nettokostnader, skatteintäkter och resultat", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga regionövergripande nettokostnader eller skatteintäkter för {name}.")
-p.show_figure(economy_charts.cost_revenue_chart(table, f"{name}: nettokostnader och skatteintäkter"), alt=f"Stapeldiagram över nettokostnader och skatteintäkter per år för {name}", caption=deficits.cost_revenue_reading(table, region))
+p.timeline(events, statements)
 
 # %%
-p.show_table(deficits.stated_growth_check(df, region, year), "Ökningstakt: uppgiven i källan och beräknad ur beloppen", units="procent")
-
-# %% [markdown]
-# ## Resultat och avvikelse mot budget
-
-# %%
-p.show_table(deficits.budget_deviation_table(df, region, year), f"Utfall {year} och avvikelse mot budget (mnkr)", units="mnkr", sign_columns=["avvikelse mot budget"], empty=f"Underlaget anger ingen avvikelse mot budget för {name} {year}.")
-
-# %%
-p.show_tables(deficits.result_statements(df, region), "Resultatbudget, {name} (mnkr)", units="mnkr")
-
-# %% [markdown]
-# ## Sparplaner per område och år
+p.section("Resultat år för år")
+history = story.results_history(annual_df, region)
+p.figure(charts.results_history_chart(history, f"{name}: uppgivna resultat per år", region, events), alt=f"Stapeldiagram över {name}s uppgivna resultat per år, med mått och typ på varje stapel", caption=story.history_reading(history, region))
+p.table(story.prognosis_vs_outcome(annual_df, region, year), f"Prognos och utfall {year} (mnkr)", units="mnkr", sign_columns=["utfall − prognos"])
+note = story.balance_requirement_note(annual_df, region, year)
+if note:
+    p.note(note)
 
 # %%
-plan = savings.plan_by_org_and_year(df, region, orgs)
-p.show_figure(savings_charts.plan_by_org_chart(plan, f"{name}: planerade besparingar per område"), alt=f"Staplat stapeldiagram över planerade besparingar per område och år för {name}", caption=savings.plan_reading(plan, region))
-p.show_table(savings.display(savings.savings_table(df, region), drop=("region", "källa")), "Sparkrav, planer och beslut (källor längst ned)", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
+p.section("Nettokostnader och skatteintäkter")
+table = deficits.cost_revenue_table(annual_df, region)
+fig = charts.cost_revenue_chart(table, f"{name}: nettokostnader och skatteintäkter")
+if fig is None:
+    p.collapsed("Nettokostnader och skatteintäkter", f"Underlaget innehåller inga nettokostnader eller skatteintäkter för {name}.")
+else:
+    p.figure(fig, alt=f"Stapeldiagram över nettokostnader och skatteintäkter per år för {name}", caption=deficits.cost_revenue_reading(table, region))
+ytd = deficits.monthly_rollup(df, region)
+p.table(ytd, "Nettokostnader och skatteintäkter från månadsrapporter (mnkr)", units="mnkr", hide=("serie", "helår"))
 
 # %%
-p.sources(df[df["region"] == region])
+deviation = deficits.budget_deviation_table(annual_df, region, year)
+if not deviation.empty:
+    p.section("Avvikelse mot budget")
+    p.table(deviation, f"Utfall {year} och avvikelse mot budget, sett från resultatet (mnkr)", units="mnkr", sign_columns=["avvikelse mot budget"])
+    p.reading(deficits.budget_deviation_reading(deviation, region, year))
+    p.method("budgetavvikelse")
+
+# %%
+plan = story.gap_closing_plan(annual_df, region, year)
+if not plan.empty:
+    p.section(f"Underskottet {year} och åtgärderna för {year + 1}")
+    p.figure(charts.gap_closing_chart(plan, f"{name}: underskottet {year} och beslutade åtgärder {year + 1}"), alt=f"Liggande staplar: underskottet {year} och de beslutade åtgärderna för {year + 1}", caption=story.gap_closing_reading(plan, region, year))
+    p.table(plan, f"Underskottet {year} och beslutade åtgärder {year + 1} (mnkr)", units="mnkr", hide=("typ",), sign_columns=["belopp"])
+
+# %%
+p.section("Sparbeslut")
+p.table(story.decision_rows(annual_df, region), "Sparbeslut och deras delar (mnkr)", units={"belopp": "mnkr"}, empty=f"Underlaget innehåller inga sparbeslut för {name}.")
+phases = story.plan_phases(annual_df, region)
+if not phases.empty:
+    p.figure(charts.segments_chart(phases, f"{name}: sparkravet, fördelat och ännu inte specificerat"), alt="Liggande staplar: den fördelade delen, resten och hela sparkravet", caption="; ".join(f"{r['del']}: {r['förklaring']}" for _, r in phases.iterrows()) + ".")
+
+# %%
+for org in deficits.orgs_with_result_statement(annual_df, region):
+    p.section(f"{org}: resultatbudget och handlingsplan")
+    statement = deficits.result_statement(annual_df, region, org)
+    p.table(statement, f"{org}s resultatbudget (mnkr), med dokumentets tecken", units="mnkr", hide=("serie", "kategori"), source_column=None)
+    p.checks(deficits.statement_check(statement), f"{org}s resultatbudget: går kolumnerna ihop?")
+    wages = story.wage_growth(annual_df, region, org)
+    if not wages.empty:
+        p.table(wages, f"{org}s lönekostnadsökningstakt (procent)", units={"procent": "procent"})
+    adjust = story.plan_against_areas(annual_df, region, org, year + 1)
+    if not adjust.empty:
+        p.figure(charts.segments_chart(adjust, f"{org}s handlingsplan {year + 1}: områdena och den antagna planen"), alt=f"Liggande staplar: områdenas åtgärder, justeringen och {org}s antagna plan", caption=story.plan_against_areas_reading(adjust, org, year + 1))
+    p.table(story.plan_pivot(annual_df, region), f"{org}s handlingsplan per område och år (mnkr)", units="mnkr")
+
+# %%
+p.appendix(df)

@@ -67,7 +67,7 @@ def test_existing_functions_still_work(seed_df):
     assert list(t["år"]) == [2022, 2023]
     assert "12,4 %" in plain(d.cost_revenue_reading(t, "17"))
     assert not d.stated_growth_check(seed_df, "17", 2023).empty
-    assert len(d.budget_deviation_table(seed_df, "17", 2023)) == 4
+    assert len(d.budget_deviation_table(seed_df, "17", 2023)) == 5  # four stated + "varav ej förklarat"
     assert d.orgs_with_result_statement(seed_df, "18") == ["Servicenämnden"]
     assert not d.result_statement(seed_df, "18", "Servicenämnden").empty
 
@@ -86,3 +86,74 @@ def test_charts(seed_df):
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert texts.count(d.MISSING_TEXT) == 2 * 2 * 2  # 2 regions × 2 years × 2 panels
     close(fig)
+
+
+def test_budget_deviation_seen_from_the_result(seed_df):
+    t = d.budget_deviation_table(seed_df, "17", 2023)
+    dev = dict(zip(t["post"], t["avvikelse mot budget"]))
+    # Costs 948 over budget are worse (−), revenue 343 over budget better (+).
+    assert dev["Verksamhetens nettokostnader"] == -948
+    assert dev["Skatteintäkter och generella statsbidrag"] == 343
+    assert dev["Verksamhetens resultat"] == -613
+    assert dev["Finansiella kostnader"] == -600
+    # −948 + 343 = −605 against −613 stated: the rest is its own row, right after the result.
+    assert dev[d.UNEXPLAINED] == -8
+    assert list(t["post"]).index(d.UNEXPLAINED) == list(t["post"]).index("Verksamhetens resultat") + 1
+    assert "budget (utfall − avvikelse)" not in t.columns
+    text = plain(d.budget_deviation_reading(t, "17", 2023))
+    assert "613 mnkr sämre" in text and "-948 mnkr" in text and "+343 mnkr" in text and "-8 mnkr" in text
+
+
+def test_display_sign_follows_the_registry():
+    assert d.display_sign("kostnader") == -1 and d.display_sign("nettokostnader") == -1
+    assert d.display_sign("intakter") == 1 and d.display_sign("finansnetto") == 1 and d.display_sign("arets_resultat") == 1
+
+
+def test_result_statement_keeps_the_documents_signs_and_adds_up(seed_df):
+    t = d.result_statement(seed_df, "18", "Servicenämnden")
+    assert [c for c in t.columns if c not in ("post", "serie", "kategori")] == ["Budget 2024", "Prognos 2023", "Budget 2023"]
+    row = {r["post"]: r for _, r in t.iterrows()}
+    assert row["Summa intäkter"]["Budget 2024"] == 2380
+    assert row["Summa kostnader"]["Budget 2024"] == -2199 and row["Personalkostnader"]["Budget 2024"] == -665
+    net = row["Verksamhetens nettokostnader"]
+    assert (net["Budget 2024"], net["Prognos 2023"], net["Budget 2023"]) == (181, 118.4, 103.0)
+    assert row["Finansnetto"]["Budget 2024"] == -150 and row["Fastighetsfinansiering"]["Budget 2024"] == -7.8
+    assert row["Resultat"]["Budget 2024"] == pytest.approx(23.2)
+    check = d.statement_check(t)
+    assert len(check) == 2 * 3  # two sums × three columns, every column checked
+    assert (check["skillnad"].abs() < 0.05).all(), check
+
+
+def test_statement_check_finds_a_column_that_does_not_add_up(seed_df):
+    t = d.result_statement(seed_df, "18", "Servicenämnden")
+    t.loc[t["post"] == "Finansnetto", "Prognos 2023"] = -60.0
+    check = d.statement_check(t)
+    bad = check[check["skillnad"].abs() >= 0.05]
+    assert list(bad["kolumn"]) == ["Prognos 2023"] and bad["skillnad"].iloc[0] == pytest.approx(-8.5)
+
+
+def _months(values: dict[int, float], year: int = 2024, series: str = "nettokostnader"):
+    import pandas as pd
+
+    return pd.DataFrame([{
+        "region": "20", "org": "region", "series": series, "category": "", "period": pd.Period(f"{year}-{m:02d}", freq="M"),
+        "kind": "utfall", "value": v, "unit": "mnkr", "source": f"export {m}", "note": "", "example": False, "year": year,
+        "freq": "M", "source_file": "20_export.csv", "source_line": m} for m, v in values.items()])
+
+
+def test_monthly_rollup_year_to_date_and_full_year():
+    import pandas as pd
+
+    ytd = d.monthly_rollup(_months({m: 100.0 for m in range(1, 6)}), "20")
+    assert ytd.iloc[0]["period"] == "jan–maj" and ytd.iloc[0]["belopp"] == 500 and not ytd.iloc[0]["helår"]
+    full = _months({m: 100.0 for m in range(1, 13)})
+    roll = d.monthly_rollup(full, "20")
+    assert roll.iloc[0]["period"] == "helår" and roll.iloc[0]["belopp"] == 1200 and roll.iloc[0]["helår"]
+    gap = d.monthly_rollup(_months({1: 1.0, 2: 1.0, 4: 1.0}), "20")
+    assert not gap.iloc[0]["helår"] and "3 av 4" in gap.iloc[0]["period"]
+    # Only a full year becomes an annual row; eleven months do not.
+    both = pd.concat([full, _months({m: 10.0 for m in range(1, 12)}, year=2025)], ignore_index=True)
+    out = d.with_annual_from_monthly(both, "20")
+    annual = out[out["freq"] == "Y"]
+    assert list(annual["year"]) == [2024] and annual["value"].iloc[0] == 1200
+    assert d.cost_revenue_table(out, "20")["nettokostnader"].tolist() == [1200]

@@ -7,10 +7,11 @@ import pandas as pd
 
 from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
 from regionanalys.analysis.indicators import annual, growth_pct, select, value_at
-from regionanalys.data.registry import label
+from regionanalys.data.registry import get_series, label
 from regionanalys.data.regions import region_name, resolve_region
 
 COST, REVENUE, RESULT = "nettokostnader", "skatt_statsbidrag", "verksamhetens_resultat"
+BALANCED, FINANCIAL = "balanserat_resultat", "finansiella_kostnader"
 
 
 def cost_revenue_table(df: pd.DataFrame, region: str, years: list[int] | None = None) -> pd.DataFrame:
@@ -52,25 +53,71 @@ def cost_revenue_reading(table: pd.DataFrame, region: str) -> str:
     )
 
 
-def budget_deviation_table(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
-    """Outcome, stated deviation from budget and the budget it implies, per series.
+def display_sign(series_id: str) -> int:
+    """+1 or −1: the factor that turns a stored value into one seen from the result.
 
-    Only series the data states a deviation for (kind ``budgetavvikelse``) appear.
+    The registry's ``sign`` says how a series is stored; costs are stored positive
+    (``kostnad_positiv``), so they are flipped to show as a burden on the result, the way a
+    resultatbudget prints them. Other conventions are already seen from the result.
+    """
+    return -1 if get_series(series_id).sign == "kostnad_positiv" else 1
+
+
+#: Columns of :func:`budget_deviation_table`.
+DEVIATION_COLUMNS = ["post", "utfall", "avvikelse mot budget", "källa"]
+UNEXPLAINED = "varav ej förklarat"
+
+
+def budget_deviation_table(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """Outcome and the stated deviation from budget, seen from the result (positive = better).
+
+    One row per series the data states a deviation for (kind ``budgetavvikelse``), with the
+    deviation turned by the registry sign of the series (costs 948 mnkr över budget →
+    −948). Where both net costs and revenue have a deviation and verksamhetens resultat
+    has one too, a row "varav ej förklarat" follows the result: the stated result deviation
+    minus the sum of the two parts (rounding in the document, or items not shown). No
+    budget is derived (utfall − avvikelse): the documents do not state those figures.
     """
     code = resolve_region(region)
-    dev = select(df, region=code, kind="budgetavvikelse", year=year, freq="Y")
+    dev = select(df, region=code, kind="budgetavvikelse", year=year, freq="Y", org="region")
+    order = {COST: 0, REVENUE: 1, RESULT: 2, FINANCIAL: 4}
+    dev = dev.assign(_o=dev["series"].map(order).fillna(9)).sort_values(["_o", "series"])
     rows = []
+    seen: dict[str, float] = {}
     for _, d in dev.iterrows():
         outcome = value_at(df, d["series"], code, year, org=d["org"], category=d["category"])
-        rows.append(
-            {
-                "post": label(d["series"]),
-                "utfall": outcome,
-                "avvikelse mot budget": d["value"],
-                "budget (utfall − avvikelse)": outcome - d["value"],
-            }
-        )
-    return pd.DataFrame(rows, columns=["post", "utfall", "avvikelse mot budget", "budget (utfall − avvikelse)"])
+        signed = float(d["value"]) * display_sign(d["series"])
+        seen[d["series"]] = signed
+        rows.append({"post": label(d["series"]), "utfall": outcome, "avvikelse mot budget": signed, "källa": d["source"]})
+        if d["series"] == RESULT and COST in seen and REVENUE in seen:
+            rest = signed - (seen[COST] + seen[REVENUE])
+            if abs(rest) > 1e-9:
+                rows.append({"post": UNEXPLAINED, "utfall": np.nan, "avvikelse mot budget": rest,
+                             "källa": "beräknat: resultatets avvikelse minus nettokostnadernas och intäkternas"})
+    return pd.DataFrame(rows, columns=DEVIATION_COLUMNS)
+
+
+def budget_deviation_reading(table: pd.DataFrame, region: str, year: int) -> str:
+    """One sentence on :func:`budget_deviation_table`, seen from the result."""
+    name = region_name(region)
+    if table.empty:
+        return f"Underlaget anger ingen avvikelse mot budget för {name} {year}."
+    by = dict(zip(table["post"], table["avvikelse mot budget"]))
+    parts = []
+    if label(RESULT) in by:
+        v = by[label(RESULT)]
+        parts.append(f"Verksamhetens resultat blev {fmt_mnkr(abs(v))} {'sämre' if v < 0 else 'bättre'} än budget {year}")
+    pieces = []
+    if label(COST) in by:
+        pieces.append(f"nettokostnaderna {fmt_mnkr(by[label(COST)], sign=True)}")
+    if label(REVENUE) in by:
+        pieces.append(f"skatteintäkter och statsbidrag {fmt_mnkr(by[label(REVENUE)], sign=True)}")
+    if pieces:
+        parts.append("räknat från resultatet bidrog " + " och ".join(pieces))
+    if UNEXPLAINED in by:
+        parts.append(f"{fmt_mnkr(by[UNEXPLAINED], sign=True)} förklaras inte av de två posterna i källan")
+    text = "; ".join(parts) if parts else f"Avvikelser mot budget för {name} {year}"
+    return text[0].upper() + text[1:] + ". Positivt tal = bättre än budget."
 
 
 def stated_growth_check(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
@@ -87,44 +134,91 @@ def stated_growth_check(df: pd.DataFrame, region: str, year: int) -> pd.DataFram
     return pd.DataFrame(rows, columns=["post", "uppgiven ökning", "beräknad ökning"])
 
 
-def result_statement(df: pd.DataFrame, region: str, org: str) -> pd.DataFrame:
-    """A nämnd's result statement (resultatbudget) with one column per kind and year.
+#: A nämnd's resultatbudget in the documents' order: (series, category, row label or None).
+STATEMENT_ROWS = [
+    ("intakter", "ovriga_intakter", None), ("intakter", "", "Summa intäkter"),
+    ("kostnader", "personalkostnader", None), ("kostnader", "ovriga_kostnader", None),
+    ("kostnader", "avskrivningar_inventarier", None), ("kostnader", "avskrivningar_fastigheter", None),
+    ("kostnader", "", "Summa kostnader"), ("nettokostnader", "", None), ("finansnetto", "", None),
+    ("fastighetsfinansiering", "", None), ("arets_resultat", "", "Resultat"),
+]
+_KIND_ORDER = {"utfall": 0, "prognos": 1, "budget": 2}
 
-    Rows follow the statement's order; cells the data lacks are NaN.
+
+def result_statement(df: pd.DataFrame, region: str, org: str) -> pd.DataFrame:
+    """A nämnd's result statement (resultatbudget) as the document prints it.
+
+    One column per kind and year ("Budget 2024", "Prognos 2023", "Budget 2023": newest
+    year first, then utfall, prognos, budget), rows in the statement's order, and every
+    value turned by the registry sign of its series (:func:`display_sign`): intäkter +,
+    kostnader −, verksamhetens nettokostnader as the document's intäkter − kostnader, so
+    each column adds up the way the document's does (see :func:`statement_check`). The
+    hidden columns ``serie`` and ``kategori`` keep the ids. Cells the data lacks are NaN.
     """
+    from regionanalys.data.registry import category_label
+
     code = resolve_region(region)
-    order = [
-        ("intakter", ""), ("kostnader", "personalkostnader"), ("kostnader", "ovriga_kostnader"),
-        ("kostnader", "avskrivningar_inventarier"), ("kostnader", "avskrivningar_fastigheter"),
-        ("kostnader", ""), ("nettokostnader", ""), ("finansnetto", ""), ("fastighetsfinansiering", ""),
-        ("arets_resultat", ""),
-    ]
-    rows = select(df, region=code, org=org, freq="Y", series=[s for s, _ in order])
+    rows = select(df, region=code, org=org, freq="Y", series=sorted({s for s, _, _ in STATEMENT_ROWS}))
     if rows.empty:
         return pd.DataFrame()
     rows = rows.assign(kolumn=rows["kind"].str.capitalize() + " " + rows["year"].astype(str))
-    cols = sorted(rows["kolumn"].unique(), key=lambda c: (-int(c[-4:]), c))
-    from regionanalys.data.registry import category_label
-
+    keys = rows.drop_duplicates("kolumn").set_index("kolumn")
+    cols = sorted(keys.index, key=lambda c: (-int(keys.at[c, "year"]), _KIND_ORDER.get(keys.at[c, "kind"], 9), c))
     out = []
-    for s, cat in order:
+    for s, cat, name in STATEMENT_ROWS:
         r = rows[(rows["series"] == s) & (rows["category"] == cat)]
         if r.empty:
             continue
-        name = category_label(cat) if cat else label(s)
-        if s == "kostnader" and not cat:
-            name = "Summa kostnader"
-        if s == "intakter":
-            name = "Summa intäkter"
-        out.append({"post": name, **dict(zip(r["kolumn"], r["value"]))})
-    return pd.DataFrame(out, columns=["post", *cols])
+        name = name or (category_label(cat) if cat else label(s))
+        values = {k: float(v) * display_sign(s) for k, v in zip(r["kolumn"], r["value"])}
+        out.append({"post": name, **values, "serie": s, "kategori": cat})
+    return pd.DataFrame(out, columns=["post", *cols, "serie", "kategori"])
+
+
+#: The sums of a resultatbudget: total ← parts (all as shown, seen from the result).
+STATEMENT_SUMS = [
+    ("nettokostnader", [("intakter", ""), ("kostnader", "")]),
+    ("arets_resultat", [("nettokostnader", ""), ("finansnetto", ""), ("fastighetsfinansiering", "")]),
+]
+
+
+def statement_check(table: pd.DataFrame) -> pd.DataFrame:
+    """Does each column of :func:`result_statement` add up like the document's?
+
+    For every column and each sum (nettokostnader = intäkter + kostnader; resultat =
+    nettokostnader + finansnetto + fastighetsfinansiering, all as shown), the stated
+    figure, the sum of the parts and the difference. Sums with a missing part are left out.
+    """
+    cols = ["kontroll", "kolumn", "uppgivet", "summa av delarna", "skillnad", "förklaring"]
+    if table.empty:
+        return pd.DataFrame(columns=cols)
+    idx = {(r["serie"], r["kategori"]): r for _, r in table.iterrows()}
+    value_cols = [c for c in table.columns if c not in ("post", "serie", "kategori")]
+    out = []
+    for total, parts in STATEMENT_SUMS:
+        if (total, "") not in idx or any(p not in idx for p in parts):
+            continue
+        for c in value_cols:
+            stated = idx[(total, "")][c]
+            got = sum(idx[p][c] for p in parts)
+            if np.isnan(stated) or np.isnan(got):
+                continue
+            diff = stated - got
+            out.append({
+                "kontroll": f"{idx[(total, '')]['post']} = " + " + ".join(idx[p]["post"].lower() for p in parts),
+                "kolumn": c, "uppgivet": stated, "summa av delarna": got, "skillnad": diff,
+                "förklaring": "stämmer" if abs(diff) < 0.05 else "avrundning eller post som inte visas",
+            })
+    return pd.DataFrame(out, columns=cols)
 
 
 def orgs_with_result_statement(df: pd.DataFrame, region: str) -> list[str]:
-    """Orgs below the region level that have a result statement (årets resultat) in the data."""
+    """Orgs below the region level that have a result statement in the data: årets resultat
+    and the revenue or costs it comes from (a koncern's bare result is not a statement)."""
     code = resolve_region(region)
     rows = select(df, region=code, series="arets_resultat", freq="Y")
-    return sorted(set(rows.loc[rows["org"] != "region", "org"]))
+    parts = select(df, region=code, series=["intakter", "kostnader", "nettokostnader"], freq="Y")
+    return sorted(set(rows.loc[rows["org"] != "region", "org"]) & set(parts["org"]))
 
 
 def result_statements(df: pd.DataFrame, region: str) -> dict[str, pd.DataFrame]:
@@ -133,8 +227,6 @@ def result_statements(df: pd.DataFrame, region: str) -> dict[str, pd.DataFrame]:
 
 
 # --------------------------------------------------------------------------- result bridge
-
-BALANCED, FINANCIAL = "balanserat_resultat", "finansiella_kostnader"
 
 #: Columns of :func:`result_bridge`.
 BRIDGE_COLUMNS = ["steg", "typ", "belopp", "från", "till", "ökning_pct", "uppgiven_ökning_pct", "förklaring"]
@@ -210,7 +302,7 @@ def result_bridge(df: pd.DataFrame, region: str, from_year: int, to_year: int | 
             if abs(balanced - after) > 1e-9:
                 add("Avrundning/övrigt", "rest", balanced - after, after, balanced,
                     f"Uppgivet {fmt_mnkr(balanced)} mot beräknat {fmt_mnkr(after)}.")
-            add(f"{label(BALANCED).split(',')[0]} {to_year}", "slut", balanced, 0.0, balanced, "uppgivet i källan (utan orealiserade vinster)")
+            add(f"{label(BALANCED)} {to_year}", "slut", balanced, 0.0, balanced, "uppgivet i källan (utan orealiserade vinster)")
     return pd.DataFrame(rows, columns=BRIDGE_COLUMNS)
 
 
@@ -374,3 +466,67 @@ def normalized_reading(table: pd.DataFrame, measure: str = RESULT) -> str:
     if lacking:
         text += f". För {_join(lacking)} saknas {label(measure).lower()} i underlaget och visas som saknad, inte som noll"
     return text + "."
+
+
+# --------------------------------------------------------------------------- monthly finance rows
+
+ROLLUP_COLUMNS = ["serie", "post", "år", "period", "månader", "belopp", "helår", "källa"]
+
+
+def monthly_rollup(df: pd.DataFrame, region: str, series: tuple[str, ...] = (COST, REVENUE), kind: str = "utfall") -> pd.DataFrame:
+    """Monthly finance rows (net costs, revenue) summed per year, for a region's report.
+
+    One row per series and year with monthly data: the sum from January through the last
+    month present, labelled "jan–MMM" (year to date), or "helår" when all twelve months
+    exist (``helår`` True). A year that lacks a month before its last one is still a year
+    to date, labelled with the months it has ("7 av 8 månader"), never a full year.
+    """
+    from regionanalys.data.formatting import month_abbr
+
+    code = resolve_region(region)
+    rows = select(df, region=code, org="region", series=list(series), kind=kind, category="", freq="M")
+    out = []
+    for (s, y), g in rows.groupby(["series", "year"], sort=True):
+        months = sorted({p.month for p in g["period"]})
+        last = months[-1]
+        full = len(months) == 12
+        if full:
+            text = "helår"
+        elif months == list(range(1, last + 1)):
+            text = f"jan–{month_abbr(last)}" if last > 1 else "jan"
+        else:
+            text = f"{len(months)} av {last} månader t.o.m. {month_abbr(last)}"
+        out.append({"serie": s, "post": label(s), "år": int(y), "period": text, "månader": len(months),
+                    "belopp": float(g["value"].sum()), "helår": full,
+                    "källa": "; ".join(dict.fromkeys(g["source"].astype(str)))})
+    return pd.DataFrame(out, columns=ROLLUP_COLUMNS)
+
+
+def with_annual_from_monthly(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """``df`` plus annual utfall rows for net costs and revenue built from twelve months.
+
+    Only full years are added, and only where the data has no annual figure of its own, so
+    a region that delivers monthly exports gets the annual tables; each added row's source
+    says it is the sum of the months.
+    """
+    code = resolve_region(region)
+    roll = monthly_rollup(df, code)
+    roll = roll[roll["helår"]]
+    if roll.empty:
+        return df
+    template = select(df, region=code, org="region", series=list(roll["serie"]), freq="M", kind="utfall")
+    added = []
+    for _, r in roll.iterrows():
+        if not np.isnan(value_at(df, r["serie"], code, r["år"])):
+            continue
+        base = template[template["series"] == r["serie"]].iloc[0].to_dict()
+        base.update({"period": pd.Period(str(r["år"]), freq="Y"), "year": r["år"], "freq": "Y", "value": r["belopp"],
+                     "source": f"summa av 12 månader ({r['källa']})"})
+        if "month" in base:
+            base["month"] = np.nan
+        if "example" in base:
+            base["example"] = bool(template[template["series"] == r["serie"]]["example"].any())
+        added.append(base)
+    if not added:
+        return df
+    return pd.concat([df, pd.DataFrame(added)], ignore_index=True)

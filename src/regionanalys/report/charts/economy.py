@@ -38,3 +38,124 @@ def cost_revenue_chart(table: pd.DataFrame, title: str) -> Figure | None:
     ax.set_title(title)
     ax.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, -0.22))
     return fig
+
+
+_KIND_HATCH = {"utfall": "", "prognos": "//", "budget": ".."}
+
+
+def results_history_chart(table: pd.DataFrame, title: str, region: str, events: pd.DataFrame | None = None) -> Figure | None:
+    """One bar per stated result (year, measure and kind), labelled with its measure and kind.
+
+    Takes :func:`regionanalys.analysis.region_story.results_history`. Utfall is solid,
+    prognos hatched, budget dotted, in the region's colour; bars of one year stand side by
+    side, never stacked or mixed. Decisions (``events``) are marked on the year axis.
+    """
+    from regionanalys.data.formatting import fmt_mnkr
+    from regionanalys.report.charts.style import mark_events, region_colour
+
+    if table.empty:
+        return None
+    years = sorted(table["år"].unique())
+    fig, ax = new_figure(8, 4.2)
+    colour = region_colour(region)
+    width = 0.8
+    for y in years:
+        g = table[table["år"] == y].reset_index(drop=True)
+        w = width / len(g)
+        for i, r in g.iterrows():
+            x = y - width / 2 + w * (i + 0.5)
+            ax.bar(x, r["belopp"], w * 0.92, color=colour if r["typ"] == "utfall" else "white", edgecolor=colour,
+                   hatch=_KIND_HATCH.get(r["typ"], ""), linewidth=1.0, zorder=2)
+            short = r["mått"].replace("Verksamhetens resultat", "Verks. res.").replace("Balanskravsresultat", "Balanskrav")
+            ax.annotate(f"{fmt_mnkr(r['belopp'], sign=True)}\n{short}, {r['typ']}", (x, r["belopp"]),
+                        xytext=(0, 3 if r["belopp"] >= 0 else -3), textcoords="offset points", ha="center",
+                        va="bottom" if r["belopp"] >= 0 else "top", fontsize=6.5)
+    ax.axhline(0, color=COLOURS["referens"], linewidth=0.8)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
+    lo, hi = float(min(0, table["belopp"].min())), float(max(0, table["belopp"].max()))
+    pad = (hi - lo) * 0.3 or 1.0
+    ax.set_ylim(lo - (pad if lo < 0 else 0), hi + pad)
+    ax.set_ylabel("mnkr")
+    swedish_axis(ax)
+    ax.set_title(title)
+    handles = mark_events(ax, events)
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=7, frameon=False)
+    return fig
+
+
+def gap_closing_chart(table: pd.DataFrame, title: str) -> Figure | None:
+    """Horizontal bars: the deficit (prognos and utfall) and the decided measures for the next year.
+
+    Takes :func:`regionanalys.analysis.region_story.gap_closing_plan`; a nämnd's part
+    ("varav") is drawn inside its requirement, and the sum of the measures is a thin
+    outlined bar, so the chart never reads as a forecast.
+    """
+    from regionanalys.data.formatting import fmt_mnkr
+
+    if table.empty:
+        return None
+    t = table[table["typ"] != "varav"].reset_index(drop=True)
+    fig, ax = new_figure(8, 0.45 * len(t) + 1.4)
+    y = np.arange(len(t))[::-1]
+    for yi, (_, r) in zip(y, t.iterrows()):
+        if r["typ"] == "underskott":
+            ax.barh(yi, r["belopp"], color=COLOURS["negativ"], height=0.6, hatch="//" if "prognos" in r["del"] else "", edgecolor="white")
+        elif r["typ"] == "summa":
+            ax.barh(yi, r["belopp"], color="white", edgecolor=COLOURS["resultat"], height=0.6, linestyle="--")
+        else:
+            ax.barh(yi, r["belopp"], color=COLOURS["positiv"], height=0.6)
+        ax.annotate(fmt_mnkr(r["belopp"], sign=r["typ"] == "underskott"), (r["belopp"], yi), xytext=(4 if r["belopp"] >= 0 else -4, 0),
+                    textcoords="offset points", ha="left" if r["belopp"] >= 0 else "right", va="center", fontsize=8)
+    for _, part in table[table["typ"] == "varav"].iterrows():
+        yi = y[t.index[t["del"] == "Kostnadsreduceringar"][0]] if (t["del"] == "Kostnadsreduceringar").any() else None
+        if yi is not None:
+            ax.barh(yi, part["belopp"], color=COLOURS["plan"], height=0.3)
+            ax.annotate(f"{part['del']}: {fmt_mnkr(part['belopp'], 1)}", (part["belopp"], yi - 0.28), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=7)
+    ax.set_yticks(y, list(t["del"]))
+    ax.axvline(0, color=COLOURS["referens"], linewidth=0.8)
+    span = float(table["belopp"].abs().max())
+    ax.set_xlim(min(0, float(table["belopp"].min())) * 1.3, max(0, float(table["belopp"].max())) * 1.25 + span * 0.05)
+    ax.set_xlabel("mnkr")
+    swedish_axis(ax, axis="x")
+    ax.set_title(title)
+    return fig
+
+
+def segments_chart(table: pd.DataFrame, title: str, value: str = "belopp", name: str = "del") -> Figure | None:
+    """A horizontal waterfall of parts to a total (områden → justering → antagen plan; fas 1 + rest = krav).
+
+    Rows with ``typ`` in (antagen, krav) are totals from zero; other rows stack in order.
+    """
+    from regionanalys.data.formatting import fmt_mnkr
+    from regionanalys.report.charts.style import CATEGORY_PALETTE, wrap_title
+
+    if table.empty:
+        return None
+    fig, ax = new_figure(8, 0.38 * len(table) + 1.3)
+    y = np.arange(len(table))[::-1]
+    running = 0.0
+    decimals = 1 if (table[value].abs() < 100).all() else 0
+    for i, (yi, (_, r)) in enumerate(zip(y, table.iterrows())):
+        v = float(r[value])
+        if r["typ"] in ("antagen", "krav"):
+            ax.barh(yi, v, color=COLOURS["resultat"], height=0.6)
+            end = v
+        elif r["typ"] in ("justering", "ej specificerat"):
+            ax.barh(yi, v, left=running, color="white", edgecolor=COLOURS["referens"], hatch="//", height=0.6)
+            running += v
+            end = running
+        else:
+            ax.barh(yi, v, left=running, color=CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)], height=0.6)
+            running += v
+            end = running
+        ax.annotate(fmt_mnkr(v, decimals, sign=v < 0), (max(end, running if v < 0 else end), yi), xytext=(4, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=8)
+    ax.set_yticks(y, [wrap_title(str(t), 34) for t in table[name]])
+    ax.set_xlim(0, float(max(running, table[value].max())) * 1.15)
+    ax.set_xlabel("mnkr")
+    swedish_axis(ax, axis="x")
+    ax.set_title(title)
+    return fig

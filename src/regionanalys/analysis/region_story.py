@@ -1,0 +1,355 @@
+"""Region-level readings for the region report: the results history, how a region plans
+to close a deficit, a nämnd's adopted plan against its områden, and the decisions with
+the documents' own assessments.
+
+Every figure comes from the data; a function returns an empty table when the region's
+data has nothing for it, and the report then says so in one line.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from regionanalys.analysis.indicators import select, value_at
+from regionanalys.analysis.keyfigures import real
+from regionanalys.data.documents import SCOPES
+from regionanalys.data.formatting import fmt_mnkr, fmt_number
+from regionanalys.data.registry import category_label, label
+from regionanalys.data.regions import region_name, resolve_region
+
+#: Result measures shown in the history, in the order they are drawn.
+HISTORY_MEASURES = ("verksamhetens_resultat", "balanserat_resultat", "arets_resultat", "balanskravsresultat")
+HISTORY_COLUMNS = ["år", "mått", "typ", "belopp", "etikett", "källa"]
+
+
+def _first_source(sources: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(sources.astype(str)))
+
+
+def results_history(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Every stated annual result of the region, one row per year, measure and kind.
+
+    Measures: verksamhetens resultat, balanserat resultat, årets resultat and
+    balanskravsresultat (whole region, ``org == "region"``); kinds utfall, prognos and
+    budget, never mixed: each row carries both, and ``etikett`` ("Årets resultat, utfall")
+    names them for a chart's bar. Example rows are left out.
+    """
+    code = resolve_region(region)
+    rows = select(real(df), region=code, org="region", series=list(HISTORY_MEASURES), kind=["utfall", "prognos", "budget"],
+                  category="", freq="Y")
+    out = []
+    for (y, s, k), g in rows.groupby(["year", "series", "kind"], sort=True):
+        out.append({"år": int(y), "mått": label(s), "typ": k, "belopp": float(g["value"].iloc[0]),
+                    "etikett": f"{label(s)}, {k}", "källa": _first_source(g["source"])})
+    t = pd.DataFrame(out, columns=HISTORY_COLUMNS)
+    order = {label(s): i for i, s in enumerate(HISTORY_MEASURES)}
+    kinds = {"utfall": 0, "prognos": 1, "budget": 2}
+    if not t.empty:
+        t = t.assign(_m=t["mått"].map(order), _k=t["typ"].map(kinds)).sort_values(["år", "_m", "_k"]).drop(columns=["_m", "_k"])
+    return t.reset_index(drop=True)
+
+
+def history_reading(table: pd.DataFrame, region: str) -> str:
+    """One sentence on :func:`results_history`: which years and measures the data states."""
+    name = region_name(region)
+    if table.empty:
+        return f"Underlaget innehåller inga uppgivna resultat för {name}."
+    years = sorted(table["år"].unique())
+    measures = ", ".join(dict.fromkeys(m.lower() for m in table["mått"]))
+    last = table[table["typ"] == "utfall"].tail(1)
+    text = (f"Underlaget anger resultat för {name} för {len(years)} år mellan {years[0]} och {years[-1]}, "
+            f"men inte samma mått varje år ({measures}); varje stapel anger mått och om det är utfall, prognos eller budget")
+    if not last.empty:
+        r = last.iloc[0]
+        text += f". Senaste utfall: {r['mått'].lower()} {int(r['år'])} {fmt_mnkr(r['belopp'], sign=True)}"
+    return text + "."
+
+
+def _decisions(df: pd.DataFrame, code: str) -> list:
+    """:func:`requirements.decisions` for the rows a report shows: decisions whose linked
+    periods lie beyond the report's data (a 2019 report) are left out, not an error."""
+    from regionanalys.analysis.requirements import decisions
+    from regionanalys.data.documents import load_decisions
+
+    if df.empty:
+        return []
+    meta = load_decisions()
+    meta = meta[meta["region"] == code]
+    last = int(df["year"].max())
+    years = meta["period"].astype(str).str[:4].astype(int)
+    beyond = set(meta.loc[years > last, "decision"])
+    return decisions(df, code, meta=meta[~meta["decision"].isin(beyond)])
+
+
+# --------------------------------------------------------------------------- closing the gap
+
+GAP_COLUMNS = ["del", "typ", "år", "belopp", "förklaring", "källa"]
+
+
+def _prognosis_date(note: str) -> str:
+    import re
+
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", note or "")
+    return m.group(1) if m else ""
+
+
+def gap_closing_plan(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """The deficit of ``year`` and the decided measures for ``year + 1`` that answer it.
+
+    Rows (``typ``): ``underskott`` — the region's årets resultat prognos for ``year``
+    (with its date) and the balanskravsresultat utfall where stated; ``åtgärd`` —
+    revenue measures (``intaktsatgard`` beslut: skattehöjning, avgiftshöjning) and the
+    whole-region savings requirement (one decision, alternates in the text), each for
+    ``year + 1``; ``varav`` — a nämnd's part of the savings requirement. ``summa`` adds
+    the measures, labelled as decided measures and not a forecast of the result.
+    Empty when the region has no decided revenue measures for ``year + 1``.
+    """
+    code = resolve_region(region)
+    nxt = year + 1
+    data = real(df)
+    measures = select(data, region=code, org="region", series="intaktsatgard", year=nxt, freq="Y")
+    savings = [d for d in _decisions(data, code) if d.scope == "hela_regionen" and d.year == nxt and d.unit == "mnkr"]
+    if measures.empty:
+        # Without decided revenue measures there is no plan to close a gap, only a savings
+        # requirement, which the decisions section shows.
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    rows = []
+    prog = select(data, region=code, org="region", series="arets_resultat", kind="prognos", year=year, freq="Y")
+    for _, r in prog.iterrows():
+        when = _prognosis_date(str(r["note"]))
+        rows.append({"del": f"Årets resultat {year}, prognos" + (f" {when}" if when else ""), "typ": "underskott", "år": year,
+                     "belopp": float(r["value"]), "förklaring": "prognos för hela regionen", "källa": r["source"]})
+    out = select(data, region=code, org="region", series="balanskravsresultat", kind="utfall", year=year, freq="Y")
+    for _, r in out.iterrows():
+        rows.append({"del": f"Balanskravsresultat {year}, utfall", "typ": "underskott", "år": year, "belopp": float(r["value"]),
+                     "förklaring": "offentligt utfall", "källa": r["source"]})
+    for _, r in measures.sort_values("value", ascending=False).iterrows():
+        rows.append({"del": category_label(r["category"]).capitalize() if r["category"] else label(r["series"]), "typ": "åtgärd",
+                     "år": nxt, "belopp": float(r["value"]), "förklaring": f"beslutad åtgärd för {nxt}", "källa": r["source"]})
+    for d in savings:
+        rows.append({"del": "Kostnadsreduceringar", "typ": "åtgärd", "år": nxt, "belopp": d.value,
+                     "förklaring": f"besparingskrav för hela regionen: {d.amount_text()}", "källa": d.source})
+        for part in (p for p in d.parts if p.get("scope") == "namnd"):
+            rows.append({"del": f"varav {part['org']}", "typ": "varav", "år": nxt, "belopp": float(part["value"]),
+                         "förklaring": "nämndens del av besparingskravet", "källa": part["source"]})
+    acts = [r for r in rows if r["typ"] == "åtgärd"]
+    if acts:
+        rows.append({"del": f"Summa beslutade åtgärder {nxt}", "typ": "summa", "år": nxt, "belopp": float(sum(r["belopp"] for r in acts)),
+                     "förklaring": "summan av besluten, inte en prognos för resultatet", "källa": "beräknat"})
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+
+
+def gap_closing_reading(table: pd.DataFrame, region: str, year: int) -> str:
+    """One sentence on :func:`gap_closing_plan`."""
+    name = region_name(region)
+    if table.empty:
+        return f"Underlaget innehåller inga beslutade åtgärder för {name} {year + 1}."
+    deficit = table[table["typ"] == "underskott"]
+    acts = table[table["typ"] == "åtgärd"]
+    parts = ", ".join(f"{r['del'].lower()} {fmt_mnkr(r['belopp'])}" for _, r in acts.iterrows())
+    total = table[table["typ"] == "summa"]["belopp"]
+    text = ""
+    if not deficit.empty:
+        text = "; ".join(f"{r['del'].lower()} {fmt_mnkr(r['belopp'], sign=True)}" for _, r in deficit.iterrows())
+        text = f"Underskottet för {year}: {text}. "
+    text += f"För {year + 1} har {name} beslutat om {parts}"
+    if len(total):
+        text += f", sammanlagt {fmt_mnkr(total.iloc[0])}"
+    text += f". Åtgärderna gäller {year + 1} och möter ett underskott för {year}; summan är inte en prognos för resultatet."
+    return text
+
+
+# --------------------------------------------------------------------------- a nämnd's plan against its områden
+
+ADJUSTMENT_COLUMNS = ["del", "typ", "belopp", "källa"]
+
+
+def plan_against_areas(df: pd.DataFrame, region: str, org: str, year: int) -> pd.DataFrame:
+    """A nämnd's adopted savings plan for ``year`` against the sum of its områden's plans.
+
+    Rows: each område's plan total (``typ`` "område"), the difference between the
+    adopted total and the områden's sum as its own segment ("Politisk justering", when
+    the source's note says so; otherwise "Skillnad mot områdena"), and the adopted total
+    (``typ`` "antagen"). Empty without both.
+    """
+    code = resolve_region(region)
+    data = real(df)
+    total = select(data, region=code, org=org, series="besparing", kind="plan", category="", year=year, freq="Y")
+    if total.empty:
+        return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
+    areas = select(data, region=code, series="besparing", kind="plan", category="", year=year, freq="Y")
+    areas = areas[areas["org"].str.startswith("Område")]
+    if areas.empty:
+        return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
+    rows = [{"del": r["org"], "typ": "område", "belopp": float(r["value"]), "källa": r["source"]}
+            for _, r in areas.sort_values("value", ascending=False).iterrows()]
+    adopted = float(total["value"].iloc[0])
+    diff = adopted - float(areas["value"].sum())
+    notes = " ".join(total["note"].astype(str))
+    political = "politisk" in notes.lower()
+    rows.append({"del": "Politisk justering" if political else "Skillnad mot områdena", "typ": "justering", "belopp": diff,
+                 "källa": total["source"].iloc[0] if political else "beräknat"})
+    rows.append({"del": f"Antagen plan {org}", "typ": "antagen", "belopp": adopted, "källa": total["source"].iloc[0]})
+    return pd.DataFrame(rows, columns=ADJUSTMENT_COLUMNS)
+
+
+def plan_against_areas_reading(table: pd.DataFrame, org: str, year: int) -> str:
+    """One sentence on :func:`plan_against_areas`."""
+    if table.empty:
+        return f"Underlaget saknar områdenas planer för {org} {year}."
+    areas = table[table["typ"] == "område"]["belopp"].sum()
+    adj = table[table["typ"] == "justering"].iloc[0]
+    adopted = table[table["typ"] == "antagen"]["belopp"].iloc[0]
+    return (f"{org}s handlingsplan för {year} är {fmt_mnkr(adopted, 1)} som antagen; områdenas åtgärder summerar till "
+            f"{fmt_mnkr(areas, 1)} och skillnaden {fmt_mnkr(adj['belopp'], 1, sign=True)} är {adj['del'].lower()}.")
+
+
+def plan_pivot(df: pd.DataFrame, region: str, org_prefix: str = "Område") -> pd.DataFrame:
+    """The handlingsplan as område × year (mnkr) with årsarbetare, one row per område.
+
+    Columns: område, one column per plan year, "årsarbetare {first year}" where stated,
+    and källa (the sources of the område's rows). Replaces the long format.
+    """
+    code = resolve_region(region)
+    data = real(df)
+    plan = select(data, region=code, series="besparing", kind="plan", category="", freq="Y")
+    plan = plan[plan["org"].str.startswith(org_prefix)]
+    if plan.empty:
+        return pd.DataFrame()
+    wide = plan.pivot_table(index="org", columns="year", values="value", aggfunc="sum")
+    wide.columns = [str(c) for c in wide.columns]
+    staff = select(data, region=code, series="besparing_arsarbetare", kind="plan", freq="Y")
+    staff = staff[staff["org"].str.startswith(org_prefix)]
+    first = wide.columns[0]
+    if not staff.empty:
+        wide[f"årsarbetare {first}"] = staff.groupby("org")["value"].sum().reindex(wide.index)
+    wide["källa"] = plan.groupby("org")["source"].first().reindex(wide.index).str.replace(r", kolumn \d{4}$", "", regex=True)
+    out = wide.sort_values(first, ascending=False).reset_index().rename(columns={"org": "område"})
+    return out
+
+
+def wage_growth(df: pd.DataFrame, region: str, org: str) -> pd.DataFrame:
+    """Lönekostnadsökningstakt for a nämnd per kind and year, in percent as the source gives it."""
+    code = resolve_region(region)
+    rows = select(real(df), region=code, org=org, series="lonekostnadsokningstakt", freq="Y")
+    if rows.empty:
+        return pd.DataFrame(columns=["kolumn", "procent", "källa"])
+    kinds = {"utfall": 0, "prognos": 1, "budget": 2}
+    rows = rows.assign(_k=rows["kind"].map(kinds)).sort_values(["year", "_k"], ascending=[False, True])
+    return pd.DataFrame({"kolumn": rows["kind"].str.capitalize() + " " + rows["year"].astype(str),
+                         "procent": rows["value"].to_numpy(), "källa": rows["source"].to_numpy()})
+
+
+def wage_growth_reading(table: pd.DataFrame, org: str) -> str:
+    """One sentence on :func:`wage_growth`, with the source's precision (one decimal)."""
+    if table.empty:
+        return ""
+    parts = [f"{fmt_number(v, 1, sign=v < 0)} % ({k.lower()})" for k, v in zip(table["kolumn"], table["procent"])]
+    return f"{org}s lönekostnadsökningstakt: " + ", ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------- decisions and assessments
+
+def region_events(events: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The region's dated decisions from :func:`regionanalys.load_events`."""
+    code = resolve_region(region)
+    return events[events["region"] == code] if events is not None and not events.empty else events
+
+
+def region_statements(statements: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The region's quoted assessments from :func:`regionanalys.data.documents.load_statements`."""
+    code = resolve_region(region)
+    return statements[statements["region"] == code] if statements is not None and not statements.empty else statements
+
+
+def decision_rows(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """One row per savings decision, with its parts and measures below it (a reader's table).
+
+    Columns: beslut, omfattning, år, belopp (mnkr; NaN for a measure in other units),
+    mått (the amount in words, e.g. "cirka 130 tjänster"), källa.
+    """
+    code = resolve_region(region)
+    rows = []
+    for d in _decisions(real(df), code):
+        rows.append({"beslut": d.label, "omfattning": d.scope_label, "år": d.year, "belopp": d.value if d.unit == "mnkr" else np.nan,
+                     "mått": d.amount_text(), "källa": d.source})
+        for part in d.parts:
+            rows.append({"beslut": f"  varav {part['label']}", "omfattning": SCOPES.get(part.get("scope", ""), part.get("scope", "")), "år": d.year,
+                         "belopp": float(part["value"]) if part["unit"] == "mnkr" else np.nan,
+                         "mått": f"{fmt_number(part['value'])} {part['unit']}", "källa": part["source"]})
+        for m in d.measures:
+            rows.append({"beslut": f"  {m['label']}", "omfattning": SCOPES.get(m.get("scope", ""), m.get("scope", "")), "år": d.year, "belopp": np.nan,
+                         "mått": f"{fmt_number(m['value'])} {m['unit'].replace('tjanster', 'tjänster').replace('anstallda', 'anställda')}",
+                         "källa": m["source"]})
+    return pd.DataFrame(rows, columns=["beslut", "omfattning", "år", "belopp", "mått", "källa"])
+
+
+def plan_phases(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """A whole-region requirement split into what is allocated and what is not yet specified.
+
+    For each whole-region decision with parts in mnkr: the parts (``typ`` "fördelat",
+    with the document's label) and the remainder ("ännu inte specificerat"), and the total.
+    """
+    code = resolve_region(region)
+    rows = []
+    for d in _decisions(real(df), code):
+        # Phases of one plan (Värmland's fas 1), not a nämnd's share of a region-wide requirement.
+        money = [p for p in d.parts if p["unit"] == "mnkr" and str(p.get("category", "")).startswith("fas")]
+        if d.scope != "hela_regionen" or d.unit != "mnkr" or not money:
+            continue
+        for p in money:
+            rows.append({"del": p["label"].split(",")[0].capitalize(), "typ": "fördelat", "belopp": float(p["value"]),
+                         "förklaring": p["label"], "källa": p["source"]})
+        rest = d.value - sum(float(p["value"]) for p in money)
+        rows.append({"del": "Resten (fas 2)" if code == "17" else "Resten", "typ": "ej specificerat", "belopp": rest,
+                     "förklaring": "ännu inte specificerat i underlaget (beräknat: kravet minus det fördelade)", "källa": "beräknat"})
+        rows.append({"del": d.label, "typ": "krav", "belopp": d.value, "förklaring": d.amount_text(), "källa": d.source})
+    return pd.DataFrame(rows, columns=["del", "typ", "belopp", "förklaring", "källa"])
+
+
+def prognosis_vs_outcome(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """For each result measure with both a prognos and an utfall for ``year``: both and the difference."""
+    code = resolve_region(region)
+    rows = []
+    for s in HISTORY_MEASURES:
+        prog, out = value_at(df, s, code, year, kind="prognos"), value_at(df, s, code, year, kind="utfall")
+        if np.isnan(prog) or np.isnan(out):
+            continue
+        src = select(df, region=code, org="region", series=s, year=year, kind=["prognos", "utfall"], freq="Y")["source"]
+        rows.append({"mått": label(s), "prognos": prog, "utfall": out, "utfall − prognos": out - prog, "källa": _first_source(src)})
+    return pd.DataFrame(rows, columns=["mått", "prognos", "utfall", "utfall − prognos", "källa"])
+
+
+def balance_requirement_note(df: pd.DataFrame, region: str, year: int) -> str:
+    """What the data says about restoring a negative balanskravsresultat, or "".
+
+    Only a stated obligation is repeated (a note or source that speaks of återställa);
+    the project never infers one.
+    """
+    code = resolve_region(region)
+    rows = select(real(df), region=code, series="balanskravsresultat", year=year, freq="Y")
+    rows = rows[rows["value"] < 0]
+    for _, r in rows.iterrows():
+        text = f"{r['note']} {r['source']}".lower()
+        if "återställ" in text:
+            return (f"Balanskravsresultatet {year} är {fmt_mnkr(r['value'], sign=True)}: enligt källan ska underskottet "
+                    "återställas inom tre år.")
+    return ""
+
+
+FORWARD_KINDS = ("plan", "budget", "krav", "beslut", "prognos")
+
+
+def report_scope(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows a report for ``year`` shows: everything up to ``year``, and for ``year + 1``
+    only what looks ahead (plan, budget, krav, beslut, prognos) — never a later outcome."""
+    keep = (df["year"] <= year) | ((df["year"] == year + 1) & df["kind"].isin(FORWARD_KINDS))
+    return df[keep]
+
+
+def events_in_scope(events: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """The region's decisions that start no later than the end of ``year + 1``."""
+    ev = region_events(events, region)
+    if ev is None or ev.empty:
+        return ev
+    return ev[pd.to_datetime(ev["start"]).dt.year <= year + 1]
