@@ -25,9 +25,9 @@ from matplotlib.text import Text  # noqa: E402
 
 from regionanalys import config  # noqa: E402
 from regionanalys.report import present  # noqa: E402
-from regionanalys.report.charts import deficits, economy, kolada, savings, staffing, style  # noqa: E402
+from regionanalys.report.charts import comparison, deficits, economy, kolada, savings, staffing, style  # noqa: E402
 
-CHART_MODULES = (deficits, economy, kolada, savings, staffing)
+CHART_MODULES = (comparison, deficits, economy, kolada, savings, staffing)
 TOLERANCE = 2.0  # pixels of antialiasing and rounding
 #: (notebook, parameters) as the suite runs them (notebooks/reports.toml: three regions, one comparison).
 RUNS = [
