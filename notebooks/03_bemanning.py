@@ -28,69 +28,71 @@ from regionanalys.data.regions import region_name, resolve_region
 region = resolve_region(region)
 name = region_name(region)
 df = load(data_dir, regions=[region])
+shown = df[df["region"] == region]
 events = load_events(data_dir)
 month = staffing.report_month(df, region, year)
 until = month or f"{year}-12"  # charts end at the report month
-example = staffing.is_example(df, region)
-p.page_style()
-p.heading(f"Bemanning i {name}: hyrpersonal, sjukfrånvaro och närvarotid {year}", 1)
-p.example_banner(df[df["region"] == region])
+p.begin(f"Bemanning i {name} {year}: hyrpersonal, sjukfrånvaro och närvarotid", shown, year=year, region=region)
+
+# %%
+p.section("Verkliga uppgifter om hyrpersonal")
+stated = staffing.stated_figures(df, region)
+p.table(stated, staffing.stated_caption(region), units="mnkr", hide=staffing.STATED_HIDDEN)
+p.reading(staffing.stated_reading(stated, region))
+
+# %%
+p.section("Uppföljning månad för månad")
 p.reading(staffing.month_note(df, region, year, month))
-p.note(staffing.method_note())
-
-# %% [markdown]
-# ## Kostnad för hyrpersonal per personalgrupp
+if staffing.example_text(df, region):
+    p.note(staffing.example_text(df, region))
+p.method("r12")
 
 # %%
+p.section("Kostnad för hyrpersonal per personalgrupp")
 rental = staffing.rental_r12(df, region, until=until)
-p.show_figure(charts.rental_chart(rental, region, events), alt=f"Linjediagram: kostnad för hyrpersonal, rullande tolv månader, per personalgrupp och totalt, {name}", caption=staffing.rental_reading(rental, region, month), example=example)
-
-# %%
-p.show_table(staffing.same_period_view(df, region, month), f"Ackumulerat i år mot samma period föregående år, {name}", example=example, empty=f"Underlaget innehåller inga månadsuppgifter om bemanning för {name}.")
-
-# %% [markdown]
-# ### Verkliga uppgifter ur underlaget
-
-# %%
-p.show_table(staffing.seed_comparison(df, region), "Hyrpersonal: förändring enligt källan och beräknad ur månadsdata", empty=f"Källdokumenten innehåller inga uppgifter om hyrpersonalens kostnad för {name}; siffrorna ovan är exempeldata.")
-
-# %% [markdown]
-# ## Kostnad för hyrpersonal per område
+example = staffing.chart_example(df, region, "hyrpersonal")
+p.figure(charts.rental_chart(rental, region, events), alt=f"Linjediagram: kostnad för hyrpersonal, rullande tolv månader, per personalgrupp och totalt, {name}", caption=staffing.rental_reading(rental, region, month, example=example), example=example)
+if not example:
+    p.table(staffing.same_period_view(df, region, month), f"Ackumulerat i år mot samma period föregående år, {name}")
 
 # %%
 areas = staffing.rental_r12(df, region, by="org", until=until)
-p.show_figure(charts.area_chart(areas, region, events), alt=f"Linjediagram: kostnad för hyrpersonal, rullande tolv månader, per område, {name}", caption=staffing.area_reading(areas, region, month), example=example)
+if areas.empty:
+    p.collapsed("Kostnad för hyrpersonal per område", f"Underlaget har ingen kostnad för hyrpersonal per område för {name}.")
+else:
+    p.section("Kostnad för hyrpersonal per område")
+    example = staffing.chart_example(df, region, "omraden")
+    p.figure(charts.area_chart(areas, region, events), alt=f"Linjediagram: kostnad för hyrpersonal, rullande tolv månader, per område, {name}", caption=staffing.area_reading(areas, region, month, example=example), example=example)
+    if not example:
+        p.table(staffing.same_period_view(df, region, month, by="org"), "Hyrpersonal per område, ackumulerat mot samma period föregående år")
 
 # %%
-p.show_table(staffing.same_period_view(df, region, month, by="org"), f"Hyrpersonal per område, ackumulerat mot samma period föregående år", example=example, empty=f"Underlaget har ingen kostnad för hyrpersonal per område för {name}.")
-
-# %% [markdown]
-# ## SKR-måttet: hyrpersonal i förhållande till egen personal
-
-# %%
+p.section("Hyrpersonal i förhållande till egen personal (SKR-måttet)")
+p.note(staffing.skr_text())
 skr = staffing.skr_r12(df, region, until=until)
-p.show_figure(charts.skr_chart(skr, region, events), alt=f"Linjediagram: kostnad för hyrpersonal i procent av kostnaden för egen personal, rullande tolv månader, med det nationella målet 2 procent, {name}", caption=staffing.skr_reading(skr, region, month), example=example)
-
-# %% [markdown]
-# ## Sjukfrånvaro
+example = staffing.chart_example(df, region, "skr")
+p.figure(charts.skr_chart(skr, region, events), alt=f"Linjediagram: kostnad för hyrpersonal i procent av kostnaden för egen personal, rullande tolv månader, med målvärdet 2 procent, {name}", caption=staffing.skr_reading(skr, region, month, example=example), example=example)
 
 # %%
+p.section("Sjukfrånvaro")
 sick = staffing.sick_leave_r12(df, region, until=until)
-p.show_figure(charts.sick_leave_chart(sick, region, events), alt=f"Linjediagram: sjukfrånvaro i procent av ordinarie arbetstid, rullande tolv månader och per månad, {name}", caption=staffing.sick_leave_reading(sick, region, month), example=example)
-
-# %% [markdown]
-# ## Närvarotid med och utan hyrpersonal
+example = staffing.chart_example(df, region, "sjukfranvaro")
+p.figure(charts.sick_leave_chart(sick, region, events), alt=f"Linjediagram: sjukfrånvaro i procent av ordinarie arbetstid, rullande tolv månader och per månad, {name}", caption=staffing.sick_leave_reading(sick, region, month, example=example), example=example)
 
 # %%
+p.section("Närvarotid med och utan hyrpersonal")
 presence = staffing.presence_r12(df, region, until=until)
-p.show_figure(charts.presence_chart(presence, region, events), alt=f"Linjediagram: närvarotid omräknad till årsarbetare, rullande tolv månader, med och utan hyrpersonal, {name}", caption=staffing.presence_reading(presence, region, month), example=example)
-
-# %% [markdown]
-# ## Luckor i R12
+example = staffing.chart_example(df, region, "narvarotid")
+p.figure(charts.presence_chart(presence, region, events), alt=f"Linjediagram: närvarotid omräknad till årsarbetare, rullande tolv månader, med och utan hyrpersonal, {name}", caption=staffing.presence_reading(presence, region, month, example=example), example=example)
 
 # %%
-p.reading(staffing.r12_gap_reading(df, region, until))
-p.show_table(staffing.r12_gap_table(df, region, until), "Månader utan R12 och varför")
+gaps = staffing.r12_gap_table(df, region, until)
+if not gaps.empty:
+    p.section("Månader som saknas i underlaget")
+    p.reading(staffing.r12_gap_reading(df, region, until))
+    p.table(gaps, "Månader utan R12 och varför", download=False)
 
 # %%
-p.sources(df[(df["region"] == region) & df["series"].isin([*staffing.STAFFING_SERIES, staffing.SEED_CHANGE, staffing.SEED_CHANGE_PCT])])
+p.checks(staffing.seed_comparison(df, region), "Hyrpersonal enligt källan och beräknad ur regionens månadsuppgifter")
+p.timeline(events[events["region"] == region])
+p.appendix(shown)

@@ -1,6 +1,7 @@
 """Staffing indicators: the R12 engine, year to date, the SKR measure, sick leave and
 närvarotid, checked against hand-computed cases; readings, comparison and charts."""
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -125,9 +126,9 @@ def test_readings_are_computed_sentences():
     assert r == ("Kostnaden för hyrpersonal i Region Västerbotten var 180 mnkr under de tolv månaderna till och med "
                  "december 2023, ungefär lika mycket som under de tolv månaderna året innan; läkare stod för 67 %.")
     assert "3,0 %" in plain(st.skr_reading(st.skr_r12(df, "24"), "24", dec))
-    assert "över det nationella målet" in st.skr_reading(st.skr_r12(df, "24"), "24", dec)
+    assert "över målvärdet" in st.skr_reading(st.skr_r12(df, "24"), "24", dec)
     assert "6,0 %" in plain(st.sick_leave_reading(st.sick_leave_r12(df, "24"), "24", dec))
-    assert "105 åa med hyrpersonal och 100 åa utan" in plain(st.presence_reading(st.presence_r12(df, "24"), "24", dec))
+    assert "105 årsarbetare med hyrpersonal och 100 årsarbetare utan" in plain(st.presence_reading(st.presence_r12(df, "24"), "24", dec))
     assert "Område A" in st.area_reading(st.rental_r12(df, "24", by="org"), "24", dec)
     # The first R12 month has no comparison a year earlier, and says so.
     assert "jämförelsen saknas" in st.sick_leave_reading(st.sick_leave_r12(df, "24"), "24", M("2022-12"))
@@ -158,12 +159,78 @@ def test_seed_comparison_uses_the_stated_period():
     df = tidy(rows)
     stated = tidy([("24", "region", "hyrpersonal_kostnad_forandring_ack", "lakare", "2023-05", 8)])
     stated["source"] = "004_7558975c560e3342.txt, bild …"
-    out = st.seed_comparison(pd.concat([df, stated], ignore_index=True), "24")
+    both = pd.concat([df, stated], ignore_index=True)
+    out = st.seed_comparison(both, "24")
     assert len(out) == 1
-    assert plain(out.loc[0, "Förändring enligt källan"]) == "+8,0 mnkr"
-    assert plain(out.loc[0, "Beräknat ur månadsdata"]) == "0,0 mnkr"
-    assert out.loc[0, "Källa"] == "004_7558975c560e3342.txt"
+    assert out.loc[0, "Enligt källan"] == 8
+    assert out.loc[0, "Beräknat ur månadsuppgifterna"] == pytest.approx(0.0)  # flat test data: no change
+    assert out.loc[0, "Skillnad"] == pytest.approx(-8.0)
+    assert "januari–maj 2023 mot samma period 2022" in out.loc[0, "Uppgift"]
+    assert out.loc[0, "källa"].startswith("004_7558975c560e3342.txt")
     assert st.seed_comparison(df, "17").empty
+    # Example monthly data is never set beside a document's figure: it would read as a confirmation.
+    example = both.copy()
+    example.loc[example["series"] == "hyrpersonal_kostnad", "example"] = True
+    assert st.seed_comparison(example, "24").empty
+
+
+def test_stated_figures_keep_the_source_precision_and_skip_example_rows():
+    rows = [("24", "region", "hyrpersonal_kostnad_forandring_ack", "lakare", "2023-05", 8),
+            ("24", "region", "hyrpersonal_kostnad_forandring_ack_procent", "lakare", "2023-05", 9),
+            ("24", "region", "hyrpersonal_kostnad_forandring_ack", "sjukskoterskor_barnmorskor", "2023-05", 3.9),
+            ("24", "region", "hyrpersonal_kostnad_forandring_ack_procent", "sjukskoterskor_barnmorskor", "2023-05", 14),
+            ("24", "Hälso- och sjukvården", "hyrpersonal_kostnad_forandring_ack", "", "2024-12", -79),
+            ("24", "region", "hyrpersonal_kostnad_ack", "lakare", "2020-06", 74.3)]
+    df = tidy(rows)
+    fake = tidy([("24", "region", "hyrpersonal_kostnad_forandring_ack", "ovriga", "2023-05", 5)]).assign(example=True)
+    t = st.stated_figures(pd.concat([df, fake], ignore_index=True), "24")
+    assert len(t) == 4  # the example row is not a stated figure
+    change = dict(zip(t["Personalgrupp"] + " " + t["Period"], t["Förändring mot samma period året före"].map(plain)))
+    assert change["Läkare januari–maj 2023"] == "+8 mnkr (+9 %)"
+    assert change["Sjuksköterskor/barnmorskor januari–maj 2023"] == "+3,9 mnkr (+14 %)"
+    assert change["Alla personalgrupper helåret 2024"] == "-79 mnkr"
+    assert plain(t.loc[t["Period"] == "januari–juni 2020", "Kostnad"].iloc[0]) == "74,3 mnkr"
+    assert t.loc[t["Period"] == "helåret 2024", "Verksamhet"].iloc[0] == "Hälso- och sjukvården"
+    assert list(t["Period"]) == ["januari–juni 2020", "januari–maj 2023", "januari–maj 2023", "helåret 2024"]
+    text = plain(st.stated_reading(t, "24"))
+    assert "+8 mnkr (+9 %)" in text and "Verkliga uppgifter" in text
+    assert "inga belopp" in st.stated_reading(st.stated_figures(df, "17"), "17")
+
+
+def test_example_text_is_computed_from_the_data():
+    real = tidy(_region_rows())
+    assert st.example_text(real, "24") == ""  # a region's own data: no claim of example data
+    assert not st.chart_example(real, "24", "hyrpersonal")
+    example = real.assign(example=True)
+    assert "bygger på exempeldata" in st.example_text(example, "24")
+    mixed = real.copy()
+    mixed.loc[mixed["series"] == "sjukfranvaro_timmar", "example"] = True
+    text = st.example_text(mixed, "24")
+    assert "Exempeldata, inte verkliga siffror för Region Västerbotten: sjukfrånvaro;" in text
+    assert "Verkliga månadsuppgifter: hyrpersonal per personalgrupp" in text
+    assert st.chart_status(mixed, "24", "sjukfranvaro") == "blandad"
+    assert st.chart_status(mixed, "24", "skr") == "verklig"
+    assert st.chart_status(real, "17", "skr") == "saknas"
+
+
+def test_readings_of_example_charts_state_no_amount_level_or_ranking():
+    df = tidy(_region_rows())
+    dec = M("2023-12")
+    readings = [
+        st.rental_reading(st.rental_r12(df, "24"), "24", dec, example=True),
+        st.area_reading(st.rental_r12(df, "24", by="org"), "24", dec, example=True),
+        st.skr_reading(st.skr_r12(df, "24"), "24", dec, example=True),
+        st.sick_leave_reading(st.sick_leave_r12(df, "24"), "24", dec, example=True),
+        st.presence_reading(st.presence_r12(df, "24"), "24", dec, example=True),
+    ]
+    for text in readings:
+        assert text.startswith("Exempeldata:"), text
+        # No number other than the years of the months named.
+        assert not re.search(r"\d", re.sub(r"\b20\d\d\b|R12", "", text)), text
+        for word in ("mnkr", "%", "störst", "högst", "större än", "över målvärdet", "ökade", "minskade", "mer än"):
+            assert word not in text, (word, text)
+    # The same chart from real data states the level.
+    assert "180 mnkr" in plain(st.rental_reading(st.rental_r12(df, "24"), "24", dec))
 
 
 # --- charts ------------------------------------------------------------------------------
@@ -199,7 +266,7 @@ def test_comparison_chart():
     fig = charts.comparison_chart(df, ["17", "24"], "2023-12", months=12)
     assert isinstance(fig, Figure) and len(fig.axes) == 4
     labels = [plain(t.get_text()) for t in fig.legends[0].get_texts()]
-    assert labels == ["Region Värmland", "Region Västerbotten", "Nationellt mål: högst 2 %"]
+    assert labels == ["Region Värmland", "Region Västerbotten", "Målvärde: högst 2 %"]
     assert charts.comparison_chart(tidy(_region_rows("18")), ["17"], None) is None
 
 

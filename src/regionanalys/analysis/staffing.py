@@ -23,15 +23,16 @@ from regionanalys.analysis.r12 import (  # noqa: F401  (re-exported: notebooks u
     HOURS_PER_ARSARBETARE, MONTH_NAMES, Gap, align, complete, fmt_month, fmt_months, r12, r12_gaps, r12_months,
     to_month, window_sum, window_value, ytd_months,
 )
-from regionanalys.data.formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct, fmt_unit
+from regionanalys.data.formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct, fmt_unit, with_suffix
 from regionanalys.data.registry import category_label
 from regionanalys.data.regions import region_name, resolve_region
 
 # ---------------------------------------------------------------------------------------
 # Constants
 
-#: The national target for rental staff (SKR, nationella nätverket för oberoende av
-#: inhyrd personal): cost of rental staff at most 2 % of the cost of own staff.
+#: The target value for the SKR measure: cost of rental staff at most 2 % of the cost of own
+#: staff. Seed 004 names the measure ("SKR-mått") but states no target value and no body that
+#: set it, so the reports call it "målvärdet" and attribute it to no one.
 SKR_TARGET_PCT = 2.0
 
 RENTAL = "hyrpersonal_kostnad"
@@ -43,6 +44,11 @@ STAFFING_SERIES = (RENTAL, OWN_COST, SICK, SCHEDULED, PRESENCE)
 STAFF_GROUPS = ("lakare", "sjukskoterskor_barnmorskor", "ovriga")
 OWN_STAFF, RENTAL_STAFF = "egen_personal", "hyrpersonal"
 REGION_ORG = "region"
+
+
+def fmt_arsarbetare(value: float, sign: bool = False) -> str:
+    """``9395.2`` -> ``9 395 årsarbetare`` (whole numbers: a decimal of an average is false precision)."""
+    return fmt_number(value) if np.isnan(value) else with_suffix(fmt_number(value, 0, sign=sign), "årsarbetare")
 
 
 def no_data_text(name: str) -> str:
@@ -301,10 +307,10 @@ def month_note(df: pd.DataFrame, region: str, year: int, month: pd.Period | None
     if month is None:
         return no_data_text(name)
     if month.year < int(year):
-        return f"Underlaget för {name} har inga månadsuppgifter för {year}; rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget."
+        return f"Underlaget för {name} har inga månadsuppgifter för {year}; rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget, som rullande tolv månader (R12)."
     if month.month < 12:
-        return f"Rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget för {year}; ackumulerat betyder {fmt_months(ytd_months(month)[0], month)}."
-    return f"Rapporten visar helåret {year} (till och med {fmt_month(month)}) och rullande tolv månader."
+        return f"Rapporten visar läget till och med {fmt_month(month)}, den senaste månaden i underlaget för {year}, som rullande tolv månader (R12); ackumulerat betyder {fmt_months(ytd_months(month)[0], month)}."
+    return f"Rapporten visar helåret {year} (till och med {fmt_month(month)}) och rullande tolv månader (R12)."
 
 
 def is_example(df: pd.DataFrame, region: str | Iterable[str]) -> bool:
@@ -322,7 +328,7 @@ def method_note(hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> str:
         "Sjukfrånvaro och SKR-måttet är kvoter av summor (t.ex. sjukfrånvarotimmar delat med ordinarie arbetstid över samma "
         "tolv månader), inte medelvärden av månadstal. Närvarotid omräknas till årsarbetare med "
         f"{fmt_number(hours_per_arsarbetare)} timmar per årsarbetare (ungefär en heltidsanställds närvaro under ett år efter "
-        "semester och helgdagar; regionens eget tal kan anges). SKR:s nationella mål är att kostnaden för hyrpersonal "
+        "semester och helgdagar; regionens eget tal kan anges). Målvärdet för SKR-måttet är att kostnaden för hyrpersonal "
         f"ska vara högst {fmt_pct(SKR_TARGET_PCT, 0)} av kostnaden för egen personal."
     )
 
@@ -378,6 +384,15 @@ def same_period_table(
     return pd.DataFrame(rows, columns=["indikator", "enhet", "ack", "ack_fg", "forandring", "forandring_pct", "saknas"])
 
 
+def _fmt_value(value: float, unit: str, sign: bool = False) -> str:
+    """A value of the same-period table with its unit; årsarbetare written out in whole numbers."""
+    if unit == "arsarbetare":
+        return fmt_arsarbetare(value, sign)
+    if unit in ("procentenheter", "mnkr") and sign:
+        return fmt_unit(value, unit, 1, sign=True)
+    return fmt_auto(value, unit, sign=sign)
+
+
 def _missing_months_text(m: Measure, months: list[pd.Period]) -> str:
     lacking = []
     for name, values in m.parts.items():
@@ -404,9 +419,9 @@ def same_period_view(df: pd.DataFrame, region: str, month: str | pd.Period | Non
         change_unit = "procentenheter" if r.enhet == "procent" else r.enhet
         rows.append({
             "Indikator": r.indikator,
-            now: fmt_auto(r.ack, r.enhet),
-            prev: fmt_auto(r.ack_fg, r.enhet),
-            "Förändring": fmt_unit(r.forandring, change_unit, 1 if change_unit in ("procentenheter", "mnkr") else 0, sign=True),
+            now: _fmt_value(r.ack, r.enhet),
+            prev: _fmt_value(r.ack_fg, r.enhet),
+            "Förändring": _fmt_value(r.forandring, change_unit, sign=True),
             "Förändring %": fmt_pct(r.forandring_pct, 0, sign=True) if not np.isnan(r.forandring_pct) else "",
             "Anmärkning": r.saknas,
         })
@@ -494,15 +509,31 @@ def _reading(func: Callable[..., str]) -> Callable[..., str]:
     return wrapper
 
 
-def _start(table: pd.DataFrame, region: str, month: str | pd.Period | None, empty: str | None = None) -> tuple[pd.Period, str]:
+def _start(table: pd.DataFrame, region: str, month: str | pd.Period | None, empty: str | None = None,
+           example: str | None = None) -> tuple[pd.Period, str]:
     """The month and the region's name, or stop: no report month, or an empty ``table``
-    (with ``empty``, where ``{name}`` is the region's name)."""
+    (with ``empty``, where ``{name}`` is the region's name), or the chart is example data
+    (``example`` names what it shows: the sentence then describes the method only)."""
     if month is None:
         raise _Missing(no_data_text(region_name(region)))
     name = region_name(region)
     if empty is not None and table.empty:
         raise _Missing(empty.format(name=name))
+    if example is not None:
+        raise _Missing(example_reading(table, region, to_month(month), example))
     return to_month(month), name
+
+
+def example_reading(table: pd.DataFrame, region: str, month: pd.Period, what: str) -> str:
+    """The reading of a chart drawn from example data: what the chart shows and over which
+    months, never an amount, a level, a ranking or a change (issue 11)."""
+    name = region_name(region)
+    valid = table.dropna(how="all") if not table.empty else table
+    span = f" från {fmt_month(valid.index.min())} till och med {fmt_month(month)}" if not valid.empty else ""
+    return (
+        f"Exempeldata: diagrammet visar hur {what} följs som R12{span}. Kurvorna är genererade och "
+        f"säger ingenting om läget i {name}; med regionens egna månadsuppgifter anger texten här nivå och förändring."
+    )
 
 
 def _now_and_year_before(table: pd.DataFrame, column: str, month: pd.Period, name: str, what: str) -> tuple[float, float]:
@@ -518,9 +549,11 @@ def _no_r12(name: str, what: str, month: pd.Period) -> str:
 
 
 @_reading
-def rental_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
-    """One sentence on :func:`rental_r12` (by staff group) at ``month``."""
-    month, name = _start(table, region, month, "Underlaget innehåller inga månadsuppgifter om hyrpersonal för {name}.")
+def rental_reading(table: pd.DataFrame, region: str, month: str | pd.Period, example: bool = False) -> str:
+    """One sentence on :func:`rental_r12` (by staff group) at ``month``; with ``example``
+    (the chart is example data) only what the chart shows."""
+    month, name = _start(table, region, month, "Underlaget innehåller inga månadsuppgifter om hyrpersonal för {name}.",
+                         "kostnaden för hyrpersonal per personalgrupp" if example else None)
     total, before = _now_and_year_before(table, "Totalt", month, name, "hyrpersonal")
     groups = {c: _at(table, c, month) for c in table.columns if c != "Totalt"}
     biggest = max(groups, key=lambda c: -np.inf if np.isnan(groups[c]) else groups[c])
@@ -546,9 +579,11 @@ def _more_less(pct: float) -> str:
 
 
 @_reading
-def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
-    """One sentence on :func:`rental_r12` by område: the largest and the fastest-growing."""
-    month, name = _start(table, region, month, "Underlaget innehåller ingen kostnad för hyrpersonal per område för {name}.")
+def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period, example: bool = False) -> str:
+    """One sentence on :func:`rental_r12` by område: the largest and the fastest-growing
+    (with ``example``: what the chart shows, no ranking)."""
+    month, name = _start(table, region, month, "Underlaget innehåller ingen kostnad för hyrpersonal per område för {name}.",
+                         "kostnaden för hyrpersonal per område" if example else None)
     now = {c: _at(table, c, month) for c in table.columns}
     now = {c: v for c, v in now.items() if not np.isnan(v)}
     if not now:
@@ -565,23 +600,26 @@ def area_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> st
 
 
 @_reading
-def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target: float = SKR_TARGET_PCT) -> str:
-    """One sentence on :func:`skr_r12` at ``month`` against the national target."""
-    month, name = _start(table, region, month)
+def skr_reading(table: pd.DataFrame, region: str, month: str | pd.Period, target: float = SKR_TARGET_PCT,
+                example: bool = False) -> str:
+    """One sentence on :func:`skr_r12` at ``month`` against the target value (with
+    ``example``: what the chart shows, no level and no "över/inom")."""
+    month, name = _start(table, region, month, None,
+                         "hyrpersonalens kostnad i förhållande till den egna personalens" if example else None)
     value, before = _now_and_year_before(table, "andel_pct", month, name, "SKR-måttet")
     position = "över" if value > target else "inom"
     text = (
         f"Hyrpersonalen kostade {fmt_pct(value)} av kostnaden för egen personal i {name} (R12 {fmt_month(month)}), "
-        f"{position} det nationella målet på högst {fmt_pct(target, 0)}"
+        f"{position} målvärdet på högst {fmt_pct(target, 0)}"
     )
     text += f"; ett år tidigare var andelen {fmt_pct(before)}" if not np.isnan(before) else _no_comparison(month)
     return text + "."
 
 
 @_reading
-def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period) -> str:
-    """One sentence on :func:`sick_leave_r12` at ``month``."""
-    month, name = _start(table, region, month)
+def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period, example: bool = False) -> str:
+    """One sentence on :func:`sick_leave_r12` at ``month`` (with ``example``: the method only)."""
+    month, name = _start(table, region, month, None, "sjukfrånvaron" if example else None)
     value, before = _now_and_year_before(table, "r12_pct", month, name, "sjukfrånvaron")
     text = f"Sjukfrånvaron i {name} var {fmt_pct(value)} av den ordinarie arbetstiden under de tolv månaderna till och med {fmt_month(month)}"
     if not np.isnan(before):
@@ -596,69 +634,215 @@ def sick_leave_reading(table: pd.DataFrame, region: str, month: str | pd.Period)
 
 
 @_reading
-def presence_reading(table: pd.DataFrame, region: str, month: str | pd.Period, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE) -> str:
-    """One sentence on :func:`presence_r12` at ``month``."""
-    month, name = _start(table, region, month)
+def presence_reading(table: pd.DataFrame, region: str, month: str | pd.Period, hours_per_arsarbetare: float = HOURS_PER_ARSARBETARE,
+                     example: bool = False) -> str:
+    """One sentence on :func:`presence_r12` at ``month`` (with ``example``: the method only)."""
+    month, name = _start(table, region, month, None, "närvarotiden i årsarbetare, med och utan hyrpersonal," if example else None)
     own, total = _at(table, "utan_hyrpersonal", month), _at(table, "med_hyrpersonal", month)
     if np.isnan(own) and np.isnan(total):
         return _no_r12(name, "närvarotiden", month)
     if np.isnan(total):
-        return f"Närvarotiden för egen personal i {name} motsvarade {fmt_unit(own, 'arsarbetare')} under de tolv månaderna till och med {fmt_month(month)} ({fmt_number(hours_per_arsarbetare)} timmar per årsarbetare)."
+        return f"Närvarotiden för egen personal i {name} motsvarade {fmt_arsarbetare(own)} under de tolv månaderna till och med {fmt_month(month)} ({fmt_number(hours_per_arsarbetare)} timmar per årsarbetare)."
     own_before = _at(table, "utan_hyrpersonal", month - 12)
     text = (
-        f"Närvarotiden i {name} motsvarade {fmt_unit(total, 'arsarbetare')} med hyrpersonal och "
-        f"{fmt_unit(own, 'arsarbetare')} utan under de tolv månaderna till och med {fmt_month(month)}"
+        f"Närvarotiden i {name} motsvarade {fmt_arsarbetare(total)} med hyrpersonal och "
+        f"{fmt_arsarbetare(own)} utan under de tolv månaderna till och med {fmt_month(month)}"
     )
     if not np.isnan(own_before):
         diff = own - own_before
-        text += f"; den egna personalens närvarotid {'ökade' if diff > 0 else 'minskade'} med {fmt_unit(abs(diff), 'arsarbetare')} på ett år"
+        text += f"; den egna personalens närvarotid {'ökade' if diff > 0 else 'minskade'} med {fmt_arsarbetare(abs(diff))} på ett år"
     else:
         text += _no_comparison(month)
     return text + f" ({fmt_number(hours_per_arsarbetare)} timmar per årsarbetare)."
 
 
 # ---------------------------------------------------------------------------------------
-# The seed facts beside the example-based figures
+# What is real: the figures the documents state, and which monthly series are example data
 
 
 SEED_CHANGE = "hyrpersonal_kostnad_forandring_ack"
 SEED_CHANGE_PCT = "hyrpersonal_kostnad_forandring_ack_procent"
+STATED_COST = "hyrpersonal_kostnad_ack"
+#: Series holding rental-staff figures as a document or public page states them.
+STATED_SERIES = (STATED_COST, SEED_CHANGE, SEED_CHANGE_PCT)
+STATED_COLUMNS = ["Verksamhet", "Personalgrupp", "Period", "Kostnad", "Förändring mot samma period året före",
+                  "kostnad_mnkr", "forandring_mnkr", "forandring_procent", "källa"]
+#: The numeric columns of :func:`stated_figures`: in the download, not in the reader's view.
+STATED_HIDDEN = ("kostnad_mnkr", "forandring_mnkr", "forandring_procent")
+
+#: What each chart of the report draws from: the monthly series, and whether from the
+#: region as a whole or its områden (for the example-data check of that chart).
+CHART_INPUTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "hyrpersonal": ((RENTAL,), "region"),
+    "omraden": ((RENTAL,), "omraden"),
+    "skr": ((RENTAL, OWN_COST), "region"),
+    "sjukfranvaro": ((SICK, SCHEDULED), "region"),
+    "narvarotid": ((PRESENCE,), "region"),
+}
+CHART_WHAT = {
+    "hyrpersonal": "hyrpersonal per personalgrupp",
+    "omraden": "hyrpersonal per område",
+    "skr": "SKR-måttet",
+    "sjukfranvaro": "sjukfrånvaro",
+    "narvarotid": "närvarotid",
+}
+
+
+def _source_number(value: float, sign: bool = False) -> str:
+    """A stated number with the precision it was written with (``8`` stays ``8``, ``3,9`` stays ``3,9``)."""
+    decimals = 0 if float(value).is_integer() else len(repr(float(value)).split(".")[1].rstrip("0"))
+    return fmt_number(value, min(decimals, 2), sign=sign)
+
+
+def _ack_period(period: pd.Period) -> str:
+    """An accumulated month as its months: ``2023-05`` -> ``januari–maj 2023``; December -> ``helåret 2024``."""
+    if period.freqstr.startswith("M"):
+        return f"helåret {period.year}" if period.month == 12 else fmt_months(ytd_months(period)[0], period)
+    return str(period)
+
+
+def stated_figures(df: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The rental-staff figures the region's documents and public pages state (real rows
+    only, never example data): one row per verksamhet, staff group and period.
+
+    Columns: Verksamhet, Personalgrupp, Period, Kostnad and "Förändring mot samma period
+    året före" (text with the source's precision: ``+8 mnkr (+9 %)``), the same numbers in
+    ``kostnad_mnkr``, ``forandring_mnkr``, ``forandring_procent`` (for the download; see
+    :data:`STATED_HIDDEN`) and ``källa`` (the sources, joined by `` | ``).
+    """
+    code = resolve_region(region)
+    rows = select(df, region=code, series=list(STATED_SERIES), kind="utfall")
+    rows = rows[~rows["example"].astype(bool)]
+    if rows.empty:
+        return pd.DataFrame(columns=STATED_COLUMNS)
+    out = []
+    for (org, cat, period), g in rows.groupby(["org", "category", "period"], sort=True):
+        value = {s: float(g.loc[g["series"] == s, "value"].iloc[0]) for s in STATED_SERIES if (g["series"] == s).any()}
+        cost = value.get(STATED_COST, np.nan)
+        change, pct = value.get(SEED_CHANGE, np.nan), value.get(SEED_CHANGE_PCT, np.nan)
+        change_text = " ".join(filter(None, [
+            f"{_source_number(change, sign=True)} mnkr" if not np.isnan(change) else "",
+            (f"({_source_number(pct, sign=True)} %)" if not np.isnan(change) else f"{_source_number(pct, sign=True)} %") if not np.isnan(pct) else "",
+        ]))
+        out.append({
+            "Verksamhet": "Hela regionen" if org == REGION_ORG else org,
+            "Personalgrupp": category_label(cat) if cat else "Alla personalgrupper",
+            "Period": _ack_period(period),
+            "Kostnad": f"{_source_number(cost)} mnkr" if not np.isnan(cost) else "–",
+            "Förändring mot samma period året före": change_text or "–",
+            "kostnad_mnkr": cost, "forandring_mnkr": change, "forandring_procent": pct,
+            "källa": " | ".join(dict.fromkeys(g["source"].astype(str))),
+            "_order": (period.end_time, org != REGION_ORG, cat),
+        })
+    frame = pd.DataFrame(out).sort_values("_order", key=lambda s: s.map(str)).drop(columns="_order")
+    return frame.reset_index(drop=True)[STATED_COLUMNS]
+
+
+def stated_caption(region: str) -> str:
+    """Caption of :func:`stated_figures`."""
+    return f"Hyrpersonal i {region_name(region)}: verkliga uppgifter (utfall) ur regionens dokument och offentliga källor"
+
+
+def stated_reading(table: pd.DataFrame, region: str) -> str:
+    """One sentence on :func:`stated_figures`: the figures as the sources state them, or that there are none."""
+    name = region_name(region)
+    if table.empty:
+        return f"Regionens dokument och de offentliga källorna i underlaget anger inga belopp för hyrpersonal i {name}."
+    parts = []
+    for r in table.itertuples(index=False):
+        what = r.Personalgrupp.lower() if r.Personalgrupp != "Alla personalgrupper" else "all hyrpersonal"
+        where = "" if r.Verksamhet == "Hela regionen" else f" inom {r.Verksamhet.lower()}"
+        facts = []
+        if r.Kostnad != "–":
+            facts.append(f"kostade {r.Kostnad}")
+        change = r[4]
+        if change != "–":
+            facts.append(f"förändrades med {change} mot samma period året före")
+        parts.append(f"{what}{where} {r.Period} {' och '.join(facts)}")
+    text = "; ".join(parts)
+    return f"Verkliga uppgifter för {name}: {text}. Perioderna och personalgrupperna är de som källorna anger; de räknas inte om till varandra."
+
+
+def chart_status(df: pd.DataFrame, region: str, chart: str) -> str:
+    """Whether a chart of the report (a key of :data:`CHART_INPUTS`) draws from ``"exempel"``
+    (example rows only), ``"verklig"`` (real rows only), ``"blandad"`` or ``"saknas"``."""
+    series, level = CHART_INPUTS[chart]
+    rows = select(df, region=resolve_region(region), series=list(series), freq="M", kind="utfall")
+    rows = rows[rows["org"] == REGION_ORG] if level == "region" else rows[rows["org"] != REGION_ORG]
+    if rows.empty:
+        return "saknas"
+    flags = set(rows["example"].astype(bool))
+    return "blandad" if len(flags) == 2 else ("exempel" if flags == {True} else "verklig")
+
+
+def chart_example(df: pd.DataFrame, region: str, chart: str) -> bool:
+    """Whether a chart draws on any example row (then its reading gives no amounts)."""
+    return chart_status(df, region, chart) in ("exempel", "blandad")
+
+
+def example_text(df: pd.DataFrame, region: str) -> str:
+    """What in the report's monthly charts is example data, computed from the data ("" when
+    nothing is): with a region's own monthly exports the report makes no such claim."""
+    name = region_name(region)
+    status = {k: chart_status(df, region, k) for k in CHART_INPUTS}
+    example = [CHART_WHAT[k] for k, v in status.items() if v in ("exempel", "blandad")]
+    real_ = [CHART_WHAT[k] for k, v in status.items() if v == "verklig"]
+    if not example:
+        return ""
+    confirm = ""
+    if not stated_figures(df, region).empty:
+        confirm = " De bekräftar inte och motsäger inte de verkliga uppgifterna ovan."
+    if not real_:
+        return (f"Diagrammen nedan bygger på exempeldata, inte på verkliga siffror för {name}. De visar hur hyrpersonal, "
+                f"sjukfrånvaro och närvarotid kommer att följas månad för månad när regionens egna månadsuppgifter finns, "
+                f"och texterna under dem anger därför inga belopp.{confirm}")
+    return (f"Exempeldata, inte verkliga siffror för {name}: {_join(example)}; texterna under de diagrammen anger inga belopp. "
+            f"Verkliga månadsuppgifter: {_join(real_)}.{confirm}")
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def skr_text(target: float = SKR_TARGET_PCT) -> str:
+    """The SKR measure in words, for the reader (the target value attributed to no one:
+    the documents state none)."""
+    return (
+        "SKR-måttet är kostnaden för hyrpersonal delad med kostnaden för den egna personalen, i procent, "
+        f"över rullande tolv månader. Den streckade linjen är målvärdet högst {fmt_pct(target, 0)}; "
+        "regionens dokument i underlaget anger inte målvärdet."
+    )
 
 
 def seed_comparison(df: pd.DataFrame, region: str) -> pd.DataFrame:
-    """The real figures the documents give (rental-staff cost, year to date against the
-    same period last year) beside the same figures computed from the monthly data.
+    """A check for the appendix: the change the documents state beside the same change
+    computed from the region's monthly data, only where that data is real.
 
-    One row per staff group and month the documents state. Columns: Personalgrupp,
-    Period, "Förändring enligt källan", "Förändring % enligt källan", "Beräknat ur
-    månadsdata", "Beräknat %", "Månadsdata är", Källa. Values are formatted text.
+    Example data never appears here: it would read as a confirmation of the documents.
+    One row per stated staff group and month. Columns: Uppgift, "Enligt källan",
+    "Beräknat ur månadsuppgifterna", Skillnad (mnkr), Förklaring, källa.
     """
     code = resolve_region(region)
-    stated = select(df, region=code, series=[SEED_CHANGE, SEED_CHANGE_PCT], kind="utfall", freq="M")
-    if stated.empty:
-        return pd.DataFrame(columns=["Personalgrupp", "Period", "Förändring enligt källan", "Förändring % enligt källan", "Beräknat ur månadsdata", "Beräknat %", "Månadsdata är", "Källa"])
-    example = is_example(df, code)
+    columns = ["Uppgift", "Enligt källan", "Beräknat ur månadsuppgifterna", "Skillnad", "Förklaring", "källa"]
+    stated = select(df, region=code, series=SEED_CHANGE, kind="utfall", freq="M")
+    stated = stated[~stated["example"].astype(bool)]
+    monthly_rows = select(df, region=code, series=RENTAL, freq="M", kind="utfall")
+    if stated.empty or monthly_rows.empty or monthly_rows["example"].astype(bool).any():
+        return pd.DataFrame(columns=columns)
     ms = measures(df, code)
     rows = []
-    for (cat, period), g in stated.groupby(["category", "period"], sort=True):
-        amount = g.loc[g["series"] == SEED_CHANGE, "value"]
-        pct = g.loc[g["series"] == SEED_CHANGE_PCT, "value"]
-        key = f"hyr_{cat}" if cat else "hyr_totalt"
-        m = ms.get(key)
-        cur = m.over(ytd_months(period)) if m else np.nan
-        prev = m.over(ytd_months(period - 12)) if m else np.nan
-        src = g["source"].iloc[0].split(",")[0]
+    for r in stated.sort_values(["period", "category"]).itertuples(index=False):
+        m = ms.get(f"hyr_{r.category}" if r.category else "hyr_totalt")
+        computed = m.over(ytd_months(r.period)) - m.over(ytd_months(r.period - 12)) if m else np.nan
+        diff = computed - r.value
         rows.append({
-            "Personalgrupp": category_label(cat) if cat else "Totalt",
-            "Period": f"{fmt_months(ytd_months(period)[0], period)} mot samma period {period.year - 1}",
-            "Förändring enligt källan": fmt_mnkr(amount.iloc[0], 1, sign=True) if len(amount) else "–",
-            "Förändring % enligt källan": fmt_pct(pct.iloc[0], 0, sign=True) if len(pct) else "–",
-            "Beräknat ur månadsdata": fmt_mnkr(cur - prev, 1, sign=True),
-            "Beräknat %": fmt_pct(growth_pct(cur, prev), 0, sign=True),
-            "Månadsdata är": "exempeldata (kalibrerade mot källan)" if example else "verkliga",
-            "Källa": src,
+            "Uppgift": f"Hyrpersonal, {category_label(r.category).lower() if r.category else 'totalt'}, "
+                       f"{_ack_period(r.period)} mot samma period {r.period.year - 1}",
+            "Enligt källan": r.value, "Beräknat ur månadsuppgifterna": computed, "Skillnad": diff,
+            "Förklaring": "avrundning i källan" if abs(diff) < 0.5 else ("månader saknas" if np.isnan(diff) else "skiljer sig; kontrollera källan och exporten"),
+            "källa": r.source,
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 # ---------------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ from matplotlib.ticker import FuncFormatter
 from regionanalys.analysis import staffing
 from regionanalys.data.formatting import fmt_pct, month_abbr
 from regionanalys.data.regions import region_name, resolve_region
-from regionanalys.report.charts.style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
-
-EVENT_COLOUR = "#6D4C41"
+from regionanalys.report.charts.style import (
+    CATEGORY_PALETTE, COLOURS, EVENT_COLOUR, apply_style, mark_events, new_figure, region_colour, swedish_axis,
+)
 
 
 def _x(index: pd.PeriodIndex) -> pd.DatetimeIndex:
@@ -44,36 +44,29 @@ def month_axis(ax: Axes, start: pd.Period, end: pd.Period) -> None:
 
 
 def region_events(events: pd.DataFrame | None, region: str, start: pd.Period, end: pd.Period) -> pd.DataFrame:
-    """The region's events that start inside the months shown, in date order."""
+    """The region's events that start inside the months shown (or the day after), in date order."""
     if events is None or events.empty:
         return pd.DataFrame(columns=["region", "org", "start", "end", "event", "label", "source"])
     code = resolve_region(region)
     lo, hi = start.to_timestamp(), (end + 1).to_timestamp()
-    rows = events[(events["region"] == code) & (events["start"] >= lo) & (events["start"] < hi)]
+    # A decision on the first day after the last month (a budget for the coming year) is
+    # still shown, at the right edge: it is what the months shown lead up to.
+    rows = events[(events["region"] == code) & (events["start"] >= lo) & (events["start"] <= hi)]
     return rows.sort_values("start")
 
 
 def add_events(ax: Axes, events: pd.DataFrame | None, region: str, start: pd.Period, end: pd.Period) -> list[Line2D]:
-    """Numbered vertical markers for the region's decisions; a shaded band while one is in force.
+    """The region's decisions as markers on the month axis (:func:`style.mark_events`): a
+    numbered dashed line each, and a shaded band while a decision with an end date is in force.
 
     Returns legend handles ("(1) 21 nov 2022: Anställningsstopp …") for the caller's legend.
     """
     rows = region_events(events, region, start, end)
-    handles = []
     hi = (end + 1).to_timestamp()
-    for n, ev in enumerate(rows.itertuples(index=False), start=1):
-        ax.axvline(ev.start, color=EVENT_COLOUR, linestyle=(0, (4, 3)), linewidth=1.1, zorder=1)
+    for ev in rows.itertuples(index=False):
         if isinstance(ev.end, pd.Timestamp) and not pd.isna(ev.end):
             ax.axvspan(ev.start, min(ev.end, hi), color=EVENT_COLOUR, alpha=0.06, zorder=0, linewidth=0)
-        ax.annotate(
-            str(n), xy=(ev.start, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
-            ha="center", va="bottom", fontsize=8, color="white", weight="bold",
-            bbox={"boxstyle": "circle,pad=0.25", "fc": EVENT_COLOUR, "ec": "none"}, annotation_clip=False,
-        )
-        day = f"{ev.start.day} {month_abbr(ev.start.month)} {ev.start.year}"
-        label = ev.label if len(ev.label) <= 70 else ev.label[:67] + "…"
-        handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}"))
-    return handles
+    return mark_events(ax, rows)
 
 
 def mark_gaps(ax: Axes, values: pd.Series) -> None:
@@ -153,7 +146,7 @@ def area_chart(table: pd.DataFrame, region: str, events: pd.DataFrame | None = N
 def skr_chart(
     table: pd.DataFrame, region: str, events: pd.DataFrame | None = None, title: str | None = None, target: float = staffing.SKR_TARGET_PCT
 ) -> Figure | None:
-    """The SKR measure (hyrpersonal / egen personal, R12, %) with the national target line."""
+    """The SKR measure (hyrpersonal / egen personal, R12, %) with the target value line."""
     if table.empty or "andel_pct" not in table or table["andel_pct"].dropna().empty:
         return None
     start, end = _span(table[["andel_pct"]])
@@ -161,7 +154,7 @@ def skr_chart(
     fig, ax = new_figure(8.5, 4.4)
     handles = ax.plot(_x(table.index), table["andel_pct"], color=region_colour(code), linewidth=2.4, label=f"{region_name(code)}, R12")
     mark_gaps(ax, table["andel_pct"])
-    ref = ax.axhline(target, color=COLOURS["referens"], linestyle="--", linewidth=1.4, label=f"Nationellt mål: högst {fmt_pct(target, 0)}")
+    ref = ax.axhline(target, color=COLOURS["referens"], linestyle="--", linewidth=1.4, label=f"Målvärde: högst {fmt_pct(target, 0)}")
     top = np.nanmax(table["andel_pct"].to_numpy())
     ax.set_ylim(0, max(top, target) * 1.2)
     ax.set_ylabel("procent av kostnaden för egen personal")
@@ -235,7 +228,7 @@ def comparison_chart(
     hours_per_arsarbetare: float = staffing.HOURS_PER_ARSARBETARE,
     title: str | None = None,
 ) -> Figure | None:
-    """Four panels (hyrpersonal, SKR measure with the 2 % target, sick leave, närvarotid)
+    """Four panels (hyrpersonal, SKR measure with the 2 % target value, sick leave, närvarotid)
     with one line per region in its colour, R12 over the ``months`` months up to ``month``
     (default: :func:`staffing.comparison_month`)."""
     codes = [resolve_region(r) for r in regions]
@@ -261,7 +254,7 @@ def comparison_chart(
             (h,) = ax.plot(x, lines[code][key], color=region_colour(code), linewidth=2.2, label=region_name(code))
             handles[code] = h
         if key == "skr":
-            ref = ax.axhline(staffing.SKR_TARGET_PCT, color=COLOURS["referens"], linestyle="--", linewidth=1.3, label=f"Nationellt mål: högst {fmt_pct(staffing.SKR_TARGET_PCT, 0)}")
+            ref = ax.axhline(staffing.SKR_TARGET_PCT, color=COLOURS["referens"], linestyle="--", linewidth=1.3, label=f"Målvärde: högst {fmt_pct(staffing.SKR_TARGET_PCT, 0)}")
             ax.set_ylim(bottom=0)
         elif key != "narvarotid_med_hyr":
             ax.set_ylim(bottom=0)
