@@ -36,24 +36,30 @@ _CHILD = r"""
 import json, os, resource, sys, time
 import regionanalys as ra
 import regionanalys.data.loading  # imports (pandas, pandera) are not timed
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 df = ra.load(sys.argv[1])
-wall = time.perf_counter() - t0
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"rows": len(df), "wall": wall, "peak_rss": peak}))
+print(json.dumps({"rows": len(df), "wall": wall, "cpu": cpu, "peak_rss": peak}))
 """
 
 
-def base_rows() -> tuple[dict[str, list[str]], dict[str, list[list[str]]], dict[str, str]]:
-    """Header and rows of every observation file of the committed data, and the meta files."""
-    listing = subprocess.run(["git", "ls-files", "data"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def base_rows(rev: str | None = None) -> tuple[dict[str, list[str]], dict[str, list[list[str]]], dict[str, str]]:
+    """Header and rows of every observation file of the committed data (at ``rev``, else
+    as tracked in the working tree), and the meta files."""
+    listing = (_git("ls-tree", "-r", "--name-only", rev, "data") if rev else _git("ls-files", "data")).split()
     header: dict[str, list[str]] = {}
     files: dict[str, list[list[str]]] = {}
     meta: dict[str, str] = {}
     for rel in listing:
         if not rel.endswith(".csv"):
             continue
-        text = (ROOT / rel).read_text(encoding="utf-8-sig")
+        text = _git("show", f"{rev}:{rel}") if rev else (ROOT / rel).read_text(encoding="utf-8")
+        text = text.removeprefix("\ufeff")
         if rel.startswith("data/meta/"):
             meta[rel[len("data/"):]] = text
             continue
@@ -92,8 +98,10 @@ def generate(target: Path, copies: int | float, header, files, meta) -> int:
     return written
 
 
-def measure(data: Path, cache: str, cache_dir: Path) -> dict:
+def measure(data: Path, cache: str, cache_dir: Path, src: Path | None = None) -> dict:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if src is not None:  # another checkout's library, for a before/after comparison
+        env["PYTHONPATH"] = str(src) + os.pathsep + env.get("PYTHONPATH", "")
     if cache == "off":
         env["REGIONANALYS_CACHE"] = "off"
     else:
@@ -121,13 +129,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=1, help="runs per scale (median)")
     ap.add_argument("--cache", choices=["off", "warm", "both"], default="off")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--data-rev", help="generate from data/ as of this commit (default: the tracked files as they are)")
+    ap.add_argument("--src", type=Path, help="time the library in this src/ folder instead (e.g. a `git worktree` of an older commit)")
     args = ap.parse_args(argv)
-    header, files, meta = base_rows()
+    header, files, meta = base_rows(args.data_rev)
     today = sum(len(r) for r in files.values())
     modes = ["off", "warm"] if args.cache == "both" else [args.cache]
     results = []
     print(f"today's rows: {today}")
-    print(f"{'scale':>8} {'rows':>10} {'cache':>6} {'wall s':>8} {'µs/row':>8} {'peak RSS MB':>12}")
+    print(f"{'scale':>8} {'rows':>10} {'cache':>6} {'wall s':>8} {'CPU s':>8} {'µs/row':>8} {'peak RSS MB':>12}")
     with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
         for scale in args.scales.split(","):
             copies = TARGET_ROWS / today if scale.strip().upper() == "M" else float(scale)
@@ -137,16 +147,18 @@ def main(argv: list[str] | None = None) -> None:
             for mode in modes:
                 cache_dir = Path(tmp) / f"cache_{scale}"
                 if mode == "warm":
-                    measure(data, mode, cache_dir)  # fill the cache
-                runs = [measure(data, mode, cache_dir) for _ in range(args.runs)]
+                    measure(data, mode, cache_dir, args.src)  # fill the cache
+                runs = [measure(data, mode, cache_dir, args.src) for _ in range(args.runs)]
                 wall = statistics.median(r["wall"] for r in runs)
+                cpu = statistics.median(r["cpu"] for r in runs)
                 peak = max(r["peak_rss"] for r in runs)
                 assert all(r["rows"] == rows for r in runs), (rows, runs)
-                results.append({"scale": scale, "rows": rows, "cache": mode, "wall": wall, "peak_rss": peak})
-                print(f"{scale:>8} {rows:>10} {mode:>6} {wall:>8.2f} {wall / rows * 1e6:>8.1f} {peak / 1e6:>12.0f}", flush=True)
+                results.append({"scale": scale, "rows": rows, "cache": mode, "wall": wall, "cpu": cpu, "peak_rss": peak})
+                print(f"{scale:>8} {rows:>10} {mode:>6} {wall:>8.2f} {cpu:>8.2f} {wall / rows * 1e6:>8.1f} {peak / 1e6:>12.0f}", flush=True)
     for mode in modes:
         pts = [(r["rows"], r["wall"]) for r in results if r["cache"] == mode]
-        print(f"fitted ({mode}): {fit_us_per_row(pts):.1f} µs per row")
+        cpts = [(r["rows"], r["cpu"]) for r in results if r["cache"] == mode]
+        print(f"fitted ({mode}): {fit_us_per_row(pts):.1f} µs per row wall, {fit_us_per_row(cpts):.1f} µs per row CPU")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -649,7 +649,7 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
         "category": clean["category"][keep], "period": period[keep],
         "kind": kind[keep],
         "value": value[keep], "unit": unit[keep], "source": source[keep],
-        "note": clean["note"][keep] if "note" in clean else np.full(int(keep.sum()), "", dtype=object),
+        "note": clean["note"][keep] if "note" in clean else "",
         "example": example[keep], "_file": display, "_line": lines[keep], "_unit_in": unit_in[keep],
         "_factor": factor[keep], "_resolution": (10.0 ** -decimals[keep].astype(float)) * factor[keep],
         "_pkey": pkey[keep],  # str(period), so that rules across rows never hash Period objects
@@ -664,7 +664,8 @@ def _frame(columns: dict) -> pd.DataFrame:
     for c in _RAW_COLUMNS:
         v = columns[c]
         if isinstance(v, str):
-            v = np.full(n, v, dtype=object)
+            v, text = np.empty(n, dtype=object), v
+            v.fill(text)  # one shared str (np.full would make a new np.str_ per row)
         data[c] = pd.Series(v, dtype=object if v.dtype == object else None, copy=False)
     return pd.DataFrame(data, copy=False)
 
@@ -757,6 +758,7 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
     frames = []
     for path in files:
         frame, probs, keys = _parse_file(path, root)
+        pa.default_memory_pool().release_unused()  # give the file's buffers back before the next
         frames.append(frame)
         problems.extend(probs)
         incomplete |= keys
@@ -792,7 +794,7 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
     if errors(problems):
         raise DataError(errors(problems))
-    df = df.rename(columns={"_file": "source_file", "_line": "source_line"})
+    df = df.rename(columns={"_file": "source_file", "_line": "source_line"})[[c for c in COLUMNS if c not in ("year", "freq")] + ["_pkey"]]
     # Year, frequency and sort order per distinct period (str(period) identifies it).
     codes, keys = pd.factorize(df["_pkey"].to_numpy(dtype=object))
     first = np.zeros(len(keys), dtype=np.int64)

@@ -373,7 +373,8 @@ def check_rules(df: pd.DataFrame, incomplete: set | None = None) -> list[Problem
     if df.empty:
         return []
     df = with_key_codes(df)  # copy-on-write: the caller's frame is not touched
-    keyed = df[~df.duplicated(_k(KEY), keep=False)]  # duplicates are reported already
+    dup = df.duplicated(_k(KEY), keep=False).to_numpy()
+    keyed = df[~dup] if dup.any() else df  # duplicates are reported already
     per_row = check_categories(df) + check_case_variants(df)
     if not incomplete:
         return per_row + check_totals(keyed) + check_at_most(keyed) + check_month_gaps(keyed)
@@ -465,20 +466,20 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     :data:`DOCUMENTED_DIFFERENCE_MARKER` gives a warning instead of an error.
     """
     summed = [sid for sid, s in series_registry().items() if s.aggregation == "sum"]
-    rows = df[df["series"].isin(summed)]
-    if rows.empty:
+    df = with_key_codes(df)
+    at = np.flatnonzero(df["series"].isin(summed).to_numpy())  # positions; no copy of the frame
+    if len(at) == 0:
         return []
-    is_total = (rows["category"] == "").to_numpy()
-    rows = rows.assign(_res=_resolution(rows), _pkey=period_keys(rows), _is_total=is_total)
-    keys = ["region", "org", "series", "_pkey", "kind"]
-    rows = with_key_codes(rows)
-    gid = rows.groupby(_k(["region", "org", "series", "period", "kind"]), sort=False).ngroup().to_numpy()
+    is_total = (df["category"].to_numpy(dtype=object)[at] == "")
+    keys = pd.DataFrame({c: df[c].to_numpy()[at] for c in _k(["region", "org", "series", "period", "kind"])})
+    gid = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    del keys
     # Per group, column-wise: number of totals, size, the parts' sum and rounding.
     ngroups = int(gid.max()) + 1
     n_total = np.bincount(gid, weights=is_total, minlength=ngroups)
     size = np.bincount(gid, minlength=ngroups)
-    value = rows["value"].to_numpy(dtype=float)
-    res = rows["_res"].to_numpy(dtype=float)
+    value = df["value"].to_numpy(dtype=float)[at]
+    res = _resolution(df).to_numpy(dtype=float)[at]
     part = ~is_total
     parts_sum = np.bincount(gid, weights=np.where(part, value, 0.0), minlength=ngroups)
     parts_res = np.bincount(gid, weights=np.where(part, res, 0.0), minlength=ngroups)
@@ -497,9 +498,8 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     if not flagged.any():
         return []
     # The few groups that fail get their message from plain records (no per-group frames).
-    columns = ["category", "value", "unit", "note", "_file", "_line", "_res", "_is_total"]
-    columns += [c for c in ("_factor", "_resolution", "_unit_in") if c in rows]
-    sub = rows.loc[flagged, [c for c in columns if c in rows]]
+    columns = [c for c in ("category", "value", "unit", "note", "_file", "_line", "_factor", "_resolution", "_unit_in") if c in df]
+    sub = df.iloc[at[flagged]][columns].assign(_res=res[flagged], _is_total=is_total[flagged])
     records = sub.to_dict("records")
     groups: dict[int, list[dict]] = {}
     for g, rec in zip(gid[flagged], records):
@@ -576,23 +576,28 @@ def check_month_gaps(df: pd.DataFrame) -> list[Problem]:
     """
     registry = series_registry()
     flows = [sid for sid, s in registry.items() if s.aggregation in ("sum", "mean")]
-    rows = df[df["series"].isin(flows)]
-    if rows.empty:
-        return []
-    pkey = rows["_pkey"] if "_pkey" in rows else None
-    monthly = _per_distinct(rows["period"], lambda p: isinstance(p, pd.Period) and p.freqstr.startswith("M"), pkey).astype(bool)
-    rows = rows[monthly.to_numpy()]
+    df = with_key_codes(df)
     problems: list[Problem] = []
-    if rows.empty:
+    # One value per distinct period (by its code): monthly or not, and its ordinal.
+    pcodes = df["_k__pkey"].to_numpy()
+    first = np.full(int(pcodes.max()) + 1 if len(pcodes) else 0, -1, dtype=np.int64)
+    first[pcodes[::-1]] = np.arange(len(pcodes))[::-1]
+    distinct = df["period"].to_numpy()[first]
+    is_month = np.array([isinstance(p, pd.Period) and p.freqstr.startswith("M") for p in distinct], dtype=bool)
+    ordinals = np.array([p.ordinal if m else 0 for p, m in zip(distinct, is_month)], dtype=np.int64)
+    at = np.flatnonzero(df["series"].isin(flows).to_numpy() & is_month[pcodes])  # positions; no copy
+    if len(at) == 0:
         return problems
-    ordinal = _per_distinct(rows["period"], lambda p: p.ordinal, rows["_pkey"] if "_pkey" in rows else None).to_numpy(dtype=np.int64)
-    rows = with_key_codes(rows)
-    gid = rows.groupby(_k(["region", "org", "series", "category", "kind"]), sort=False).ngroup().to_numpy()
+    ordinal = ordinals[pcodes[at]]
+    keys = pd.DataFrame({c: df[c].to_numpy()[at] for c in _k(["region", "org", "series", "category", "kind"])})
+    gid = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    del keys
+    rows = df
     order = np.lexsort((ordinal, gid))
     g, o = gid[order], ordinal[order]
     gap = np.flatnonzero((g[1:] == g[:-1]) & (o[1:] - o[:-1] > 1)) + 1  # positions in `order`
     for i in gap:
-        row, previous = rows.iloc[order[i]], rows.iloc[order[i - 1]]
+        row, previous = rows.iloc[at[order[i]]], rows.iloc[at[order[i - 1]]]
         n = int(o[i] - o[i - 1] - 1)
         first, last = previous["period"] + 1, row["period"] - 1
         missing = str(first) if n == 1 else f"{first}–{last}"
