@@ -86,7 +86,7 @@ p.method("kr_per_inv")
 # %%
 p.section("Hyrpersonal")
 staff = comparison.staffing_real(df, regions)
-p.table(staff, "Hyrpersonal enligt regionernas dokument och offentliga källor (utfall)", units={"mnkr": "mnkr", "procent": "procent"}, sign_columns=["mnkr", "procent"], hide=["anmärkning"])
+p.table(comparison.staffing_display(staff), "Hyrpersonal enligt regionernas dokument och offentliga källor (utfall)")
 p.reading(comparison.staffing_reading(staff, regions) + " " + NOT_IN_KOLADA)
 
 # %%

@@ -305,7 +305,7 @@ def staffing_real(df: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
         key = (r["region"], str(r["period"]), r["category"], _STAFF_SERIES[r["series"]])
         rec = records.setdefault(key, {
             "region": region_name(r["region"]), "period": _period_text(r["period"]),
-            "grupp": category_label(r["category"]) if r["category"] else "alla grupper",
+            "grupp": category_label(r["category"]) if r["category"] else "ej uppdelat på grupper",
             "mått": "förändring mot samma period året före" if key[3] == "förändring" else "kostnad för perioden",
             "mnkr": np.nan, "procent": np.nan, "anmärkning": str(r.get("note", "") or "").split(". ")[0],
             "källa": r["source"]})
@@ -489,3 +489,25 @@ def decisions_display(items: list[Decision]) -> pd.DataFrame:
         "omfattning": table["omfattning"], "år": table["år"], "belopp": table["belopp"], "källa": table["källa"],
     })
     return out
+
+
+def _quoted(value: float, unit: str, sign: bool) -> str:
+    """A quoted figure with the source's precision: 8 -> "+8 mnkr", 3.9 -> "+3,9 mnkr", 9 -> "+9 %"."""
+    if value != value:
+        return "–"
+    decimals = 0 if float(value).is_integer() else 1
+    return fmt_number(value, decimals, sign=sign) + ("\u00a0%" if unit == "procent" else "\u00a0mnkr")
+
+
+def staffing_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`staffing_real` for a reader: amounts and percentages as the sources state them
+    (a change with its sign, a cost without), so "+8 mnkr / +9 %" is not printed as "+8,0 / +9,0"."""
+    if table.empty:
+        return pd.DataFrame(columns=["region", "period", "grupp", "mått", "belopp", "procent", "källa"])
+    change = table["mått"] != "kostnad för perioden"
+    return pd.DataFrame({
+        "region": table["region"], "period": table["period"], "grupp": table["grupp"], "mått": table["mått"],
+        "belopp": [_quoted(v, "mnkr", c) for v, c in zip(table["mnkr"], change)],
+        "procent": [_quoted(v, "procent", c) for v, c in zip(table["procent"], change)],
+        "källa": table["källa"],
+    })
