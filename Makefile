@@ -57,4 +57,4 @@ browser: ## Install Debian's chromium for the browser tests if missing (needs ro
 clean: ## Remove the venv, caches and generated reports (keeps data/)
 	rm -rf $(VENV) .pytest_cache tests/artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
-	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find reports -mindepth 1 ! -name README.md ! -name .regionanalys-reports -exec rm -rf {} +
