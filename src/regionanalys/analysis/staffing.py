@@ -650,7 +650,10 @@ def presence_reading(table: pd.DataFrame, region: str, month: str | pd.Period, h
     )
     if not np.isnan(own_before):
         diff = own - own_before
-        text += f"; den egna personalens närvarotid {'ökade' if diff > 0 else 'minskade'} med {fmt_arsarbetare(abs(diff))} på ett år"
+        if round(diff) == 0:
+            text += "; den egna personalens närvarotid är oförändrad mot ett år tidigare"
+        else:
+            text += f"; den egna personalens närvarotid {'ökade' if diff > 0 else 'minskade'} med {fmt_arsarbetare(abs(diff))} på ett år"
     else:
         text += _no_comparison(month)
     return text + f" ({fmt_number(hours_per_arsarbetare)} timmar per årsarbetare)."
