@@ -21,7 +21,8 @@ data_dir = None
 # %%
 from regionanalys import load, load_events, load_orgs
 from regionanalys.report import present as p
-from regionanalys.analysis import deficits, effect, reconciliation, savings
+from regionanalys.analysis import deficits, effect, reconciliation, requirements, savings
+from regionanalys.data.documents import load_statements
 from regionanalys.report.charts import deficits as deficit_charts, savings as savings_charts
 from regionanalys.data.regions import region_name, resolve_region
 
@@ -30,80 +31,66 @@ name = region_name(region)
 df = load(data_dir, regions=[region])
 orgs = load_orgs(data_dir)
 events = load_events(data_dir)
-p.page_style()
-p.heading(f"Underskott och sparprogram i {name} {year}", 1)
-p.example_banner(df[df["region"] == region])
-
-# %% [markdown]
-# ## Från resultat till underskott
+mine = df[df["region"] == region]
+p.begin(f"Underskott och sparprogram i {name} {year}", mine, year=year, region=region)
 
 # %%
-bridge = deficits.result_bridge(df, region, year - 1, year)
-p.show_figure(deficit_charts.bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}", caption=deficits.bridge_reading(bridge, region))
-
-# %%
-p.show_table(savings.display(bridge, drop=("från", "till")), f"Resultatbryggan {year - 1}–{year}", units=savings.DISPLAY_UNITS, sign_columns=["belopp"], empty=f"Underlaget saknar nettokostnader eller skatteintäkter för {year - 1} och {year} för {name}: resultatbryggan kan inte göras.")
-
-# %%
-gap = deficits.growth_gap_table(df, [region])
-p.show_table(savings.display(gap, drop=("region",)), "Kostnadernas och intäkternas ökning och gapet mellan dem", units=savings.DISPLAY_UNITS)
-
-# %%
-p.reading(deficits.growth_gap_reading(gap, [region]))
-
-# %% [markdown]
-# ## Sparkravet i regionens egna termer
-
-# %%
-terms = savings.requirement_in_own_terms(df, region)
-p.show_table(savings.display(terms, drop=("region", "skattekrona_mnkr", "skattesats_kommentar")), "Sparkraven som andel av kostnaderna och per invånare", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav för {name}.")
-
-# %%
+p.section("Sparkraven, beslut för beslut")
+terms = savings.requirement_in_own_terms(df, region, year=year)
+p.table(savings.terms_view(terms), "Sparkraven: ett beslut per rad, delarna under sin summa", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav för {name}.")
 p.reading(savings.requirement_reading(terms))
-
-# %% [markdown]
-# ## Sparkrav, planer och beslut
-
-# %%
-p.show_table(savings.display(savings.savings_table(df, region), drop=("region",)), "Sparkrav, planer och beslut med källa", units=savings.DISPLAY_UNITS, empty=f"Underlaget innehåller inga sparkrav eller sparplaner för {name}.")
+p.method("sparkrav")
+p.method("kr_per_inv")
 
 # %%
+p.section("Hur stor del av kraven har en plan?")
 cover = savings.coverage_table(df, region, orgs)
-p.show_figure(savings_charts.coverage_chart(cover, f"{name}: identifierade besparingar mot kravet"), alt=f"Liggande stapeldiagram över hur stor del av varje sparkrav i {name} som täcks av planer", caption=savings.coverage_reading(cover))
-
-# %%
-p.show_table(savings.display(cover, drop=("region", "källa")), "Krav, identifierat och realiserat", units=savings.DISPLAY_UNITS)
+p.figure(savings_charts.coverage_chart(cover, f"{name}: planerat eller fördelat mot kravet, per beslut"), alt=f"Liggande stapeldiagram över hur stor del av varje sparbeslut i {name} som har en plan eller är fördelat", caption=savings.coverage_reading(cover))
+p.table(savings.display(cover, drop=("region", "rad", "org", "krav_mnkr", "realiserat_mnkr", "fördelning")), "Sparbeslut, plan och fördelning", units=savings.DISPLAY_UNITS)
 
 # %%
 build = savings.buildup_table(df, region, orgs)
-p.show_figure(savings_charts.buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"), alt=f"Stapeldiagram över planerade besparingar per år mot kravet för {name}", caption=savings.buildup_reading(build, region))
+if build.empty:
+    p.collapsed("Sparplanen per år", f"Underlaget innehåller ingen sparplan per år för {name}.")
+else:
+    p.section("Sparplanen per år" if build["plan_delar_mnkr"].isna().all() else "Sparplanen per år och område")
+    p.figure(savings_charts.buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"), alt=f"Stapeldiagram över den antagna sparplanen per år mot kravet för {name}", caption=savings.buildup_reading(build, region))
+    plan = savings.adopted_plan(df, region, int(build["år"].min()), orgs)
+    p.table(savings.display(plan, drop=("region", "typ")), f"Sparplanen {int(build['år'].min())} som antagen och dess delar", units=savings.DISPLAY_UNITS)
 
 # %%
 posts = savings.per_post_table(df, region)
-p.show_figure(savings_charts.per_post_chart(posts, f"{name}: besparing per tjänst eller årsarbetare"), alt=f"Liggande stapeldiagram över besparing i tkr per tjänst eller årsarbetare för {name}", caption=savings.per_post_reading(posts))
+if posts.empty:
+    p.collapsed("Besparing per tjänst eller årsarbetare", savings.per_post_reading(posts))
+else:
+    p.section("Besparing per tjänst eller årsarbetare")
+    p.figure(savings_charts.per_post_chart(posts, f"{name}: besparing per tjänst eller årsarbetare"), alt=f"Liggande stapeldiagram över besparing i tkr per tjänst eller årsarbetare för {name}", caption=savings.per_post_reading(posts))
 
-# %% [markdown]
-# ## Stämmer summorna?
+# %%
+p.timeline(events[events["region"] == region], load_statements()[lambda t: t["region"] == region])
+
+# %%
+bridge = deficits.result_bridge(df, region, year - 1, year)
+if bridge.empty:
+    p.collapsed("Från resultat till underskott", f"Underlaget saknar nettokostnader eller skatteintäkter för {year - 1} och {year} för {name}: resultatbryggan visas i regionrapporten när uppgifterna finns.")
+else:
+    p.section("Från resultat till underskott")
+    p.figure(deficit_charts.bridge_chart(bridge, f"{name}: verksamhetens resultat {year - 1} till {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till {year} för {name}", caption=deficits.bridge_reading(bridge, region))
+
+# %%
+p.section("Har sparbesluten gett effekt?")
+for item in savings_charts.effect_figures(df, events, [region]):
+    if "missing" in item:
+        p.missing(item["missing"])
+    else:
+        p.figure(item["fig"], alt=item["alt"], caption=item["caption"], example=item.get("example", False))
+p.method("effekt")
 
 # %%
 findings = reconciliation.reconcile(df, orgs, region=region)
-p.reading(reconciliation.reading(findings, name))
+p.reading(reconciliation.short_reading(findings))
+p.checks(reconciliation.check_table(findings), f"Summor som inte stämmer med sina delar, {name} (mnkr; differens = uppgivet − summa av delarna)")
+p.method("summakontroll")
 
 # %%
-focus = reconciliation.focus(findings)
-p.show_figure(savings_charts.reconciliation_chart(focus, reconciliation.focus_title(focus)), alt="Stapeldiagram över uppgivna summor mot summan av delarna", caption=reconciliation.focus_reading(focus, findings))
-
-# %%
-p.show_table(reconciliation.readable(findings[findings["status"] != "stämmer"]), "Summor som inte stämmer med sina delar (differens = uppgivet − summa av delarna)", empty="Alla kontrollerade summor stämmer med sina delar.")
-
-# %%
-p.show_table(reconciliation.readable(findings[findings["status"] == "stämmer"], ["kontroll", "org", "post", "kategori", "period", "typ", "uppgivet"]), "Summor som stämmer")
-
-# %% [markdown]
-# ## Har sparbesluten gett effekt? Utfall mot trend
-
-# %%
-p.show_figures(savings_charts.effect_figures(df, events, [region]))
-
-# %%
-p.sources(df[df["region"] == region])
+p.appendix(mine)

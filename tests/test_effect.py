@@ -97,3 +97,39 @@ def test_without_monthly_data_the_page_says_so(seed_df):
     yearly = seed_df[seed_df["freq"] == "Y"]
     assert e.effects_for_region(yearly, events, "17") == []
     assert "inga månadsserier" in e.no_series_text(yearly, events, "17")
+
+
+def _events(org: str, event: str, label: str) -> pd.DataFrame:
+    return pd.DataFrame({"region": ["17"], "org": [org], "start": [pd.Timestamp(START)], "end": [pd.NaT],
+                         "event": [event], "label": [label], "source": ["t"]})
+
+
+def test_an_administrative_decision_is_not_tested_on_all_staff():
+    df = _monthly_df(synthetic(7))  # egen_personalkostnad for the whole region
+    events = _events("region", "anstallningsstopp_administration", "Anställningsstopp för administrativ personal")
+    assert e.effects_for_region(df, events, "17") == []
+    refused = e.refusals(df, events, "17")
+    assert len(refused) == 1
+    assert "administrationen" in refused[0] and "personalkostnad för administratörer och handläggare" in refused[0]
+
+
+def test_a_nämnd_decision_is_not_tested_on_the_whole_region():
+    df = _monthly_df(synthetic(7))
+    events = _events("Servicenämnden", "handlingsplan", "Handlingsplan")
+    assert e.effects_for_region(df, events, "17") == []
+    assert "personalkostnad för Servicenämnden" in e.refusals(df, events, "17")[0]
+    # A whole-region decision on the whole region's series is tested, and nothing is refused.
+    whole = _events("region", "sparbeslut", "Sparbeslut")
+    assert len(e.effects_for_region(df, whole, "17")) == 1 and e.refusals(df, whole, "17") == []
+
+
+def test_reading_on_example_data_states_no_amount():
+    df = _monthly_df(synthetic(7))
+    r = e.effects_for_region(df, _events("region", "sparbeslut", "Sparbeslut"), "17")[0]
+    assert r.example
+    text = e.effect_reading(r)
+    assert "exempeldata" in text and "mnkr" not in text and "större än osäkerheten" not in text
+    assert not any(ch.isdigit() for ch in text)
+    r.example = False
+    real = e.effect_reading(r)
+    assert "mnkr" in real and "%-intervall" not in real and "minsta kvadrat" not in real

@@ -141,3 +141,14 @@ def test_readings_and_display(findings):
     shown = rc.readable(f18[f18["status"] != "stämmer"])
     assert "84 754 tkr" in set(shown["uppgivet"].map(plain))
     assert not np.isnan(f18["differens"]).any()
+
+
+def test_check_table_for_the_appendix(findings):
+    t = rc.check_table(findings[findings["region"] == "18"])
+    assert list(t.columns) == rc.CHECK_COLUMNS
+    row = t[t["kontroll"] == "Servicenämnden: besparing, plan 2024"].iloc[0]
+    assert row["uppgivet"] == pytest.approx(84.754) and row["summa av delarna"] == pytest.approx(87.349)
+    assert row["differens"] == pytest.approx(-2.595)
+    assert "84 754 tkr mot 87 349 tkr" in plain(row["förklaring"])
+    assert "[" not in "".join(t["källa"])  # no file-line references in the reader's source
+    assert "bilagan" in rc.short_reading(findings[findings["region"] == "18"])

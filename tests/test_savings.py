@@ -34,18 +34,38 @@ def test_savings_table_has_every_programme(seed_df):
     assert "Krav" in set(s.readable(t)["status"])
 
 
-def test_coverage(seed_df, orgs):
+def test_coverage_counts_decisions_not_rows(seed_df, orgs):
     c = s.coverage_table(seed_df, REGIONS, orgs)
+    heads = c[c["rad"] == "beslut"]
+    # Örebro's 628 and 629 mnkr are one decision; Västerbotten's 100 and its 58 + 32 + 8 are one.
+    assert heads.groupby("region").size().to_dict() == {"17": 2, "18": 1, "24": 1}
+    orebro = heads[heads["region"] == "18"].iloc[0]
+    assert orebro["krav_mnkr"] == 628 and "629" in orebro["kravet"] and orebro["omfattning"] == "hela regionen"
     sn = c[c["org"] == "Servicenämnden"].iloc[0]
-    assert sn["krav_mnkr"] == 75.8 and sn["identifierat_mnkr"] == pytest.approx(84.754)
-    assert sn["identifierat_delar_mnkr"] == pytest.approx(87.349)
-    assert sn["täckning_pct"] == pytest.approx(84.754 / 75.8 * 100)
-    vl = c[(c["region"] == "17") & (c["år"] == 2024)].iloc[0]
-    assert vl["täckning_pct"] == pytest.approx(20)
+    assert sn["rad"] == "varav" and sn["krav_mnkr"] == 75.8
+    assert sn["plan_mnkr"] == pytest.approx(84.754) and sn["plan_delar_mnkr"] == pytest.approx(87.349)
     # One nämnd's plan never counts toward the region's requirement.
-    assert c[(c["region"] == "18") & (c["org"] == "region")]["identifierat_mnkr"].isna().all()
-    assert c["realiserat_mnkr"].isna().all()
-    assert "inget utfall" in s.coverage_reading(c)
+    assert np.isnan(orebro["plan_mnkr"])
+    vl = heads[(heads["region"] == "17") & (heads["år"] == 2024)].iloc[0]
+    assert vl["fördelat_mnkr"] == 100 and np.isnan(vl["plan_mnkr"]) and vl["täckning_pct"] == pytest.approx(20)
+    assert (c["omfattning"] != "").all()
+    assert sorted(c.loc[(c["region"] == "24") & (c["rad"] == "varav"), "krav_mnkr"]) == [8, 32, 58]
+    text = plain(s.coverage_reading(c))
+    assert "2 av 3 krav" not in text and "7 av 9 krav" not in text
+    assert "För 2 av 4 sparbeslut finns ingen plan" in text
+    assert "100 mnkr är fördelat" in text and "identifierat" not in text
+    assert "Inget utfall" in text
+
+
+def test_adopted_plan_shows_the_political_adjustment(seed_df, orgs):
+    t = s.adopted_plan(seed_df, "18", 2024, orgs)
+    assert t.loc[t["typ"] == "summa", "belopp_mnkr"].tolist() == pytest.approx([84.754])
+    assert t.loc[t["typ"] == "område", "belopp_mnkr"].sum() == pytest.approx(87.349)
+    assert t.loc[t["typ"] == "justering", "belopp_mnkr"].tolist() == pytest.approx([84.754 - 87.349])
+    assert s.adopted_plan_total(seed_df, "18", 2024, "Servicenämnden", orgs) == pytest.approx(84.754)
+    text = plain(s.adopted_plan_reading(t))
+    assert "84,8 mnkr som antagen" in text and "87,3" in text and "-2,6 mnkr" in text
+    assert s.adopted_plan(seed_df, "18", 2019, orgs).empty
 
 
 def test_per_post(seed_df):
@@ -69,17 +89,22 @@ def test_buildup(seed_df, orgs):
 
 
 def test_requirement_in_own_terms(seed_df):
-    t = s.requirement_in_own_terms(seed_df, REGIONS).set_index(["region", "org", "kategori", "år"])
-    vl = t.loc[("17", "region", "", 2024)]
+    t = s.requirement_in_own_terms(seed_df, REGIONS)
+    vl = t[(t["region"] == "17") & (t["år"] == 2024)].iloc[0]
     assert vl["basbelopp_mnkr"] == 11776 and vl["andel_av_bas_pct"] == pytest.approx(500 / 11776 * 100)
-    assert vl["kr_per_invånare"] == pytest.approx(500e6 / 283548)
-    sn = t.loc[("18", "Servicenämnden", "", 2024)]
+    assert vl["kr_per_invånare"] == 1763  # whole kronor, folkmängd 31 december 2023
+    # One reference date for every row, even where a region has a later year (Västerbotten 2024).
+    assert set(t["folkmängd_år"]) == {2023}
+    assert t["källa"].str.contains("31 december 2023").all() and t["källa"].str.contains("SCB").all()
+    sn = t[t["org"] == "Servicenämnden"].iloc[0]
+    assert sn["rad"] == "varav" and sn["omfattning"] == "nämnd"
     assert sn["basbelopp_mnkr"] == 2199 and sn["andel_av_bas_pct"] == pytest.approx(75.8 / 2199 * 100)
     assert sn["uppgiven_andel_pct"] == 7
     assert np.isnan(sn["skattesats_kr"]) and "569 mnkr" in plain(sn["skattesats_kommentar"]) and "öre" in sn["skattesats_kommentar"]
-    assert t["skattesats_kr"].isna().all()
-    text = plain(s.requirement_reading(t.reset_index()))
-    assert "4,2 % av nettokostnaderna 2023 (11 776 mnkr)" in text and "3,4 % av kostnadsbudgeten 2024 (2 199 mnkr)" in text
+    assert len(t[(t["region"] == "18") & (t["rad"] == "beslut")]) == 1  # 628 and 629 are one decision
+    text = plain(s.requirement_reading(t))
+    assert "4,2 % av nettokostnaderna 2023 (11 776 mnkr)" in text and "31 december 2023" in text
+    assert plain(s.terms_view(t)["andel enligt källan"]).str.contains("ca 7 % av").any()
 
 
 def test_tax_krona_from_data_only(seed_df):
@@ -115,4 +140,18 @@ def test_charts(seed_df, orgs):
         assert isinstance(fig, Figure)
         close(fig)
     assert charts.coverage_chart(s.coverage_table(seed_df.iloc[0:0]), "x") is None
-    assert "1 763 kr i Region Värmland" in plain(s.per_capita_reading(s.largest_requirements(terms), REGIONS))
+    reading = plain(s.per_capita_reading(s.largest_requirements(terms), REGIONS))
+    assert "1 763 kr i Region Värmland" in reading
+    # Whole-region and administration-only requirements are never ranked together.
+    sentences = {x.split(",")[0]: x for x in reading.split(". ") if x.startswith("Sparkrav för")}
+    assert set(sentences) == {"Sparkrav för hela regionen", "Sparkrav för administrationen"}
+    assert "Region Västerbotten" not in sentences["Sparkrav för hela regionen"]
+    assert "Region Örebro län" not in sentences["Sparkrav för administrationen"]
+
+
+def test_buildup_keeps_the_adjustment(seed_df, orgs):
+    b = s.buildup_table(seed_df, "18", orgs)
+    assert b.loc[b["år"] == 2024, "justering_mnkr"].tolist() == pytest.approx([84.754 - 87.349])
+    assert b.loc[b["år"] > 2024, "justering_mnkr"].isna().all()
+    # Värmland's fas 1 is an allocation shown with its decision, not a plan per year.
+    assert s.buildup_table(seed_df, "17", orgs).empty

@@ -263,6 +263,95 @@ def _applies(event_org: str, series_org: str) -> bool:
     return event_org == series_org or "region" in (event_org, series_org)
 
 
+#: What a series is called when the report names the series a decision would need.
+SERIES_WORDS = {
+    "egen_personalkostnad": "personalkostnad", "narvarotid_timmar": "närvarotid", "arsarbetare": "årsarbetare",
+    "antal_anstallda": "antal anställda",
+}
+#: Categories of a monthly series that cover only the administration.
+ADMIN_CATEGORIES = ("administration", "administratorer", "administrativ_personal")
+
+
+def event_scope(event: pd.Series) -> tuple[str, str]:
+    """(scope, org) of a dated decision: ``namnd`` for a nämnd's decision, ``administration``
+    when the decision concerns administrative staff only, else ``hela_regionen``. An explicit
+    ``scope`` column in the events wins."""
+    explicit = str(event.get("scope", "") or "") if hasattr(event, "get") else ""
+    if explicit:
+        return explicit, str(event["org"])
+    if event["org"] not in ("", "region"):
+        return "namnd", str(event["org"])
+    text = f"{event.get('event', '')} {event.get('label', '')}".lower()
+    return ("administration" if "administra" in text else "hela_regionen"), "region"
+
+
+def series_scope(org: str, category: str) -> tuple[str, str]:
+    """(scope, org) of a monthly series: administration, a nämnd's, or the whole region's."""
+    if category in ADMIN_CATEGORIES:
+        return "administration", org
+    if org not in ("", "region"):
+        return "namnd", org
+    return "hela_regionen", "region"
+
+
+def needed_series(event: pd.Series, series: str) -> str:
+    """The series a decision would need to be tested on, in words ("personalkostnad för
+    administratörer och handläggare")."""
+    scope, org = event_scope(event)
+    word = SERIES_WORDS.get(series, label(series).split(",")[0].lower())
+    if scope == "administration":
+        return f"{word} för administratörer och handläggare"
+    if scope == "namnd":
+        return f"{word} för {org}"
+    return f"{word} för hela regionen"
+
+
+def scope_mismatch(event: pd.Series, org: str, category: str) -> bool:
+    """True when a series does not cover what the decision covers: an administrative decision
+    tested on all staff, or a nämnd's decision tested on the whole region (or another nämnd).
+    A whole-region decision may be tested on the whole region's series."""
+    e_scope, e_org = event_scope(event)
+    s_scope, s_org = series_scope(org, category)
+    if e_scope == "administration":
+        return s_scope != "administration"
+    if e_scope == "namnd":
+        return s_scope != "namnd" or s_org != e_org
+    return s_scope != "hela_regionen"
+
+
+def refusals(df: pd.DataFrame, events: pd.DataFrame, region: str,
+             targets: tuple[tuple[str, str], ...] | None = TARGETS) -> list[str]:
+    """One sentence per decision whose effect could be computed on a series the data has, but
+    only on one that does not cover what the decision covers: the test is refused and the
+    sentence names the series that would be needed."""
+    code = resolve_region(region)
+    evs = events[events["region"] == code].sort_values("start")
+    series = monthly_series(df, code, targets)
+    out = []
+    for _, ev in evs.iterrows():
+        wrong = []
+        for _, m in series.iterrows():
+            if not _applies(ev["org"], m["org"]) or not scope_mismatch(ev, m["org"], m["category"]):
+                continue
+            first = pd.Period(m["first"], freq="M")
+            if (first_post_month(ev["start"]) - first).n < MIN_PRE_MONTHS:
+                continue  # too short a history anyway: nothing is being refused
+            wrong.append(m)
+        if not wrong:
+            continue
+        have = " och ".join(dict.fromkeys(
+            f"{SERIES_WORDS.get(m['series'], label(m['series']).lower())}"
+            + (f" ({category_label(m['category']).lower()})" if m["category"] else "")
+            + (" för hela regionen" if m["org"] == "region" else f" för {m['org']}") for m in wrong))
+        need = " eller ".join(dict.fromkeys(needed_series(ev, m["series"]) for m in wrong[:1]))
+        scope, org = event_scope(ev)
+        covers = {"administration": "administrationen", "namnd": org}.get(scope, "hela regionen")
+        out.append(
+            f"Beslutet ”{ev['label']}” gäller {covers}, men underlaget har bara {have}. Effekten prövas inte på "
+            f"serier som omfattar mer än beslutet; det som behövs är {need} per månad.")
+    return out
+
+
 def effects_for_region(
     df: pd.DataFrame, events: pd.DataFrame, region: str, level: float = 0.95, targets: tuple[tuple[str, str], ...] | None = TARGETS
 ) -> list[EffectResult]:
@@ -282,8 +371,8 @@ def effects_for_region(
         values = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="M"))
         spec = series_registry()[m["series"]]
         for i, (_, ev) in enumerate(evs.iterrows()):
-            if not _applies(ev["org"], m["org"]):
-                continue
+            if not _applies(ev["org"], m["org"]) or scope_mismatch(ev, m["org"], m["category"]):
+                continue  # see refusals(): a series wider than the decision is not a test of it
             later = evs[(evs["start"] > ev["start"]) & evs["org"].map(lambda o: _applies(o, ev["org"]))]
             ends = [t for t in [ev["end"], later["start"].min() - pd.Timedelta(days=1) if len(later) else pd.NaT] if not pd.isna(t)]
             end = min(ends) if ends else None
@@ -315,19 +404,21 @@ def summary_table(results: list[EffectResult]) -> pd.DataFrame:
 
 
 def effect_reading(result: EffectResult) -> str:
-    """One sentence on an estimate: the effect, its band and whether it differs from zero."""
+    """One sentence on an estimate. On example data it says so and gives no amount, band or
+    verdict (the chart only shows the method); on real data: the effect and its uncertainty."""
     what = label(result.series).split(",")[0].lower() + (f" ({category_label(result.category).lower()})" if result.category else "")
-    pct = int(round(result.level * 100))
+    if result.example:
+        return (f"Diagrammet visar metoden för beslutet ”{result.event_label}” på {what}, men siffrorna är exempeldata: "
+                "ingen effekt kan utläsas förrän regionens egna månadsuppgifter läggs in.")
     u = result.unit
     span = f"{result.start}–{result.table['period'].iloc[-1]}"
     if result.cumulative:
         head = f"Efter beslutet ”{result.event_label}” blev {what} sammanlagt {fmt_auto(abs(result.effect), u)} {'lägre' if result.effect < 0 else 'högre'} än trenden före beslutet ({span})"
     else:
         head = f"Efter beslutet ”{result.event_label}” låg {what} i genomsnitt {fmt_auto(abs(result.effect), u)} {'lägre' if result.effect < 0 else 'högre'} än trenden före beslutet ({span})"
-    band = f"{pct} %-intervall {fmt_auto(result.low, u)} till {fmt_auto(result.high, u)}"
-    verdict = "skillnaden är större än osäkerheten" if result.significant else "intervallet rymmer noll, så någon säker effekt kan inte utläsas"
-    tail = " Beräknat på exempeldata: bara en illustration av metoden." if result.example else ""
-    return f"{head}; {band}: {verdict}.{tail}"
+    band = f"med osäkerheten inräknad mellan {fmt_auto(result.low, u)} och {fmt_auto(result.high, u)}"
+    verdict = "skillnaden är större än osäkerheten" if result.significant else "någon säker effekt kan inte utläsas"
+    return f"{head}, {band}: {verdict}."
 
 
 def no_series_text(df: pd.DataFrame, events: pd.DataFrame, region: str, targets: tuple[tuple[str, str], ...] | None = TARGETS) -> str:
@@ -347,19 +438,11 @@ def no_series_text(df: pd.DataFrame, events: pd.DataFrame, region: str, targets:
 
 
 def method_text(result: EffectResult | None = None) -> str:
-    """The method in two sentences, for the report page."""
-    text = (
-        "Metod: trenden före beslutet skattas med minsta kvadratmetoden (linjär trend och, med minst två års månadsdata, "
-        "ett säsongsmönster per kalendermånad) och förlängs efter beslutet; effekten är skillnaden mellan utfall och "
-        "förlängd trend, med ett osäkerhetsintervall från spridningen kring trenden före beslutet. Allt som ändrades "
-        "samtidigt med beslutet räknas in i effekten, och intervallet förutsätter att månadernas avvikelser är oberoende."
-    )
-    if result is not None and result.notes:
-        text += " " + " ".join(result.notes)
-    return text
+    """Notes on one estimate (the method paragraph itself is in the report's appendix)."""
+    return " ".join(result.notes) if result is not None else ""
 
 
 __all__ = [
     "EffectResult", "estimate_effect", "effects_for_region", "effect_reading", "first_post_month", "method_text",
-    "monthly_series", "no_series_text", "summary_table", "t_quantile",
+    "monthly_series", "needed_series", "no_series_text", "refusals", "scope_mismatch", "summary_table", "t_quantile",
 ]

@@ -570,3 +570,46 @@ def focus_reading(rows: pd.DataFrame, findings: pd.DataFrame) -> str:
     if "Källans anmärkning" in note:
         text += ". " + note[note.index("Källans anmärkning"):].rstrip(".")
     return text + "."
+
+
+CHECK_COLUMNS = ["kontroll", "uppgivet", "summa av delarna", "differens", "förklaring", "källa"]
+
+
+def check_table(findings: pd.DataFrame, statuses: tuple[str, ...] = PROBLEM_STATUSES) -> pd.DataFrame:
+    """Findings as the appendix's short sum-check table: what was checked (in words), the
+    stated figure, the sum of its parts, the difference (stated − parts) in mnkr, the
+    explanation and the source. Only amounts (growth rates stay in the reading), only the
+    ``statuses`` asked for (by default the ones that do not agree)."""
+    rows = []
+    for _, f in findings[findings["status"].isin(statuses)].iterrows():
+        if f["enhet"] not in ("mnkr", "tkr"):
+            continue
+        what = label(f["serie"]).lower() if f["serie"] in series_registry() else f["serie"]
+        if f["kategori"]:
+            what += f" ({category_label(f['kategori']).lower()})"
+        if f["typ"] == "budgetavvikelse":
+            what = "avvikelse mot budget för " + what.lower()
+        parts = "områdena" if f["kontroll"] == "organisation" else "delarna"
+        kind = {"plan": "plan", "krav": "krav", "utfall": "utfall", "budget": "budget"}.get(f["typ"], f["typ"])
+        explanation = str(f["förklaring"]) or f"Uppgiven summa mot summan av {parts}."
+        if f["enhet"] == "tkr":
+            explanation = (f"Källan anger tkr: {fmt_auto(f['uppgivet'] * 1000, 'tkr')} mot "
+                           f"{fmt_auto(f['summa_delar'] * 1000, 'tkr')}. ") + explanation
+        rows.append({
+            "kontroll": f"{_who(f['region'], f['org'])}: {what}, {kind} {f['period']}",
+            "uppgivet": f["uppgivet"], "summa av delarna": f["summa_delar"], "differens": f["differens"],
+            "förklaring": explanation, "källa": str(f["källa"]).split(" [")[0],
+        })
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def short_reading(findings: pd.DataFrame) -> str:
+    """The reader's one sentence on the sum checks (the tables are in the appendix)."""
+    if findings.empty:
+        return "Underlaget innehåller inga summor som kan kontrolleras mot sina delar."
+    bad = findings[findings["status"].isin(PROBLEM_STATUSES)]
+    n = len(findings)
+    if bad.empty:
+        return f"Alla {n} summor i underlaget som kan räknas om ur sina delar stämmer (se bilagan)."
+    return (f"{n - len(bad)} av {n} summor i underlaget stämmer med sina delar; de {len(bad)} som inte gör det "
+            "redovisas med förklaring i bilagan.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
+from regionanalys.data.formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct
 from regionanalys.analysis.indicators import annual, select, value_at
 from regionanalys.data.registry import KINDS, category_label
 from regionanalys.data.regions import region_name, resolve_region
@@ -91,8 +91,8 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 COVERAGE_COLUMNS = [
-    "region", "org", "kategori", "år", "krav_mnkr", "identifierat_mnkr", "identifierat_delar_mnkr",
-    "realiserat_mnkr", "täckning_pct", "realiserat_pct", "kommentar", "källa",
+    "region", "beslut", "rad", "omfattning", "org", "år", "krav_mnkr", "kravet", "plan_mnkr", "plan_delar_mnkr",
+    "fördelat_mnkr", "fördelning", "realiserat_mnkr", "täckning_pct", "kommentar", "källa",
 ]
 
 
@@ -116,66 +116,213 @@ def _children_total(df: pd.DataFrame, code: str, org: str, year: int, kind: str,
     return float(sum(values)) if len(values) >= 2 else np.nan
 
 
-def coverage_table(df: pd.DataFrame, region: str | list[str] | None = None, orgs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Required against identified and realized savings, one row per requirement (krav).
+def _own_plan(df: pd.DataFrame, code: str, org: str, year: int, category: str) -> tuple[float, pd.DataFrame]:
+    """The org's own plan for the year: its stated total, or the sum of its categories."""
+    plans = select(df, region=code, org=org, series=AMOUNT, kind="plan", year=year, freq="Y")
+    if category and (plans["category"] == category).any():
+        plans = plans[plans["category"] == category]
+    return _org_total(plans), plans
 
-    For each savings requirement (series ``besparing``, kind ``krav``) of an org and
-    year: *identified* is the same org's plan (kind ``plan``) for that year — its stated
-    total (category "") or, without one, the sum of its categories; a requirement with a
-    category only takes plans of the same category unless the org's plan has none.
-    *identified by parts* is the sum of the child orgs' plans (from ``orgs``), shown
-    beside the stated total because the two can differ. *realized* is kind ``utfall``.
-    Coverage = identified / required. Plans of other orgs are never counted toward a
-    requirement (one nämnd's plan is not the region's), so a requirement without a plan
-    of its own shows NaN and says so.
+
+def _scope_text(scope_label: str) -> str:
+    return scope_label if scope_label != "en nämnd" else "nämnd"
+
+
+def _decisions(df: pd.DataFrame, region, meta: pd.DataFrame | None = None) -> list:
+    """:func:`regionanalys.analysis.requirements.decisions`, leaving out alternates, parts and
+    measures whose observation is not in ``df`` (a data directory without the public figures):
+    a missing alternate must not stop the report. A missing main figure is still an error."""
+    from regionanalys.analysis.requirements import _observation, decisions
+    from regionanalys.data.documents import load_decisions
+
+    meta = load_decisions() if meta is None else meta
+    meta = meta[meta["region"].isin(set(df["region"]))]  # a region without data has no decisions to show
+    present = pd.Series([row["role"] == "huvud" or _observation(df, row) is not None for _, row in meta.iterrows()],
+                        index=meta.index, dtype=bool)
+    return decisions(df, region, meta[present])
+
+
+def coverage_table(df: pd.DataFrame, region: str | list[str] | None = None, orgs: pd.DataFrame | None = None,
+                   meta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How much of each savings *decision* has a plan: one row per decision (``rad`` "beslut")
+    and one per part of it that is a requirement of its own (``rad`` "varav").
+
+    A requirement stated in two places (Örebro's 628 and 629 mnkr) is one row, its
+    alternates named in ``kravet``; parts (Västerbotten's 58 + 32 + 8) come under their
+    total. ``plan_mnkr`` is the org's own plan for the year as adopted (its stated total),
+    ``plan_delar_mnkr`` what its child orgs' plans add up to when that differs. ``fördelat_mnkr``
+    is a part of the decision that is an allocation, not identified measures (Värmland's fas 1,
+    100 of 500 mnkr). Plans of other orgs are never counted toward a requirement.
+    ``täckning_pct`` = (plan, else fördelat) / krav.
     """
-    codes = None if region is None else [resolve_region(r) for r in ([region] if isinstance(region, str) else region)]
-    krav = select(df, region=codes, series=AMOUNT, kind="krav", freq="Y")
     rows = []
-    for _, k in krav.sort_values(["region", "year", "org", "category"]).iterrows():
-        code, org, year, cat = k["region"], k["org"], int(k["year"]), k["category"]
-        plans = select(df, region=code, org=org, series=AMOUNT, kind="plan", year=year, freq="Y")
-        if cat and (plans["category"] == cat).any():
-            plans = plans[plans["category"] == cat]
-        identified = _org_total(plans)
-        realized = _org_total(select(df, region=code, org=org, series=AMOUNT, kind="utfall", year=year, freq="Y"))
-        parts = _children_total(df, code, org, year, "plan", orgs) if not np.isnan(identified) else np.nan
-        if np.isnan(identified):
-            comment = "Ingen plan för samma organisation och år i underlaget."
-        else:
-            shown = ", ".join(readable_category(c) for c in sorted(set(plans["category"]))) if (plans["category"] != "").all() else "uppgiven summa"
-            comment = f"Plan: {shown}."
-            if not np.isnan(parts) and abs(parts - identified) > 1e-9:
-                comment += f" Delarna summerar till {fmt_mnkr(parts, 1)}."
-        comment += " Utfall saknas." if np.isnan(realized) else ""
+    for d in _decisions(df, region, meta):
+        if d.kind != "krav" or d.unit != "mnkr":
+            continue
+        org = "region"
+        krav = select(df, region=d.region, series=AMOUNT, kind="krav", year=d.year, freq="Y")
+        head = krav[(krav["org"] == org) & (krav["value"] == d.value)]
+        cat = head["category"].iloc[0] if len(head) else ""
+        plan, plans = _own_plan(df, d.region, org, d.year, cat)
+        if len(plans) and (plans["category"] != "").all() and cat == "":
+            plan = np.nan  # categories of a plan without a total are parts (fas 1), listed below
+        allocated = [p for p in d.parts if p["kind"] == "plan"]
+        alloc = float(sum(p["value"] for p in allocated)) if allocated else np.nan
+        realized = _org_total(select(df, region=d.region, org=org, series=AMOUNT, kind="utfall", year=d.year, freq="Y"))
+        covered = plan if not np.isnan(plan) else alloc
+        notes = []
+        if not np.isnan(plan):
+            notes.append(f"Plan för hela beslutet: {fmt_mnkr(plan, 1)}.")
+        for p in allocated:
+            notes.append(f"{fmt_auto(p['value'], p['unit'])} {p['label']}.")
+        if np.isnan(covered) and not any(p["kind"] == "krav" for p in d.parts):
+            notes.append("Ingen plan i underlaget.")
         rows.append({
-            "region": code, "org": org, "kategori": cat, "år": year, "krav_mnkr": float(k["value"]),
-            "identifierat_mnkr": identified, "identifierat_delar_mnkr": parts, "realiserat_mnkr": realized,
-            "täckning_pct": identified / float(k["value"]) * 100.0, "realiserat_pct": realized / float(k["value"]) * 100.0,
-            "kommentar": comment, "källa": k["source"],
+            "region": d.region, "beslut": d.label, "rad": "beslut", "omfattning": d.scope_label, "org": org, "år": d.year,
+            "krav_mnkr": d.value, "kravet": d.amount_text(), "plan_mnkr": plan, "plan_delar_mnkr": np.nan,
+            "fördelat_mnkr": alloc, "fördelning": "; ".join(p["label"] for p in allocated), "realiserat_mnkr": realized,
+            "täckning_pct": covered / d.value * 100.0 if d.value else np.nan,
+            "kommentar": " ".join(notes), "källa": d.source,
         })
+        for p in d.parts:
+            if p["kind"] != "krav":
+                continue
+            pplan, _ = _own_plan(df, d.region, p["org"], d.year, p["category"])
+            parts = _children_total(df, d.region, p["org"], d.year, "plan", orgs) if not np.isnan(pplan) else np.nan
+            if not np.isnan(parts) and abs(parts - pplan) < 1e-9:
+                parts = np.nan
+            prealized = _org_total(select(df, region=d.region, org=p["org"], series=AMOUNT, kind="utfall", year=d.year, freq="Y"))
+            if np.isnan(pplan):
+                note = "Ingen plan i underlaget."
+            else:
+                note = f"Antagen plan {fmt_mnkr(pplan, 1)}."
+                if not np.isnan(parts):
+                    note += (f" Områdena summerar till {fmt_mnkr(parts, 1)}; skillnaden {fmt_mnkr(pplan - parts, 1, sign=True)} "
+                             "är en politisk justering.")
+            rows.append({
+                "region": d.region, "beslut": f"varav {p['label']}", "rad": "varav", "omfattning": _scope_text(SCOPES_LABEL(p["scope"])),
+                "org": p["org"], "år": d.year, "krav_mnkr": p["value"], "kravet": fmt_auto(p["value"], p["unit"]),
+                "plan_mnkr": pplan, "plan_delar_mnkr": parts, "fördelat_mnkr": np.nan, "fördelning": "", "realiserat_mnkr": prealized,
+                "täckning_pct": pplan / p["value"] * 100.0 if not np.isnan(pplan) else np.nan,
+                "kommentar": note, "källa": p["source"],
+            })
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
+def SCOPES_LABEL(scope: str) -> str:  # noqa: N802 - a lookup, named like the table it reads
+    from regionanalys.data.documents import SCOPES
+
+    return SCOPES.get(scope, scope)
+
+
+def _has_plan(decision_rows: pd.DataFrame) -> bool:
+    return bool(decision_rows[["plan_mnkr", "fördelat_mnkr"]].notna().any().any())
+
+
 def coverage_reading(table: pd.DataFrame) -> str:
-    """One sentence on :func:`coverage_table`: how much of each requirement plans cover."""
+    """Sentences on :func:`coverage_table`, decision by decision, and how many decisions have
+    no plan at all (counted by decision, not by row)."""
     if table.empty:
         return "Underlaget innehåller inga sparkrav."
-    covered = table.dropna(subset=["identifierat_mnkr"])
-    parts = []
-    for _, r in covered.iterrows():
-        who = region_name(r["region"]) if r["org"] == "region" else f"{r['org']} ({region_name(r['region'])})"
-        parts.append(
-            f"{who} har identifierat {fmt_mnkr(r['identifierat_mnkr'], 1)} av kravet {fmt_mnkr(r['krav_mnkr'], 1)} "
-            f"{r['år']} ({fmt_pct(r['täckning_pct'], 0)})"
-        )
-    n_open = len(table) - len(covered)
-    text = "; ".join(parts) if parts else "Inget sparkrav har en plan i underlaget"
-    if n_open and parts:
-        text += f"; för {n_open} av {len(table)} krav finns ingen plan i underlaget"
+    several = table["region"].nunique() > 1
+    groups = (table["rad"] == "beslut").cumsum()
+    sentences, open_ = [], 0
+    for _, g in table.groupby(groups, sort=False):
+        head = g.iloc[0]
+        who = f"{region_name(head['region'])}: k" if several else "K"
+        s = f"{who}ravet {head['kravet']} ({head['omfattning']}, {head['år']})"
+        if not np.isnan(head["plan_mnkr"]):
+            s += f" har en plan på {fmt_mnkr(head['plan_mnkr'], 1)} ({fmt_pct(head['täckning_pct'], 0)})"
+        elif not np.isnan(head["fördelat_mnkr"]):
+            s += (f": {fmt_mnkr(head['fördelat_mnkr'], 0)} är fördelat ({fmt_pct(head['täckning_pct'], 0)} av kravet): "
+                  f"{head['fördelning']}; resten är {fmt_mnkr(head['krav_mnkr'] - head['fördelat_mnkr'], 0)}")
+        else:
+            s += ": ingen plan för hela beslutet i underlaget" if (g["rad"] == "varav").any() else ": ingen plan i underlaget"
+        parts = g[g["rad"] == "varav"]
+        planned = parts.dropna(subset=["plan_mnkr"])
+        for _, p in planned.iterrows():
+            s += (f"; {p['org']}s del {fmt_mnkr(p['krav_mnkr'], 1)} har en antagen plan på {fmt_mnkr(p['plan_mnkr'], 1)} "
+                  f"({fmt_pct(p['täckning_pct'], 0)})")
+        if len(parts) and planned.empty:
+            s += f"; ingen av de {len(parts)} delarna har en plan i underlaget"
+        if not _has_plan(g):
+            open_ += 1
+        sentences.append(s + ".")
+    n = int((table["rad"] == "beslut").sum())
+    if open_ and n > 1:
+        sentences.append(f"För {open_} av {n} sparbeslut finns ingen plan i underlaget.")
     if table["realiserat_mnkr"].isna().all():
-        text += ", och inget utfall av besparingarna finns ännu"
-    return text + "."
+        sentences.append("Inget utfall av besparingarna finns ännu i underlaget.")
+    return " ".join(sentences)
+
+
+def adopted_plan(df: pd.DataFrame, region: str, year: int, orgs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A savings plan for ``year`` as adopted, and how it is built from its parts.
+
+    One block per org with a plan total for the year: a row per child org (``typ``
+    "område"), a row ``justering`` for the difference between the stated total and the sum of
+    the parts when there is one (Örebro's servicenämnd 2024: områdena 87,3, adopted 84,8,
+    political adjustment −2,6 mnkr), and the ``summa`` row: the plan as adopted. Orgs whose
+    parent also has a plan are only parts. Columns: region, org, del, typ, belopp_mnkr, källa.
+    The region report and the savings report both use this, so they show the same figure.
+    """
+    code = resolve_region(region)
+    plans = select(df, region=code, series=AMOUNT, kind="plan", year=year, freq="Y")
+    cols = ["region", "org", "del", "typ", "belopp_mnkr", "källa"]
+    if plans.empty:
+        return pd.DataFrame(columns=cols)
+    parent_of = {} if orgs is None or orgs.empty else dict(zip(orgs.loc[orgs["region"] == code, "org"], orgs.loc[orgs["region"] == code, "parent"]))
+    having = set(plans["org"])
+    rows = []
+    for org in sorted(having):
+        if parent_of.get(org) in having:
+            continue  # a part of a plan whose total is also in the data
+        own = plans[plans["org"] == org]
+        total = _org_total(own)
+        src = own.loc[own["category"] == "", "source"]
+        src = src.iloc[0] if len(src) else own["source"].iloc[0]
+        kids = [k for k, par in parent_of.items() if par == org and k in having]
+        kid_sum = 0.0
+        for k in sorted(kids):
+            kr = plans[plans["org"] == k]
+            v = _org_total(kr)
+            kid_sum += v
+            ksrc = kr.loc[kr["category"] == "", "source"]
+            rows.append({"region": code, "org": org, "del": k, "typ": "område", "belopp_mnkr": v,
+                         "källa": ksrc.iloc[0] if len(ksrc) else kr["source"].iloc[0]})
+        if len(kids) >= 2 and abs(total - kid_sum) > 1e-9:
+            note = own.loc[own["category"] == "", "note"]
+            rows.append({"region": code, "org": org, "del": "Politisk justering", "typ": "justering",
+                         "belopp_mnkr": total - kid_sum,
+                         "källa": src.split(" [omräknat")[0] + (f" ({note.iloc[0]})" if len(note) and note.iloc[0] else "")})
+        label = "Antagen plan" if kids else ("Plan" if (own["category"] == "").any() else "Fördelat")
+        rows.append({"region": code, "org": org, "del": label, "typ": "summa", "belopp_mnkr": total, "källa": src})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def adopted_plan_total(df: pd.DataFrame, region: str, year: int, org: str, orgs: pd.DataFrame | None = None) -> float:
+    """The plan of ``org`` for ``year`` as adopted (Örebro's servicenämnd 2024: 84,754 mnkr); NaN if none."""
+    t = adopted_plan(df, region, year, orgs)
+    hit = t[(t["org"] == org) & (t["typ"] == "summa")]
+    return float(hit["belopp_mnkr"].iloc[0]) if len(hit) else np.nan
+
+
+def adopted_plan_reading(table: pd.DataFrame) -> str:
+    """One sentence per org on :func:`adopted_plan`: the adopted figure and the adjustment."""
+    if table.empty:
+        return "Underlaget innehåller ingen sparplan för året."
+    out = []
+    for org, t in table.groupby("org", sort=False):
+        total = t[t["typ"] == "summa"].iloc[0]
+        who = region_name(total["region"]) if org == "region" else org
+        s = f"{who}s plan är {fmt_mnkr(total['belopp_mnkr'], 1)} som antagen"
+        adj = t[t["typ"] == "justering"]
+        if len(adj):
+            parts = t.loc[t["typ"] == "område", "belopp_mnkr"].sum()
+            s += (f"; områdena summerar till {fmt_mnkr(parts, 1)} och den politiska justeringen är "
+                  f"{fmt_mnkr(adj['belopp_mnkr'].iloc[0], 1, sign=True)}")
+        out.append(s + ".")
+    return " ".join(out)
 
 
 PER_POST_COLUMNS = ["region", "org", "kategori", "år", "status", "belopp_mnkr", "beloppets_del", "antal", "enhet", "tkr_per_post", "källa"]
@@ -236,7 +383,7 @@ def per_post_reading(table: pd.DataFrame) -> str:
     )
 
 
-BUILDUP_COLUMNS = ["region", "org", "år", "plan_mnkr", "plan_delar_mnkr", "krav_mnkr", "andel_av_krav_pct"]
+BUILDUP_COLUMNS = ["region", "org", "år", "plan_delar_mnkr", "justering_mnkr", "plan_mnkr", "krav_mnkr", "andel_av_krav_pct"]
 
 
 def buildup_table(df: pd.DataFrame, region: str, orgs: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -255,14 +402,17 @@ def buildup_table(df: pd.DataFrame, region: str, orgs: pd.DataFrame | None = Non
     for org in sorted(set(plans["org"])):
         if parents and org not in parents and org != "region" and orgs is not None and (orgs.loc[orgs["org"] == org, "parent"].isin(plans["org"])).any():
             continue  # a part of a plan whose total is also in the data
+        if not (plans.loc[plans["org"] == org, "category"] == "").any():
+            continue  # only categories (Värmland's fas 1): an allocation, shown with the decision, not a plan per year
         krav = select(df, region=code, org=org, series=AMOUNT, kind="krav", freq="Y")
         for year in sorted(set(plans.loc[plans["org"] == org, "year"])):
             total = _org_total(plans[(plans["org"] == org) & (plans["year"] == year)])
             req_rows = krav[krav["year"] <= year]
             req = _org_total(req_rows[req_rows["year"] == req_rows["year"].max()]) if len(req_rows) else np.nan
+            kids = _children_total(df, code, org, int(year), "plan", orgs)
             rows.append({
-                "region": code, "org": org, "år": int(year), "plan_mnkr": total,
-                "plan_delar_mnkr": _children_total(df, code, org, int(year), "plan", orgs), "krav_mnkr": req,
+                "region": code, "org": org, "år": int(year), "plan_mnkr": total, "plan_delar_mnkr": kids,
+                "justering_mnkr": total - kids if not np.isnan(kids) and abs(total - kids) > 1e-9 else np.nan, "krav_mnkr": req,
                 "andel_av_krav_pct": total / req * 100.0 if not np.isnan(req) else np.nan,
             })
     return pd.DataFrame(rows, columns=BUILDUP_COLUMNS)
@@ -285,11 +435,12 @@ def buildup_reading(table: pd.DataFrame, region: str) -> str:
             s += f" omfattar {fmt_mnkr(first['plan_mnkr'], 1)} {first['år']}"
         if not np.isnan(first["krav_mnkr"]):
             s += f", {fmt_pct(first['andel_av_krav_pct'], 0)}" + (f" till {fmt_pct(last['andel_av_krav_pct'], 0)}" if len(t) > 1 else "") + f" av kravet {fmt_mnkr(first['krav_mnkr'], 1)}"
-        diff = t.dropna(subset=["plan_delar_mnkr"])
-        diff = diff[(diff["plan_delar_mnkr"] - diff["plan_mnkr"]).abs() > 1e-9]
+        diff = t.dropna(subset=["justering_mnkr"])
         if len(diff):
             d = diff.iloc[0]
-            s += f"; {d['år']} summerar delarna till {fmt_mnkr(d['plan_delar_mnkr'], 1)}, mer än planens summa"
+            s += (f"; {d['år']} är planen {fmt_mnkr(d['plan_mnkr'], 1)} som antagen: områdena summerar till "
+                  f"{fmt_mnkr(d['plan_delar_mnkr'], 1)} och en politisk justering på {fmt_mnkr(d['justering_mnkr'], 1, sign=True)} "
+                  "visas som en egen del")
         parts.append(s)
     return "; ".join(parts) + "."
 
@@ -297,8 +448,9 @@ def buildup_reading(table: pd.DataFrame, region: str) -> str:
 # --------------------------------------------------------------------------- the requirement in own terms
 
 TERMS_COLUMNS = [
-    "region", "org", "kategori", "år", "krav_mnkr", "bas", "basbelopp_mnkr", "andel_av_bas_pct",
-    "uppgiven_andel_pct", "uppgiven_andel_avser", "kr_per_invånare", "skattekrona_mnkr", "skattesats_kr", "skattesats_kommentar",
+    "region", "beslut", "rad", "omfattning", "org", "kategori", "år", "krav_mnkr", "kravet", "bas", "basbelopp_mnkr",
+    "andel_av_bas_pct", "uppgiven_andel_pct", "uppgiven_andel_avser", "folkmängd_år", "kr_per_invånare", "skattekrona_mnkr",
+    "skattesats_kr", "skattesats_kommentar", "källa",
 ]
 
 
@@ -346,89 +498,128 @@ def _requirement_base(df: pd.DataFrame, code: str, org: str, year: int) -> tuple
 COST_SERIES = "nettokostnader"
 
 
-def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = None) -> pd.DataFrame:
-    """What each savings requirement (krav) means in the organisation's own terms.
+def population_year(df: pd.DataFrame, regions: list[str], year: int | None = None) -> int | None:
+    """The one reference year (folkmängd 31 december, SCB) for every per-invånare figure of
+    ``regions``: ``year`` when every region has it, else the latest year they all have
+    at or before it. None when some region has no population at all."""
+    years = None
+    for code in regions:
+        have = set(annual(df, "befolkning", code).index.astype(int))
+        years = have if years is None else years & have
+    if not years:
+        return None
+    if year is not None:
+        earlier = [y for y in years if y <= year]
+        return max(earlier) if earlier else None
+    return max(years)
 
-    * ``andel_av_bas_pct``: the requirement as a share of the org's cost budget for the
-      year (a nämnd, e.g. Servicenämnden 75,8 of 2 199 mnkr) or, for the region, of its
-      net costs in the latest year with an outcome at or before the requirement's year
-      (Värmland 500 of 11 776 mnkr). ``bas`` names the figure used; NaN when the data
-      has none.
-    * ``uppgiven_andel_pct``: a share the source itself states (e.g. "ca 7 procent av de
-      externa kostnaderna"), with what it is a share of.
-    * ``kr_per_invånare``: the requirement per invånare of the region (SCB folkmängd of
-      the year, else the latest earlier year).
+
+def population_source(year: int) -> str:
+    """The source line for a per-invånare figure: the SCB table and the reference date."""
+    return f"SCB, statistikdatabasen, tabell BE0101N1 Folkmängd efter region, 31 december {year}"
+
+
+def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = None, *, year: int | None = None,
+                             meta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What each savings *decision* (and each part that is a requirement of its own) means
+    in the organisation's own terms; alternates (628/629) are one row.
+
+    * ``andel_av_bas_pct``: the requirement as a share of the org's cost budget (a nämnd)
+      or, for the region, of its net costs in the latest year with an outcome at or before
+      the requirement's year. ``bas`` names the figure used; NaN when the data has none.
+    * ``uppgiven_andel_pct``: a share the source itself states, with what it is a share of.
+    * ``kr_per_invånare``: per invånare of the region on ONE reference date for every row,
+      31 december of ``folkmängd_år`` (see :func:`population_year`; ``year`` defaults to the
+      latest year all regions share), whole kronor; ``källa`` names the SCB table.
     * ``skattesats_kr``: the tax-rate rise that would raise the same amount, in kronor per
-      100 kr, when :func:`tax_krona_value` can find the value of 1 krona; otherwise NaN
-      and ``skattesats_kommentar`` says what is missing.
+      100 kr, when :func:`tax_krona_value` can find the value of 1 krona.
     """
-    codes = None if region is None else [resolve_region(r) for r in ([region] if isinstance(region, str) else region)]
-    krav = select(df, region=codes, series=AMOUNT, kind="krav", freq="Y")
-    shares = select(df, region=codes, series=["besparing_andel_externa_kostnader"], freq="Y")
+    items = [d for d in _decisions(df, region, meta) if d.kind == "krav" and d.unit == "mnkr"]
+    codes = sorted({d.region for d in items})
+    pop_year = population_year(df, codes, year)
+    shares = select(df, region=codes or None, series=["besparing_andel_externa_kostnader"], freq="Y")
     rows = []
-    for _, k in krav.sort_values(["region", "year", "org", "category"]).iterrows():
-        code, org, year = k["region"], k["org"], int(k["year"])
-        base_text, base = _requirement_base(df, code, org, year)
-        pop = annual(df, "befolkning", code)
-        pop = pop[pop.index <= year]
-        krona, how = tax_krona_value(df, code, year)
-        stated = shares[(shares["region"] == code) & (shares["org"] == org) & (shares["year"] == year)]
-        amount = float(k["value"])
-        rows.append({
-            "region": code, "org": org, "kategori": k["category"], "år": year, "krav_mnkr": amount,
-            "bas": base_text, "basbelopp_mnkr": base, "andel_av_bas_pct": amount / base * 100.0 if not np.isnan(base) else np.nan,
-            "uppgiven_andel_pct": float(stated["value"].iloc[0]) if len(stated) else np.nan,
-            "uppgiven_andel_avser": "de externa kostnaderna" if len(stated) else "",
-            "kr_per_invånare": amount * 1e6 / float(pop.iloc[-1]) if len(pop) else np.nan,
-            "skattekrona_mnkr": krona, "skattesats_kr": amount / krona if not np.isnan(krona) else np.nan,
-            "skattesats_kommentar": how if np.isnan(krona) else f"1 krona i skattesats = {fmt_mnkr(krona)} ({how})",
-        })
+    for d in items:
+        entries = [("beslut", d.label, d.scope_label, "region", d.value, d.amount_text(), d.source)]
+        entries += [("varav", f"varav {p['label']}", _scope_text(SCOPES_LABEL(p["scope"])), p["org"], p["value"],
+                     fmt_auto(p["value"], p["unit"]), p["source"]) for p in d.parts if p["kind"] == "krav"]
+        for rad, name, scope, org, amount, text, src in entries:
+            code, yr = d.region, d.year
+            base_text, base = _requirement_base(df, code, org, yr)
+            pop = value_at(df, "befolkning", code, pop_year) if pop_year is not None else np.nan
+            krona, how = tax_krona_value(df, code, yr)
+            stated = shares[(shares["region"] == code) & (shares["org"] == org) & (shares["year"] == yr)] if len(shares) else shares
+            rows.append({
+                "region": code, "beslut": name, "rad": rad, "omfattning": scope, "org": org,
+                "kategori": "", "år": yr, "krav_mnkr": amount, "kravet": text,
+                "bas": base_text, "basbelopp_mnkr": base, "andel_av_bas_pct": amount / base * 100.0 if not np.isnan(base) else np.nan,
+                "uppgiven_andel_pct": float(stated["value"].iloc[0]) if len(stated) else np.nan,
+                "uppgiven_andel_avser": "de externa kostnaderna" if len(stated) else "",
+                "folkmängd_år": pop_year, "kr_per_invånare": round(amount * 1e6 / pop) if not np.isnan(pop) else np.nan,
+                "skattekrona_mnkr": krona, "skattesats_kr": amount / krona if not np.isnan(krona) else np.nan,
+                "skattesats_kommentar": how if np.isnan(krona) else f"1 krona i skattesats = {fmt_mnkr(krona)} ({how})",
+                "källa": f"{src} | {population_source(pop_year)}" if pop_year is not None else src,
+            })
     return pd.DataFrame(rows, columns=TERMS_COLUMNS)
 
 
 def requirement_reading(table: pd.DataFrame) -> str:
-    """One sentence on :func:`requirement_in_own_terms`: shares, kr per invånare, tax rate."""
+    """One sentence per decision on :func:`requirement_in_own_terms`: share and kr per invånare."""
     if table.empty:
         return "Underlaget innehåller inga sparkrav."
     parts = []
-    for _, r in table.iterrows():
-        who = region_name(r["region"]) if r["org"] == "region" else r["org"]
-        s = f"{who}s krav {fmt_mnkr(r['krav_mnkr'], 1)} ({r['år']})"
+    for _, r in table[table["rad"] == "beslut"].iterrows():
+        s = f"Kravet {fmt_mnkr(r['krav_mnkr'])} ({r['omfattning']}, {r['år']})"
         if not np.isnan(r["andel_av_bas_pct"]):
             s += f" är {fmt_pct(r['andel_av_bas_pct'])} av {r['bas'].rsplit(' (', 1)[0]} ({fmt_mnkr(r['basbelopp_mnkr'])})"
-            if not np.isnan(r["uppgiven_andel_pct"]):
-                s += f"; källan anger ca {fmt_number(r['uppgiven_andel_pct'])} % av {r['uppgiven_andel_avser']}"
-        else:
+            if not np.isnan(r["kr_per_invånare"]):
+                s += f" och motsvarar {fmt_number(r['kr_per_invånare'])} kr per invånare"
+        elif not np.isnan(r["kr_per_invånare"]):
             s += f" motsvarar {fmt_number(r['kr_per_invånare'])} kr per invånare"
-        parts.append(s)
-    text = "; ".join(parts)
-    if table["skattesats_kr"].isna().all():
-        known = [c for c in dict.fromkeys(table["skattesats_kommentar"]) if c.startswith("Skattehöjningen")]
-        text += ". Ingen skattesatsekvivalent kan räknas: underlaget saknar skatteunderlag och skatteförändringar i öre"
-        if known:
-            text += " (" + known[0].rstrip(".") + ")"
-    return text + "."
+        if not np.isnan(r["uppgiven_andel_pct"]):
+            s += f"; källan anger ca {fmt_number(r['uppgiven_andel_pct'], decimals_of(r['uppgiven_andel_pct']))} % av {r['uppgiven_andel_avser']}"
+        parts.append(s + ".")
+    years = table["folkmängd_år"].dropna()
+    if len(years):
+        parts.append(f"Per invånare räknas mot folkmängden 31 december {int(years.iloc[0])}.")
+    return " ".join(parts)
+
+
+def decimals_of(value: float) -> int:
+    """The decimals a stated figure is written with (a source's 12 stays "12", not "12,0")."""
+    for d in range(4):
+        if abs(value - round(value, d)) < 1e-9:
+            return d
+    return 3
 
 
 def largest_requirements(table: pd.DataFrame) -> pd.DataFrame:
-    """Per region, the largest requirement of :func:`requirement_in_own_terms` (for comparisons)."""
+    """Per region and scope, the largest decision of :func:`requirement_in_own_terms` (parts
+    and alternates are never counted as decisions of their own)."""
     if table.empty:
         return table
-    idx = table.groupby("region", sort=False)["krav_mnkr"].idxmax()
-    return table.loc[idx].reset_index(drop=True)
+    heads = table[table["rad"] == "beslut"]
+    idx = heads.groupby(["omfattning", "region"], sort=False)["krav_mnkr"].idxmax()
+    return heads.loc[idx].reset_index(drop=True)
 
 
 def per_capita_reading(table: pd.DataFrame, regions: list[str] | None = None) -> str:
-    """One sentence on :func:`largest_requirements`: the requirement per invånare, highest first."""
+    """Sentences on :func:`largest_requirements`: kr per invånare, compared only within one scope."""
     lacking = [region_name(r) for r in (regions or []) if resolve_region(r) not in set(table["region"])]
     if table.empty:
         return "Underlaget innehåller inga sparkrav."
-    t = table.sort_values("kr_per_invånare", ascending=False)
-    parts = [f"{fmt_number(r['kr_per_invånare'])} kr i {region_name(r['region'])} ({fmt_mnkr(r['krav_mnkr'])} {r['år']})" for _, r in t.iterrows()]
-    text = "Det största sparkravet motsvarar per invånare " + (", ".join(parts[:-1]) + " och " + parts[-1] if len(parts) > 1 else parts[0])
+    out = []
+    for scope, t in table.groupby("omfattning", sort=False):
+        t = t.sort_values("kr_per_invånare", ascending=False)
+        items = [f"{fmt_number(r['kr_per_invånare'])} kr i {region_name(r['region'])} ({fmt_mnkr(r['krav_mnkr'])} {r['år']})" for _, r in t.iterrows()]
+        joined = ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else items[0]
+        out.append(f"Sparkrav för {scope}, per invånare: {joined}.")
+    years = table["folkmängd_år"].dropna()
+    if len(years):
+        out.append(f"Krav med olika omfattning jämförs inte med varandra; folkmängden avser 31 december {int(years.iloc[0])}.")
     if lacking:
-        text += f"; för {', '.join(lacking)} saknas sparkrav i underlaget"
-    return text + "."
+        out.append(f"För {', '.join(lacking)} saknas sparkrav i underlaget.")
+    return " ".join(out)
 
 
 #: Column headers for the report tables of this module and :mod:`regionanalys.analysis.deficits`.
@@ -439,7 +630,7 @@ DISPLAY_NAMES = {
     "bas": "jämförs med", "basbelopp_mnkr": "jämförelsebelopp", "andel_av_bas_pct": "kravets andel", "uppgiven_andel_pct": "andel enligt källan",
     "uppgiven_andel_avser": "källans andel avser", "kr_per_invånare": "kr per invånare", "skattesats_kr": "motsvarar skattesats (kr)",
     "beloppets_del": "beloppet avser", "antal": "antal", "enhet": "enhet", "tkr_per_post": "tkr per post", "källa": "källa",
-    "plan_mnkr": "plan", "plan_delar_mnkr": "summa av delarna", "andel_av_krav_pct": "andel av kravet",
+    "plan_mnkr": "plan", "plan_delar_mnkr": "summa av delarna", "justering_mnkr": "politisk justering", "fördelat_mnkr": "fördelat", "kravet": "kravet", "beslut": "beslut", "omfattning": "omfattning", "folkmängd_år": "folkmängd 31 dec år", "del": "del", "andel_av_krav_pct": "andel av kravet",
     "steg": "steg", "typ": "typ", "belopp": "belopp", "ökning_pct": "ökning", "uppgiven_ökning_pct": "ökning enligt källan", "förklaring": "förklaring",
     "kostnadsökning_pct": "nettokostnadernas ökning", "intäktsökning_pct": "skatteintäkternas ökning", "gap_pe": "gap (procentenheter)",
     "gapets_kostnad_mnkr": "gapets kostnad", "uppgiven_kostnadsökning_pct": "kostnadsökning enligt källan",
@@ -455,7 +646,7 @@ DISPLAY_UNITS = {
     "belopp": "mnkr", "krav": "mnkr", "identifierat": "mnkr", "summa av delarna": "mnkr", "realiserat": "mnkr", "täckning": "procent",
     "realiserat av kravet": "procent", "jämförelsebelopp": "mnkr", "kravets andel": "procent", "andel enligt källan": "procent",
     "kr per invånare": "kr", "motsvarar skattesats (kr)": "kr", "antal": "arsarbetare", "tkr per post": "tkr", "plan": "mnkr",
-    "andel av kravet": "procent", "ökning": "procent", "ökning enligt källan": "procent", "nettokostnadernas ökning": "procent",
+    "andel av kravet": "procent", "politisk justering": "mnkr", "fördelat": "mnkr", "ökning": "procent", "ökning enligt källan": "procent", "nettokostnadernas ökning": "procent",
     "skatteintäkternas ökning": "procent", "gap (procentenheter)": "procentenheter", "gapets kostnad": "mnkr",
     "kostnadsökning enligt källan": "procent", "intäktsökning enligt källan": "procent", "folkmängd": "personer",
     "skatteintäkter och statsbidrag": "mnkr", "andel av skatteintäkterna": "procent", "årsarbetare": "arsarbetare",
@@ -487,3 +678,16 @@ def headline(table: pd.DataFrame) -> pd.DataFrame:
     has_total = table[table["kategori"] == ""].set_index(key).index
     keep = (table["kategori"] == "") | ~table.set_index(key).index.isin(has_total)
     return table[keep].reset_index(drop=True)
+
+
+def terms_view(terms: pd.DataFrame) -> pd.DataFrame:
+    """:func:`requirement_in_own_terms` for the reader: decision, scope, year, amount, share,
+    the source's own share in its own precision ("ca 7 %"), kr per invånare. The population's
+    reference date is in the reading and the source, not a column."""
+    out = terms.copy()
+    out["uppgiven_andel"] = [
+        f"ca {fmt_number(v, decimals_of(v))} % av {w}" if not np.isnan(v) else ""
+        for v, w in zip(out["uppgiven_andel_pct"], out["uppgiven_andel_avser"])
+    ]
+    keep = ["beslut", "omfattning", "år", "kravet", "andel_av_bas_pct", "uppgiven_andel", "kr_per_invånare", "källa"]
+    return display(out[keep]).rename(columns={"uppgiven_andel": "andel enligt källan"})

@@ -41,29 +41,40 @@ def _who(r: pd.Series) -> str:
 
 
 def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
-    """Horizontal bars: identified savings as % of each requirement, with a 100 % line;
-    requirements without a plan are written out as such. Takes
+    """Horizontal bars: how much of each savings decision (and each part of it that is a
+    requirement of its own) has a plan or an allocation, in % of the requirement, with a 100 %
+    line. Rows are grouped by scope (hela regionen, administrationen, nämnd) and each label
+    names its scope, so requirements of different scope are never read as one ranking. Takes
     :func:`regionanalys.analysis.savings.coverage_table`."""
     if table.empty:
         return None
-    fig, ax = new_figure(9, 0.9 + 0.55 * len(table))
-    top = max(120.0, float(np.nanmax(table["täckning_pct"].to_numpy(dtype=float))) if table["täckning_pct"].notna().any() else 120.0)
-    for i, (_, r) in enumerate(table.iterrows()):
+    t = table.reset_index(drop=True)
+    fig, ax = new_figure(9, 0.9 + 0.55 * len(t))
+    pct = t["täckning_pct"].to_numpy(dtype=float)
+    top = max(120.0, float(np.nanmax(pct)) if np.isfinite(pct).any() else 120.0)
+    for i, (_, r) in enumerate(t.iterrows()):
         if np.isnan(r["täckning_pct"]):
             ax.text(1, i, "ingen plan i underlaget", va="center", fontsize=8.5, color="#555555")
             continue
-        ax.barh(i, r["täckning_pct"], height=0.6, color=region_colour(r["region"]), zorder=2)
-        ax.text(r["täckning_pct"] + top * 0.01, i, f"{fmt_number(r['täckning_pct'])} %  ({fmt_number(r['identifierat_mnkr'], 1)} av {fmt_number(r['krav_mnkr'], 1)} mnkr)", va="center", fontsize=8.5)
+        allocated = np.isnan(r["plan_mnkr"])
+        ax.barh(i, r["täckning_pct"], height=0.6, color=region_colour(r["region"]), zorder=2,
+                hatch="//" if allocated else None, edgecolor="white" if allocated else None)
+        amount = r["fördelat_mnkr"] if allocated else r["plan_mnkr"]
+        word = "fördelat" if allocated else "plan"
+        ax.text(r["täckning_pct"] + top * 0.01, i, f"{fmt_number(r['täckning_pct'])} %  ({word} {fmt_number(amount, 1)} av {fmt_number(r['krav_mnkr'], 1)} mnkr)", va="center", fontsize=8.5)
     ax.axvline(100, color=COLOURS["krav"], linewidth=1.5, linestyle="--", zorder=3)
     ax.text(100, -0.8, "kravet", color=COLOURS["krav"], ha="center", fontsize=8.5)
-    labels = [f"{_who(r)} {r['år']}: krav {fmt_number(r['krav_mnkr'], 1)} mnkr" + (f" ({category_label(r['kategori']).lower()})" if r["kategori"] else "") for _, r in table.iterrows()]
-    ax.set_yticks(range(len(table)), labels, fontsize=8.5)
-    ax.set_ylim(len(table) - 0.5, -1.2)
+    labels = []
+    for _, r in t.iterrows():
+        who = ("   " + r["org"]) if r["rad"] == "varav" else _who(r)
+        labels.append(f"{who} {r['år']} ({r['omfattning']}): {fmt_number(r['krav_mnkr'], 1)} mnkr")
+    ax.set_yticks(range(len(t)), labels, fontsize=8.5)
+    ax.set_ylim(len(t) - 0.5, -1.2)
     ax.set_xlim(0, top * 1.75)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color="#DDDDDD")
     swedish_axis(ax, axis="x", suffix="%")
-    ax.set_xlabel("identifierade besparingar i procent av kravet")
+    ax.set_xlabel("planerat eller fördelat i procent av kravet")
     ax.set_title(title)
     return fig
 
@@ -103,14 +114,18 @@ def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
     for ax, org in zip(axes, orgs):
         t = table[table["org"] == org].sort_values("år")
         x = np.arange(len(t))
-        ax.bar(x, t["plan_mnkr"], 0.55, color=COLOURS["plan"], zorder=2, label="plan (uppgiven summa)")
+        ax.bar(x, t["plan_mnkr"], 0.55, color=COLOURS["plan"], zorder=2, label="antagen plan")
         for xi, (_, r) in zip(x, t.iterrows()):
             ax.text(xi, r["plan_mnkr"] * 0.5, fmt_number(r["plan_mnkr"], 1), ha="center", va="center", color="white", weight="bold", fontsize=9)
+            adj = r.get("justering_mnkr", np.nan)
+            if not np.isnan(adj):
+                # The political adjustment as its own segment: from the antagen plan up to the områden's sum.
+                ax.bar([xi], [-adj], 0.55, bottom=[r["plan_mnkr"]], color="white", edgecolor=COLOURS["referens"],
+                       hatch="//", zorder=2, label="politisk justering")
+                ax.text(xi + 0.32, r["plan_mnkr"] - adj / 2, f"{fmt_number(adj, 1, sign=True)} politisk justering", va="center", fontsize=8)
+            top_of_bar = max(r["plan_mnkr"], r["plan_delar_mnkr"]) if not np.isnan(r["plan_delar_mnkr"]) else r["plan_mnkr"]
             if not np.isnan(r["andel_av_krav_pct"]):
-                ax.text(xi, r["plan_mnkr"] + top * 0.02, f"{fmt_number(r['andel_av_krav_pct'])} % av kravet", ha="center", va="bottom", fontsize=8.5)
-            if not np.isnan(r["plan_delar_mnkr"]) and abs(r["plan_delar_mnkr"] - r["plan_mnkr"]) > 1e-9:
-                ax.plot([xi + 0.33], [r["plan_delar_mnkr"]], marker="D", color=COLOURS["utfall"], zorder=4, linestyle="none", label="summa av delarna")
-                ax.text(xi + 0.4, r["plan_delar_mnkr"], fmt_number(r["plan_delar_mnkr"], 1), va="center", fontsize=8)
+                ax.text(xi, top_of_bar + top * 0.02, f"{fmt_number(r['andel_av_krav_pct'])} % av kravet", ha="center", va="bottom", fontsize=8.5)
         req = t["krav_mnkr"].dropna()
         if len(req):
             ax.axhline(float(req.iloc[0]), color=COLOURS["krav"], linestyle="--", linewidth=1.5, zorder=3, label=f"krav {fmt_number(float(req.iloc[0]), 1)} mnkr")
@@ -170,7 +185,7 @@ def effect_chart(result, title: str) -> Figure | None:
     ax.plot(xs, t["faktiskt"], color=COLOURS["utfall"], linewidth=1.6, label="utfall", marker="o", markersize=2.5)
     ax.plot(xs[pre], t.loc[pre, "kontrafaktiskt"], color=COLOURS["referens"], linewidth=1, linestyle=":", label="anpassad trend före beslutet")
     ax.plot(xs[post], t.loc[post, "kontrafaktiskt"], color=COLOURS["krav"], linewidth=1.6, linestyle="--", label="trenden förlängd (utan beslutet)")
-    ax.fill_between(xs[post], t.loc[post, "nedre"], t.loc[post, "övre"], color=COLOURS["krav"], alpha=0.18, label=f"{int(round(result.level * 100))} %-intervall")
+    ax.fill_between(xs[post], t.loc[post, "nedre"], t.loc[post, "övre"], color=COLOURS["krav"], alpha=0.18, label="osäkerhetsband")
     start = result.start.to_timestamp()
     for a in (ax, ax2):
         a.axvline(start, color="#333333", linewidth=1)
@@ -215,14 +230,22 @@ def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], h
         if headings:
             items.append({"heading": region_name(code)})
         results = effect.effects_for_region(df, events, code)
+        for text in effect.refusals(df, events, code):
+            items.append({"missing": text})
         if not results:
             items.append({"missing": effect.no_series_text(df, events, code)})
+        if results and all(r.example for r in results):
+            # On example data one chart shows the method; more would only repeat generated numbers.
+            rest = list(dict.fromkeys(r.event_label for r in results[1:] if r.event_label != results[0].event_label))
+            if rest:
+                items.append({"missing": "Med regionens egna månadsuppgifter prövas också: " + "; ".join(f"”{x}”" for x in rest) + "."})
+            results = results[:1]
         for res in results:
             items.append(figure_item(
                 effect_chart(res, f"{label(res.series)}: utfall mot trenden före beslutet"),
                 f"Linjediagram över {label(res.series).lower()} per månad med trenden före beslutet förlängd och ett osäkerhetsintervall",
                 effect.effect_reading(res),
                 example=res.example,
-                note=effect.method_text(res),
+                note=effect.method_text(res),  # only this estimate's notes; the method is in the appendix
             ))
     return items
