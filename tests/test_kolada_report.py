@@ -41,9 +41,9 @@ def _full_data() -> str:
             base = float(rng.normal(mean, sd))
             if kpi == "N01951":
                 base = abs(base) + 60000
+            growth = float(rng.normal(0.05, 0.02))  # amounts grow a few percent a year, differently per region
             for year in (2022, 2023):
-                # Amounts grow a few percent a year, so growth rates come out plausible.
-                v = base * (1 + 0.05 * (year - 2022)) if kpi in ("N63012", "N63010", "N63011") else base
+                v = base * (1 + growth * (year - 2022)) if kpi in ("N63012", "N63010", "N63011") else base
                 values.append({"kpi": kpi, "municipality": region, "period": year, "values": [
                     {"gender": "T", "count": 1, "status": "", "value": round(v, 1), "isdeleted": False}]})
     return json.dumps({"count": len(values), "values": values, "next_url": None})

@@ -105,10 +105,12 @@ def _growth_reading(cost: pd.DataFrame, revenue: pd.DataFrame, highlight: list[s
             parts.append(f"{region_name(code)} saknar värde")
             continue
         cv, rv = float(c.iloc[0]), float(r.iloc[0])
+        # Compared as printed (one decimal), so two rates that read alike are called alike.
+        pace = "lika snabb" if round(cv, 1) == round(rv, 1) else ("snabbare" if cv > rv else "långsammare")
         parts.append(f"{region_name(code)} nettokostnader {fmt_auto(cv, 'procent', sign=True)}, intäkter "
-                     f"{fmt_auto(rv, 'procent', sign=True)} ({'snabbare' if cv > rv else 'långsammare'} kostnadsökning)")
+                     f"{fmt_auto(rv, 'procent', sign=True)} ({pace} kostnadsökning)")
     riket_c, riket_r = cost["riket"].iloc[0], revenue["riket"].iloc[0]
-    tail = (f"; riket {fmt_auto(riket_c, 'procent', sign=True)} och {fmt_auto(riket_r, 'procent', sign=True)}"
+    tail = (f"; riket nettokostnader {fmt_auto(riket_c, 'procent', sign=True)}, intäkter {fmt_auto(riket_r, 'procent', sign=True)}"
             if riket_c == riket_c and riket_r == riket_r else "")
     year = int(cost["year"].iloc[0])
     return (f"Utvecklingen {year} ur Koladas belopp (invånare 31 december gånger kronor per invånare): "
