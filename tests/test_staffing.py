@@ -135,6 +135,9 @@ def test_readings_are_computed_sentences():
     # A month without R12 says it cannot be computed.
     assert "kan inte beräknas" in st.skr_reading(st.skr_r12(df, "24"), "24", M("2022-06"))
     assert "inga månadsuppgifter" in st.rental_reading(st.rental_r12(df, "17"), "17", dec)
+    view = st.same_period_view(df, "24", dec)
+    assert set(view["källa"]) == {"test"}  # the export is cited as each row's source
+    assert "100 årsarbetare" in set(view.iloc[:, 1].map(plain))
 
 
 def test_comparison_table_side_by_side():
@@ -152,6 +155,10 @@ def test_comparison_table_side_by_side():
     text = st.comparison_reading(t.reset_index())
     assert "december 2023" in text and "ingen region är inom målet" in text
     assert st.comparison_month(df, ["17", "18", "24"]) == M("2023-12")
+    # On example data the reading ranks no region and states no level.
+    example = st.comparison_table(df.assign(example=True), ["17", "18", "24"], "2023-12")
+    text = st.comparison_reading(example)
+    assert text.startswith("Exempeldata:") and "högst" not in text and "%" not in text
 
 
 def test_seed_comparison_uses_the_stated_period():
@@ -305,3 +312,21 @@ def test_comparison_caption_names_the_month():
     none = st.comparison_table(df, ["17"])
     assert "inga jämförbara" in st.comparison_caption(none)
     assert none["Anmärkning"].iloc[0] == "inga månadsuppgifter om bemanning"
+
+
+def test_a_decision_for_the_coming_year_is_marked_at_the_right_edge():
+    """Västerbotten's HSN budget 2024 (from 1 January 2024) on a chart that ends in December 2023."""
+    df = tidy(_region_rows())
+    events = pd.DataFrame([
+        {"region": "24", "org": "Hälso- och sjukvårdsnämnden", "start": pd.Timestamp("2024-01-01"), "end": pd.NaT,
+         "event": "budget", "label": "HSN:s budget 2024 reduceras", "source": "test"},
+        {"region": "24", "org": "region", "start": pd.Timestamp("2024-02-01"), "end": pd.NaT,
+         "event": "later", "label": "Senare beslut", "source": "test"},
+        {"region": "17", "org": "region", "start": pd.Timestamp("2023-06-01"), "end": pd.NaT,
+         "event": "other", "label": "Annan region", "source": "test"},
+    ])
+    fig = charts.rental_chart(st.rental_r12(df, "24", until="2023-12"), "24", events)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "(1) 1 jan 2024: HSN:s budget 2024 reduceras" in labels
+    assert not any("Senare beslut" in t or "Annan region" in t for t in labels)
+    plt.close(fig)

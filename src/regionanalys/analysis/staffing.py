@@ -428,7 +428,15 @@ def same_period_view(df: pd.DataFrame, region: str, month: str | pd.Period | Non
     out = pd.DataFrame(rows, columns=["Indikator", now, prev, "Förändring", "Förändring %", "Anmärkning"])
     if not out.empty and not out["Anmärkning"].any():
         out = out.drop(columns="Anmärkning")
+    if not out.empty:
+        out["källa"] = monthly_sources(df, region)  # one export feeds every row: cited once per row
     return out
+
+
+def monthly_sources(df: pd.DataFrame, region: str) -> str:
+    """The sources of the region's monthly staffing rows, joined by `` | `` (for a table's footnotes)."""
+    rows = select(df, region=resolve_region(region), series=list(STAFFING_SERIES), freq="M", kind="utfall")
+    return " | ".join(dict.fromkeys(rows["source"].astype(str).map(lambda t: t.split(" [omräknat")[0].strip())))
 
 
 # ---------------------------------------------------------------------------------------
@@ -911,6 +919,7 @@ def comparison_table(
         if unit == "arsarbetare":
             out[col] = out[col].round(0)
     out.attrs["month"] = month
+    out.attrs["example"] = is_example(df, codes)
     return out
 
 
@@ -924,10 +933,13 @@ def comparison_caption(table: pd.DataFrame) -> str:
 
 def comparison_reading(table: pd.DataFrame, month: str | pd.Period | None = None) -> str:
     """One sentence on :func:`comparison_table`: who is furthest from the SKR target and
-    who has the highest sick leave."""
+    who has the highest sick leave; on example data no ranking and no level (issue 11)."""
     month = to_month(month) if month is not None else table.attrs.get("month")
     if table.empty or month is None:
         return "Underlaget innehåller inga jämförbara månadsuppgifter om bemanning."
+    if table.attrs.get("example", False):
+        return (f"Exempeldata: tabellen visar hur regionerna jämförs med R12 till och med {fmt_month(month)}. "
+                "Siffrorna är genererade, så ingen region rangordnas.")
     skr = table.dropna(subset=["SKR-mått R12"])
     sick = table.dropna(subset=["Sjukfrånvaro R12"])
     parts = []
