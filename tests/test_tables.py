@@ -146,3 +146,11 @@ def test_an_unknown_row_header_is_a_clear_error():
 def test_empty_table_shows_the_missing_sentence(shown):
     present.table(TABLE.iloc[0:0], "Tom", empty="Underlaget saknar sparplan.")
     assert _soup(shown[0]).get_text() == "Underlaget saknar sparplan."
+
+
+def test_kronor_per_invanare_in_whole_kronor_and_arsarbetare_written_out(shown):
+    view = tables.reader_table(pd.DataFrame({"kr per invånare": [246.04, 1763.4]}), "x", lambda s: 0, units="kr_per_inv")
+    assert [r[0].text for r in view.rows] == ["246", "1\u00a0763"]
+    assert view.head == [("kr per invånare", True)], "the unit is already in the heading"
+    old = present.table_html(pd.DataFrame({"antal": [12.5]}), units={"antal": "arsarbetare"})
+    assert "12,5\u00a0årsarbetare" in old and "åa" not in old

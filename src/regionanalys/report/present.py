@@ -172,6 +172,8 @@ def table_html(
 def _cell(value: object, col: object, unit: str | None, decimals: int | None, sign: bool) -> tuple[str, str]:
     """A table cell as (CSS class, text): numbers of unit columns in Swedish format, missing as ``–``."""
     if decimals is not None and isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        if unit == "arsarbetare":  # the reader's word, not the abbreviation "åa"
+            return "num", fmt_unit(value, "", decimals, sign=sign) + "\u00a0årsarbetare"
         return "num", fmt_unit(value, unit, decimals, sign=sign)
     if value is None or (isinstance(value, float) and value != value):
         return "num", "–"

@@ -27,6 +27,8 @@ HEADER_UNITS = {
     "personer": "",
 }
 IN_CELL_UNITS = {"procent"}
+#: Kronor (per invånare) are shown in whole kronor.
+WHOLE_UNITS = {"kr", "kr_per_inv"}
 #: A source as the text to cite: the loader's conversion note ("[omräknat från tkr]") is not part of it.
 _CONVERTED = re.compile(r"\s*\[omräknat[^\]]*\]$")
 
@@ -80,7 +82,7 @@ def numeric_columns(frame: pd.DataFrame) -> set[str]:
 def column_decimals(values: pd.Series, unit: str | None) -> int:
     """One number of decimals per column, so 2 381,4 and 62,3 line up and neither is rounded away."""
     nums = pd.to_numeric(values, errors="coerce").dropna()
-    if nums.empty:
+    if nums.empty or unit in WHOLE_UNITS:
         return 0
     if unit in ("procent", "procentenheter"):
         return max(default_decimals(v, unit) for v in nums)
