@@ -115,6 +115,20 @@ def _growth(df: pd.DataFrame, code: str, series: str, year: int) -> tuple[float,
     return growth_pct(now.value, before.value), 1
 
 
+def decisions_in_data(df: pd.DataFrame, region: str) -> list[Decision]:
+    """:func:`decisions` for the years ``df`` reaches: a decision linked to a later year
+    than the data holds (a report for 2019) is left out instead of raising."""
+    from regionanalys.data.documents import load_decisions
+
+    code = resolve_region(region)
+    if df.empty:
+        return []
+    meta = load_decisions()
+    meta = meta[meta["region"] == code]
+    beyond = set(meta.loc[meta["period"].astype(str).str[:4].astype(int) > int(df["year"].max()), "decision"])
+    return decisions(df, region=code, meta=meta[~meta["decision"].isin(beyond)])
+
+
 def key_figures(df: pd.DataFrame, region: str, year: int) -> KeyFigures:
     """The key figures of ``region`` for ``year`` from real (non-example) rows only."""
     code = resolve_region(region)
@@ -141,7 +155,7 @@ def key_figures(df: pd.DataFrame, region: str, year: int) -> KeyFigures:
     kf.revenue_growth = _growth(data, code, REVENUE, year)
     rev = _figure(data, code, REVENUE, year, "utfall")
     kf.revenue = rev.value if rev is not None else np.nan
-    whole = [d for d in decisions(data, region=code) if d.unit == "mnkr" and d.year in (year, year + 1)]
+    whole = [d for d in decisions_in_data(data, code) if d.unit == "mnkr" and d.year in (year, year + 1)]
     # The requirement for the whole region outranks one for administration or a nämnd.
     whole.sort(key=lambda d: (d.scope != "hela_regionen", -d.year, -d.value))
     kf.requirement = whole[0] if whole else None
