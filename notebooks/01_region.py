@@ -30,11 +30,14 @@ from regionanalys.data.regions import region_name, resolve_region
 region = resolve_region(region)
 name = region_name(region)
 loaded = deficits.with_annual_from_monthly(load(data_dir, regions=[region]), region)  # monthly exports give full years
-df = story.report_scope(loaded[loaded["region"] == region], year)  # nothing later than the report's year
+df = story.economy_rows(story.report_scope(loaded[loaded["region"] == region], year))  # nothing later than the report's year
 annual_df = select(df, freq="Y")
 events = story.events_in_scope(load_events(data_dir), region, year)
-statements = story.region_statements(load_statements(data_dir), region)
+statements = story.statements_in_scope(load_statements(data_dir), region, year)
 p.begin(f"Ekonomin i {name} {year}", df, year=year, region=region)
+gap = story.economy_gap_text(annual_df, region, year)
+if gap:
+    p.missing(gap)
 
 # %%
 p.timeline(events, statements)
@@ -49,12 +52,12 @@ if note:
     p.note(note)
 
 # %%
-p.section("Nettokostnader och skatteintäkter")
 table = deficits.cost_revenue_table(annual_df, region)
 fig = charts.cost_revenue_chart(table, f"{name}: nettokostnader och skatteintäkter")
 if fig is None:
     p.collapsed("Nettokostnader och skatteintäkter", f"Underlaget innehåller inga nettokostnader eller skatteintäkter för {name}.")
 else:
+    p.section("Nettokostnader och skatteintäkter")
     p.figure(fig, alt=f"Stapeldiagram över nettokostnader och skatteintäkter per år för {name}", caption=deficits.cost_revenue_reading(table, region))
 ytd = deficits.monthly_rollup(df, region)
 p.table(ytd, "Nettokostnader och skatteintäkter från månadsrapporter (mnkr)", units="mnkr", hide=("serie", "helår"))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from regionanalys.analysis.indicators import select, value_at
-from regionanalys.analysis.keyfigures import real
+from regionanalys.analysis.keyfigures import decisions_in_data, real
 from regionanalys.data.documents import SCOPES
 from regionanalys.data.formatting import fmt_mnkr, fmt_number
 from regionanalys.data.registry import category_label, label
@@ -19,7 +19,7 @@ from regionanalys.data.regions import region_name, resolve_region
 
 #: Result measures shown in the history, in the order they are drawn.
 HISTORY_MEASURES = ("verksamhetens_resultat", "balanserat_resultat", "arets_resultat", "balanskravsresultat")
-HISTORY_COLUMNS = ["år", "mått", "typ", "belopp", "etikett", "källa"]
+HISTORY_COLUMNS = ["år", "mått", "typ", "belopp", "mot budget", "etikett", "källa"]
 
 
 def _first_source(sources: pd.Series) -> str:
@@ -37,10 +37,14 @@ def results_history(df: pd.DataFrame, region: str) -> pd.DataFrame:
     code = resolve_region(region)
     rows = select(real(df), region=code, org="region", series=list(HISTORY_MEASURES), kind=["utfall", "prognos", "budget"],
                   category="", freq="Y")
+    deviations = select(real(df), region=code, org="region", series=list(HISTORY_MEASURES), kind="budgetavvikelse",
+                        category="", freq="Y")
     out = []
     for (y, s, k), g in rows.groupby(["year", "series", "kind"], sort=True):
+        dev = deviations[(deviations["year"] == y) & (deviations["series"] == s)] if k == "utfall" else deviations.iloc[:0]
         out.append({"år": int(y), "mått": label(s), "typ": k, "belopp": float(g["value"].iloc[0]),
-                    "etikett": f"{label(s)}, {k}", "källa": _first_source(g["source"])})
+                    "mot budget": float(dev["value"].iloc[0]) if len(dev) else np.nan,
+                    "etikett": f"{label(s)}, {k}", "källa": _first_source(pd.concat([g["source"], dev["source"]]))})
     t = pd.DataFrame(out, columns=HISTORY_COLUMNS)
     order = {label(s): i for i, s in enumerate(HISTORY_MEASURES)}
     kinds = {"utfall": 0, "prognos": 1, "budget": 2}
@@ -55,30 +59,25 @@ def history_reading(table: pd.DataFrame, region: str) -> str:
     if table.empty:
         return f"Underlaget innehåller inga uppgivna resultat för {name}."
     years = sorted(table["år"].unique())
-    measures = ", ".join(dict.fromkeys(m.lower() for m in table["mått"]))
+    measures = list(dict.fromkeys(m.lower() for m in table["mått"]))
+    if len(years) == 1:
+        text = f"Underlaget anger resultat för {name} bara för {years[0]}"
+    else:
+        text = f"Underlaget anger resultat för {name} för {len(years)} år mellan {years[0]} och {years[-1]}"
+    if len(measures) > 1:
+        text += f", men inte samma mått varje år ({', '.join(measures)}); varje stapel anger mått och om det är utfall, prognos eller budget"
     last = table[table["typ"] == "utfall"].tail(1)
-    text = (f"Underlaget anger resultat för {name} för {len(years)} år mellan {years[0]} och {years[-1]}, "
-            f"men inte samma mått varje år ({measures}); varje stapel anger mått och om det är utfall, prognos eller budget")
     if not last.empty:
         r = last.iloc[0]
         text += f". Senaste utfall: {r['mått'].lower()} {int(r['år'])} {fmt_mnkr(r['belopp'], sign=True)}"
+        if not np.isnan(r["mot budget"]):
+            text += f" ({fmt_mnkr(r['mot budget'], sign=True)} mot budget)"
     return text + "."
 
 
 def _decisions(df: pd.DataFrame, code: str) -> list:
-    """:func:`requirements.decisions` for the rows a report shows: decisions whose linked
-    periods lie beyond the report's data (a 2019 report) are left out, not an error."""
-    from regionanalys.analysis.requirements import decisions
-    from regionanalys.data.documents import load_decisions
-
-    if df.empty:
-        return []
-    meta = load_decisions()
-    meta = meta[meta["region"] == code]
-    last = int(df["year"].max())
-    years = meta["period"].astype(str).str[:4].astype(int)
-    beyond = set(meta.loc[years > last, "decision"])
-    return decisions(df, code, meta=meta[~meta["decision"].isin(beyond)])
+    """The region's decisions within the years the report's data reaches."""
+    return decisions_in_data(df, code)
 
 
 # --------------------------------------------------------------------------- closing the gap
@@ -164,6 +163,13 @@ def gap_closing_reading(table: pd.DataFrame, region: str, year: int) -> str:
 ADJUSTMENT_COLUMNS = ["del", "typ", "belopp", "källa"]
 
 
+def _without_column(source: str) -> str:
+    """A table source without its ", kolumn 2024" (one footnote for all years of a row)."""
+    import re
+
+    return re.sub(r", kolumn \d{4}$", "", str(source))
+
+
 def plan_against_areas(df: pd.DataFrame, region: str, org: str, year: int) -> pd.DataFrame:
     """A nämnd's adopted savings plan for ``year`` against the sum of its områden's plans.
 
@@ -181,7 +187,7 @@ def plan_against_areas(df: pd.DataFrame, region: str, org: str, year: int) -> pd
     areas = areas[areas["org"].str.startswith("Område")]
     if areas.empty:
         return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
-    rows = [{"del": r["org"], "typ": "område", "belopp": float(r["value"]), "källa": r["source"]}
+    rows = [{"del": r["org"], "typ": "område", "belopp": float(r["value"]), "källa": _without_column(r["source"])}
             for _, r in areas.sort_values("value", ascending=False).iterrows()]
     adopted = float(total["value"].iloc[0])
     diff = adopted - float(areas["value"].sum())
@@ -223,7 +229,7 @@ def plan_pivot(df: pd.DataFrame, region: str, org_prefix: str = "Område") -> pd
     first = wide.columns[0]
     if not staff.empty:
         wide[f"årsarbetare {first}"] = staff.groupby("org")["value"].sum().reindex(wide.index)
-    wide["källa"] = plan.groupby("org")["source"].first().reindex(wide.index).str.replace(r", kolumn \d{4}$", "", regex=True)
+    wide["källa"] = plan.groupby("org")["source"].first().reindex(wide.index).map(_without_column)
     out = wide.sort_values(first, ascending=False).reset_index().rename(columns={"org": "område"})
     return out
 
@@ -353,3 +359,39 @@ def events_in_scope(events: pd.DataFrame, region: str, year: int) -> pd.DataFram
     if ev is None or ev.empty:
         return ev
     return ev[pd.to_datetime(ev["start"]).dt.year <= year + 1]
+
+
+#: Registry domains the region report shows (staffing has its own report).
+ECONOMY_DOMAINS = ("finance", "savings")
+#: Series that make a year's economy figures (costs, revenue or a result).
+ECONOMY_SERIES = ("nettokostnader", "skatt_statsbidrag", *HISTORY_MEASURES)
+
+
+def economy_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the series the region report shows (finance and savings), so the
+    report's example-data banner speaks of what the report shows, not of staffing data."""
+    from regionanalys.data.registry import series_registry
+
+    keep = {k for k, s in series_registry().items() if s.domain in ECONOMY_DOMAINS}
+    return df[df["series"].isin(keep)]
+
+
+def economy_gap_text(df: pd.DataFrame, region: str, year: int) -> str:
+    """"" when the data has the region's costs, revenue or a result for ``year`` (real rows);
+    otherwise one sentence saying the report has no economy figures for that year."""
+    code = resolve_region(region)
+    rows = select(real(df), region=code, org="region", series=list(ECONOMY_SERIES), year=year, freq="Y")
+    if not rows.empty:
+        return ""
+    return (f"Underlaget innehåller inga nettokostnader, skatteintäkter eller resultat för {region_name(code)} {year}: "
+            "rapporten visar det som finns (beslut, bedömningar och tidigare år).")
+
+
+def statements_in_scope(statements: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    """The region's quoted assessments from documents dated no later than ``year + 1``
+    (the date is the document's own words, "mitten av 2023"; its year decides)."""
+    st = region_statements(statements, region)
+    if st is None or st.empty:
+        return st
+    years = st["document_date"].astype(str).str.extract(r"(\d{4})")[0].astype(float)
+    return st[years.isna() | (years <= year + 1)]
