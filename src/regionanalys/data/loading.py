@@ -44,7 +44,9 @@ from regionanalys.data.validation import (
     Problem,
     check_table,
     errors,
+    codes_and_uniques,
     factorize_pairs,
+    with_key_codes,
 )
 
 #: Columns of the table :func:`load` returns, in order.
@@ -765,6 +767,7 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
     df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
     df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in", "period", "_pkey")})
     df = df.astype({"_factor": float, "_resolution": float, "value": float, "example": bool, "_line": np.int64})
+    df = with_key_codes(df)  # integer codes per key column, shared by the checks and the sort
     problems.extend(check_table(df, incomplete, trusted=True))
     return df, problems
 
@@ -794,27 +797,23 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
     if errors(problems):
         raise DataError(errors(problems))
-    df = df.rename(columns={"_file": "source_file", "_line": "source_line"})[[c for c in COLUMNS if c not in ("year", "freq")] + ["_pkey"]]
-    # Year, frequency and sort order per distinct period (str(period) identifies it).
-    codes, keys = pd.factorize(df["_pkey"].to_numpy(dtype=object))
-    first = np.zeros(len(keys), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]
-    periods = df["period"].to_numpy()[first]
+    ranks = [_str_rank(*codes_and_uniques(df, c)) for c in ("region", "series", "org", "category", "kind", "_pkey")]
+    codes, keys = codes_and_uniques(df, "_pkey")
+    df = df.rename(columns={"_file": "source_file", "_line": "source_line"})[[c for c in COLUMNS if c not in ("year", "freq")]]
+    # Year and frequency per distinct period (str(period) identifies it).
+    _, periods = codes_and_uniques(df.assign(_k__pkey=codes, _pkey=df["period"]), "_pkey")
     df["year"] = np.array([p.year for p in periods], dtype=np.int64)[codes]
     df["freq"] = np.array(["M" if p.freqstr.startswith("M") else "Y" for p in periods], dtype=object)[codes]
     # Stable sort by region, series, org, category, kind and str(period): one integer rank
     # per column (ranks follow str order), then lexsort, instead of comparing strings.
-    ranks = [_str_rank(df[c].to_numpy(dtype=object)) for c in ("region", "series", "org", "category", "kind")]
-    ranks.append(np.argsort(np.argsort(np.array(keys, dtype=object), kind="stable"), kind="stable")[codes])
     order = np.lexsort(ranks[::-1])
     return df.iloc[order].reset_index(drop=True)[COLUMNS]
 
 
-def _str_rank(values: np.ndarray) -> np.ndarray:
-    """Per value, its rank among the distinct values in string order."""
-    codes, uniques = pd.factorize(values)
+def _str_rank(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """Per row, the rank of its value among the distinct values in string order."""
     rank = np.empty(len(uniques), dtype=np.int64)
-    rank[np.argsort(np.array(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
+    rank[np.argsort(np.asarray(uniques, dtype=object), kind="stable")] = np.arange(len(uniques))
     return rank[codes]
 
 

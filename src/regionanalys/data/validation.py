@@ -276,12 +276,12 @@ def _schema_problems_fast(df: pd.DataFrame) -> list[Problem]:
     failures: list[tuple[np.ndarray, str, str]] = []
 
     def isin(column: str, allowed) -> None:
-        codes, uniques = pd.factorize(df[column].to_numpy(dtype=object), use_na_sentinel=False)
+        codes, uniques = codes_and_uniques(df, column)
         ok = np.array([u in allowed for u in uniques], dtype=bool)
         failures.append((~ok[codes], column, "isin"))
 
     def non_empty(column: str) -> None:
-        codes, uniques = pd.factorize(df[column].to_numpy(dtype=object), use_na_sentinel=False)
+        codes, uniques = codes_and_uniques(df, column)
         ok = np.array([isinstance(u, str) and len(u) >= 1 for u in uniques], dtype=bool)
         failures.append((~ok[codes], column, "str_length"))
 
@@ -293,10 +293,14 @@ def _schema_problems_fast(df: pd.DataFrame) -> list[Problem]:
     non_empty("source")
     value = df["value"].to_numpy(dtype=float)
     failures.append((~np.isfinite(value), "value", "ändligt tal"))
-    wanted = _lookup(df["series"], units)
-    fits = wanted.isna() | ~df["unit"].isin(list(UNITS)) | (df["unit"] == wanted)
-    failures.append((~fits.to_numpy(dtype=bool), "", "enheten passar serien"))
-    lowest = _lookup(df["series"], minimums).astype(float).to_numpy()
+    # Unit and minimum per distinct (series, unit) pair.
+    s_codes, s_uniques = codes_and_uniques(df, "series")
+    u_codes, u_uniques = codes_and_uniques(df, "unit")
+    pair, combined = pd.factorize(s_codes.astype(np.int64) * max(len(u_uniques), 1) + u_codes)
+    pairs = [(s_uniques[c // max(len(u_uniques), 1)], u_uniques[c % max(len(u_uniques), 1)]) for c in combined]
+    fits = np.array([units.get(sid) is None or u not in UNITS or u == units[sid] for sid, u in pairs], dtype=bool)
+    failures.append((~fits[pair], "", "enheten passar serien"))
+    lowest = np.array([minimums.get(sid, np.nan) for sid in s_uniques], dtype=float)[s_codes]
     with np.errstate(invalid="ignore"):
         above = np.isnan(lowest) | (value >= lowest)
     failures.append((~above, "", "värdet är minst seriens minimum"))
@@ -405,7 +409,7 @@ def _per_distinct(column: pd.Series, fn, key: pd.Series | None = None) -> pd.Ser
 
 
 #: Columns that identify groups in the rules; each is factorized once into ``_k_<column>``.
-_KEY_COLUMNS = ("region", "org", "series", "category", "kind", "_pkey")
+_KEY_COLUMNS = ("region", "org", "series", "category", "kind", "_pkey", "unit", "source")
 
 
 def with_key_codes(df: pd.DataFrame) -> pd.DataFrame:
@@ -418,7 +422,18 @@ def with_key_codes(df: pd.DataFrame) -> pd.DataFrame:
         return df
     if "_pkey" not in df:
         df = df.assign(_pkey=period_keys(df))
-    return df.assign(**{f"_k_{c}": pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)[0] for c in _KEY_COLUMNS})
+    return df.assign(**{f"_k_{c}": pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)[0] for c in _KEY_COLUMNS if c in df})
+
+
+def codes_and_uniques(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per row the code of its value, and the distinct values (from ``_k_<column>`` if there)."""
+    if f"_k_{column}" not in df:
+        codes, uniques = pd.factorize(df[column].to_numpy(dtype=object), use_na_sentinel=False)
+        return codes, np.asarray(uniques, dtype=object)
+    codes = df[f"_k_{column}"].to_numpy()
+    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return codes, df[column].to_numpy(dtype=object)[first]
 
 
 def _k(columns) -> list[str]:
@@ -639,7 +654,13 @@ def check_categories(df: pd.DataFrame) -> list[Problem]:
     if df.empty:
         return []
     # Checked once per distinct (series, category) pair; the rows of a bad pair are then found.
-    pair_codes, pairs = factorize_pairs(df["series"], df["category"])
+    if "_k_series" in df:
+        sc, su = codes_and_uniques(df, "series")
+        cc, cu = codes_and_uniques(df, "category")
+        pair_codes, combined = pd.factorize(sc.astype(np.int64) * max(len(cu), 1) + cc)
+        pairs = [(su[c // max(len(cu), 1)], cu[c % max(len(cu), 1)]) for c in combined]
+    else:
+        pair_codes, pairs = factorize_pairs(df["series"], df["category"])
     bad_pairs = [i for i, (sid, c) in enumerate(pairs) if c != "" and sid in registry and c not in registry[sid].categories]
     if not bad_pairs:
         return []
