@@ -35,10 +35,13 @@ until = month or f"{year}-12"  # charts end at the report month
 p.begin(f"Bemanning i {name} {year}: hyrpersonal, sjukfrånvaro och närvarotid", shown, year=year, region=region)
 
 # %%
-p.section("Verkliga uppgifter om hyrpersonal")
 stated = staffing.stated_figures(df, region)
-p.table(stated, staffing.stated_caption(region), units="mnkr", hide=staffing.STATED_HIDDEN)
-p.reading(staffing.stated_reading(stated, region))
+if stated.empty:
+    p.collapsed("Verkliga uppgifter om hyrpersonal", staffing.stated_reading(stated, region))
+else:
+    p.section("Verkliga uppgifter om hyrpersonal")
+    p.table(stated, staffing.stated_caption(region), units="mnkr", hide=staffing.STATED_HIDDEN)
+    p.reading(staffing.stated_reading(stated, region))
 
 # %%
 p.section("Uppföljning månad för månad")
