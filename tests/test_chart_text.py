@@ -199,7 +199,7 @@ def test_example_footer_has_its_own_band_below_the_chart():
     band = round(style.FOOTER_IN * style.PRINT_DPI)
     assert marked.height == plain.height + band
     strip = marked.crop((0, plain.height, marked.width, marked.height))
-    reds = [px for px in strip.getdata() if px[0] > 150 and px[1] < 120]
+    reds = [px for px in strip.get_flattened_data() if px[0] > 150 and px[1] < 120]
     assert reds, "the footer text is in the band"
 
 

@@ -198,7 +198,7 @@ def _event_x(ax: Axes, when: pd.Timestamp) -> float | pd.Timestamp:
     converter = getattr(ax.xaxis, "get_converter", lambda: ax.xaxis.converter)()
     if isinstance(converter, (DateConverter, _SwitchableDateConverter)):
         return when
-    return when.year - 0.5 + (when.dayofyear - 1) / (366 if when.is_leap_year else 365)
+    return when.year - 0.5 + (when.day_of_year - 1) / (366 if when.is_leap_year else 365)
 
 
 def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True) -> list[Line2D]:
