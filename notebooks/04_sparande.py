@@ -21,7 +21,7 @@ data_dir = None
 # %%
 from regionanalys import load, load_events, load_orgs
 from regionanalys.report import present as p
-from regionanalys.analysis import deficits, effect, reconciliation, requirements, savings
+from regionanalys.analysis import deficits, reconciliation, savings
 from regionanalys.data.documents import load_statements
 from regionanalys.report.charts import deficits as deficit_charts, savings as savings_charts
 from regionanalys.data.regions import region_name, resolve_region
@@ -45,7 +45,11 @@ p.method("kr_per_inv")
 # %%
 p.section("Hur stor del av kraven har en plan?")
 cover = savings.coverage_table(df, region, orgs)
-p.figure(savings_charts.coverage_chart(cover, f"{name}: planerat eller fördelat mot kravet, per beslut"), alt=f"Liggande stapeldiagram över hur stor del av varje sparbeslut i {name} som har en plan eller är fördelat", caption=savings.coverage_reading(cover))
+chart = savings_charts.coverage_chart(cover, f"{name}: planerat eller fördelat mot kravet, per beslut")
+if chart is None:
+    p.reading(savings.coverage_reading(cover))
+else:
+    p.figure(chart, alt=f"Liggande stapeldiagram över hur stor del av varje sparbeslut i {name} som har en plan eller är fördelat", caption=savings.coverage_reading(cover))
 p.table(savings.display(cover, drop=("region", "rad", "org", "krav_mnkr", "realiserat_mnkr", "fördelning")), "Sparbeslut, plan och fördelning", units=savings.DISPLAY_UNITS)
 
 # %%

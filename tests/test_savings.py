@@ -155,3 +155,10 @@ def test_buildup_keeps_the_adjustment(seed_df, orgs):
     assert b.loc[b["år"] > 2024, "justering_mnkr"].isna().all()
     # Värmland's fas 1 is an allocation shown with its decision, not a plan per year.
     assert s.buildup_table(seed_df, "17", orgs).empty
+
+
+def test_no_coverage_chart_when_nothing_has_a_plan(seed_df, orgs):
+    cover = s.coverage_table(seed_df, "24", orgs)
+    assert len(cover) == 4 and cover["täckning_pct"].isna().all()
+    assert charts.coverage_chart(cover, "Täckning") is None
+    assert "ingen av de 3 delarna har en plan" in plain(s.coverage_reading(cover))

@@ -46,8 +46,8 @@ def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
     line. Rows are grouped by scope (hela regionen, administrationen, nämnd) and each label
     names its scope, so requirements of different scope are never read as one ranking. Takes
     :func:`regionanalys.analysis.savings.coverage_table`."""
-    if table.empty:
-        return None
+    if table.empty or table["täckning_pct"].isna().all():
+        return None  # nothing has a plan: the reading says so, no chart of empty bars
     t = table.reset_index(drop=True)
     fig, ax = new_figure(9, 0.9 + 0.55 * len(t))
     pct = t["täckning_pct"].to_numpy(dtype=float)
@@ -230,9 +230,10 @@ def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], h
         if headings:
             items.append({"heading": region_name(code)})
         results = effect.effects_for_region(df, events, code)
-        for text in effect.refusals(df, events, code):
+        refused = effect.refusals(df, events, code)
+        for text in refused:
             items.append({"missing": text})
-        if not results:
+        if not results and not refused:
             items.append({"missing": effect.no_series_text(df, events, code)})
         if results and all(r.example for r in results):
             # On example data one chart shows the method; more would only repeat generated numbers.
