@@ -71,7 +71,7 @@ def test_adopted_plan_shows_the_political_adjustment(seed_df, orgs):
 def test_per_post(seed_df):
     p = s.per_post_table(seed_df, REGIONS).set_index(["region", "org", "status"])
     assert p.loc[("17", "region", "krav"), "tkr_per_post"] == pytest.approx(500_000 / 750)
-    assert p.loc[("17", "region", "plan"), "tkr_per_post"] == pytest.approx(100_000 / 130)
+    assert p.loc[("17", "region", "fördelat"), "tkr_per_post"] == pytest.approx(100_000 / 130)
     assert p.loc[("24", "Hälso- och sjukvårdsnämnden", "krav"), "tkr_per_post"] == pytest.approx(58_000 / 70)
     sn = p.loc[("18", "Servicenämnden", "plan")]
     assert sn["beloppets_del"] == "personalkostnadsreduceringar" and sn["tkr_per_post"] == pytest.approx(27_039 / 49)

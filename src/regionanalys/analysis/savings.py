@@ -352,8 +352,11 @@ def per_post_table(df: pd.DataFrame, region: str | list[str] | None = None) -> p
             if match.empty:
                 continue
             amount, part, src = float(match["value"].iloc[0]), readable_category(h["category"]).lower() if h["category"] else "hela beloppet", match["source"].iloc[0]
+        status = h["kind"]
+        if status == "plan" and not (same["category"] == "").any():
+            status = "fördelat"  # categories without a stated total (Värmland's fas 1): an allocation, not a plan
         rows.append({
-            "region": h["region"], "org": h["org"], "kategori": h["category"], "år": int(h["year"]), "status": h["kind"],
+            "region": h["region"], "org": h["org"], "kategori": h["category"], "år": int(h["year"]), "status": status,
             "belopp_mnkr": amount, "beloppets_del": part, "antal": float(h["value"]), "enhet": _HEAD_UNITS[h["series"]],
             "tkr_per_post": amount * 1000.0 / float(h["value"]), "källa": f"{src} | {h['source']}",
         })
