@@ -22,6 +22,7 @@ data_dir = None
 from regionanalys import load, load_events
 from regionanalys.report import present as p
 from regionanalys.analysis import comparison
+from regionanalys.analysis.indicators import population_source
 from regionanalys.analysis.requirements import decisions
 from regionanalys.data.documents import load_statements
 from regionanalys.kolada import analysis as kolada_analysis
@@ -79,7 +80,7 @@ items = decisions(df, regions)
 pop_year = comparison.population_year(df, regions, year + 1)
 per_capita = comparison.requirements_per_capita(df, items, regions, pop_year)
 p.table(comparison.decisions_display(items), "Sparkrav per beslut (ett krav räknas en gång; delarna under sin summa)")
-p.figure(comparison_charts.requirements_chart(per_capita, f"Sparkrav i kronor per invånare (folkmängd 31 december {pop_year})"), alt="Liggande stapeldiagram i två delar: sparkrav för hela regionen och sparkrav för administrationen, i kronor per invånare", caption=comparison.requirements_reading(per_capita, pop_year) + f" Folkmängd: {comparison.POPULATION_TABLE}.")
+p.figure(comparison_charts.requirements_chart(per_capita, f"Sparkrav i kronor per invånare (folkmängd 31 december {pop_year})"), alt="Liggande stapeldiagram i två delar: sparkrav för hela regionen och sparkrav för administrationen, i kronor per invånare", caption=comparison.requirements_reading(per_capita, pop_year) + f" Folkmängd: {population_source(df, pop_year)}.")
 p.method("sparkrav")
 p.method("kr_per_inv")
 

@@ -56,10 +56,6 @@ _KIND_STATUS = {"utfall": "utfall", "prognos": "prognos", "budget": "budget", "k
 STATUS_TEXT = {"utfall": "utfall", "prognos": "prognos", "budget": "budget", "beslut": "beslut",
                "exempel": "exempel", "saknas": "–"}
 
-#: The SCB table every per-invånare figure of the comparison is computed with.
-POPULATION_TABLE = "SCB, Statistikdatabasen, tabell BE0101N1 (Folkmängden per region, 31 december)"
-
-
 def _status(kinds: set[str], example_only: bool) -> str:
     statuses = {_KIND_STATUS[k] for k in kinds if k in _KIND_STATUS}
     for s in STATUS_ORDER:

@@ -93,6 +93,14 @@ def population(df: pd.DataFrame, region: str) -> pd.Series:
     return annual(df, "befolkning", region)
 
 
+def population_source(df: pd.DataFrame, year: int) -> str:
+    """The source of the population figures of ``year`` as the data states it (the SCB
+    table and the reference date), for the caption of every per-invånare figure."""
+    rows = df[(df["series"] == "befolkning") & (df["year"] == year) & (df["freq"] == "Y")]
+    sources = sorted(set(rows["source"]))
+    return "; ".join(sources) if sources else f"folkmängd {year} saknas i underlaget"
+
+
 def budget_from_deviation(outcome: float, deviation: float) -> float:
     """Budget implied by an outcome and its stated deviation from budget (utfall − avvikelse)."""
     return outcome - deviation

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from regionanalys.data.formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct
-from regionanalys.analysis.indicators import annual, select, value_at
+from regionanalys.analysis.indicators import annual, population_source, select, value_at
 from regionanalys.data.registry import KINDS, category_label
 from regionanalys.data.regions import region_name, resolve_region
 
@@ -517,11 +517,6 @@ def population_year(df: pd.DataFrame, regions: list[str], year: int | None = Non
     return max(years)
 
 
-def population_source(year: int) -> str:
-    """The source line for a per-invånare figure: the SCB table and the reference date."""
-    return f"SCB, statistikdatabasen, tabell BE0101N1 Folkmängd efter region, 31 december {year}"
-
-
 def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = None, *, year: int | None = None,
                              meta: pd.DataFrame | None = None) -> pd.DataFrame:
     """What each savings *decision* (and each part that is a requirement of its own) means
@@ -561,7 +556,7 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
                 "folkmängd_år": pop_year, "kr_per_invånare": round(amount * 1e6 / pop) if not np.isnan(pop) else np.nan,
                 "skattekrona_mnkr": krona, "skattesats_kr": amount / krona if not np.isnan(krona) else np.nan,
                 "skattesats_kommentar": how if np.isnan(krona) else f"1 krona i skattesats = {fmt_mnkr(krona)} ({how})",
-                "källa": f"{src} | {population_source(pop_year)}" if pop_year is not None else src,
+                "källa": f"{src} | {population_source(df, pop_year)}" if pop_year is not None else src,
             })
     return pd.DataFrame(rows, columns=TERMS_COLUMNS)
 
