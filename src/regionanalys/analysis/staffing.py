@@ -677,9 +677,10 @@ STATED_COST = "hyrpersonal_kostnad_ack"
 #: Series holding rental-staff figures as a document or public page states them.
 STATED_SERIES = (STATED_COST, SEED_CHANGE, SEED_CHANGE_PCT)
 STATED_COLUMNS = ["Verksamhet", "Personalgrupp", "Period", "Kostnad", "Förändring mot samma period året före",
-                  "kostnad_mnkr", "forandring_mnkr", "forandring_procent", "källa"]
-#: The numeric columns of :func:`stated_figures`: in the download, not in the reader's view.
-STATED_HIDDEN = ("kostnad_mnkr", "forandring_mnkr", "forandring_procent")
+                  "kostnad_mnkr", "forandring_mnkr", "forandring_procent", "anmärkning", "källa"]
+#: The numeric columns and the data's notes ("Sidan säger 'över 76,5'") of
+#: :func:`stated_figures`: in the download, not in the reader's view.
+STATED_HIDDEN = ("kostnad_mnkr", "forandring_mnkr", "forandring_procent", "anmärkning")
 
 #: What each chart of the report draws from: the monthly series, and whether from the
 #: region as a whole or its områden (for the example-data check of that chart).
@@ -718,8 +719,9 @@ def stated_figures(df: pd.DataFrame, region: str) -> pd.DataFrame:
 
     Columns: Verksamhet, Personalgrupp, Period, Kostnad and "Förändring mot samma period
     året före" (text with the source's precision: ``+8 mnkr (+9 %)``), the same numbers in
-    ``kostnad_mnkr``, ``forandring_mnkr``, ``forandring_procent`` (for the download; see
-    :data:`STATED_HIDDEN`) and ``källa`` (the sources, joined by `` | ``).
+    ``kostnad_mnkr``, ``forandring_mnkr``, ``forandring_procent`` and the data's notes in
+    ``anmärkning`` (for the download; see :data:`STATED_HIDDEN`) and ``källa`` (the
+    sources, joined by `` | ``).
     """
     code = resolve_region(region)
     rows = select(df, region=code, series=list(STATED_SERIES), kind="utfall")
@@ -742,6 +744,7 @@ def stated_figures(df: pd.DataFrame, region: str) -> pd.DataFrame:
             "Kostnad": f"{_source_number(cost)} mnkr" if not np.isnan(cost) else "–",
             "Förändring mot samma period året före": change_text or "–",
             "kostnad_mnkr": cost, "forandring_mnkr": change, "forandring_procent": pct,
+            "anmärkning": " ".join(dict.fromkeys(n for n in g["note"].fillna("").astype(str) if n)),
             "källa": " | ".join(dict.fromkeys(g["source"].astype(str))),
             "_order": (period.end_time, org != REGION_ORG, cat),
         })
