@@ -419,6 +419,7 @@ def test_the_checks_catch_a_broken_page(browser, tmp_path):
     )
     seen = _visit(browser, bad, "självtest", pdf=False)
     (ARTIFACTS / "självtest.jpg").unlink()
+    (ARTIFACTS / "självtest-forsta-sidan.png").unlink()
     assert seen["external"] == ["https://cdn.example.invalid/x.js"]
     assert seen["console"] and seen["dialogs"] == ["x"] and seen["lang"] == "en"
     assert [i["width"] for i in seen["images"]] == [0, 0]
