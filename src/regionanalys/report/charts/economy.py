@@ -40,48 +40,69 @@ def cost_revenue_chart(table: pd.DataFrame, title: str) -> Figure | None:
     return fig
 
 
-_KIND_HATCH = {"utfall": "", "prognos": "//", "budget": ".."}
+_KIND_HATCH = {"utfall": "", "prognos": "////", "budget": "...."}
+
+
+def _spaced(events: pd.DataFrame | None, first: int, last: int, days: int = 75) -> pd.DataFrame | None:
+    """Decisions inside ``first``–``last`` at least ``days`` apart, so the numbered markers
+    on an annual axis never overlap (the timeline section lists every decision)."""
+    if events is None or events.empty:
+        return events
+    ev = events.assign(_t=pd.to_datetime(events["start"])).sort_values("_t")
+    ev = ev[(ev["_t"].dt.year >= first) & (ev["_t"].dt.year <= last)]
+    keep, prev = [], None
+    for i, t in zip(ev.index, ev["_t"]):
+        if prev is None or (t - prev).days >= days:
+            keep.append(i)
+            prev = t
+    return ev.loc[keep].drop(columns="_t")
 
 
 def results_history_chart(table: pd.DataFrame, title: str, region: str, events: pd.DataFrame | None = None) -> Figure | None:
-    """One bar per stated result (year, measure and kind), labelled with its measure and kind.
+    """One bar per stated result (year, measure and kind): colour = measure, fill = kind
+    (utfall solid, prognos hatched, budget dotted), named in the legend, value on the bar.
 
-    Takes :func:`regionanalys.analysis.region_story.results_history`. Utfall is solid,
-    prognos hatched, budget dotted, in the region's colour; bars of one year stand side by
-    side, never stacked or mixed. Decisions (``events``) are marked on the year axis.
+    Takes :func:`regionanalys.analysis.region_story.results_history`. Bars of one year
+    stand side by side, never stacked or mixed. Decisions (``events``) are marked on the
+    year axis (at most one marker per 75 days, so numbers do not collide).
     """
-    from regionanalys.data.formatting import fmt_mnkr
-    from regionanalys.report.charts.style import mark_events, region_colour
+    from matplotlib.patches import Patch
+
+    from regionanalys.data.formatting import fmt_number
+    from regionanalys.report.charts.style import CATEGORY_PALETTE, mark_events
 
     if table.empty:
         return None
     years = sorted(table["år"].unique())
-    fig, ax = new_figure(8, 4.2)
-    colour = region_colour(region)
+    measures = list(dict.fromkeys(table["mått"]))
+    colour = {m: CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i, m in enumerate(measures)}
+    fig, ax = new_figure(8, 4.4)
     width = 0.8
     for y in years:
         g = table[table["år"] == y].reset_index(drop=True)
         w = width / len(g)
         for i, r in g.iterrows():
             x = y - width / 2 + w * (i + 0.5)
-            ax.bar(x, r["belopp"], w * 0.92, color=colour if r["typ"] == "utfall" else "white", edgecolor=colour,
+            solid = r["typ"] == "utfall"
+            ax.bar(x, r["belopp"], w * 0.9, color=colour[r["mått"]] if solid else "white", edgecolor=colour[r["mått"]],
                    hatch=_KIND_HATCH.get(r["typ"], ""), linewidth=1.0, zorder=2)
-            short = r["mått"].replace("Verksamhetens resultat", "Verks. res.").replace("Balanskravsresultat", "Balanskrav")
-            ax.annotate(f"{fmt_mnkr(r['belopp'], sign=True)}\n{short}, {r['typ']}", (x, r["belopp"]),
-                        xytext=(0, 3 if r["belopp"] >= 0 else -3), textcoords="offset points", ha="center",
-                        va="bottom" if r["belopp"] >= 0 else "top", fontsize=6.5)
+            ax.annotate(fmt_number(r["belopp"], 0, sign=True), (x, r["belopp"]), xytext=(0, 2 if r["belopp"] >= 0 else -2),
+                        textcoords="offset points", ha="center", va="bottom" if r["belopp"] >= 0 else "top", fontsize=7,
+                        rotation=90 if len(g) > 1 else 0)
     ax.axhline(0, color=COLOURS["referens"], linewidth=0.8)
     ax.set_xticks(years, [str(y) for y in years])
-    ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     lo, hi = float(min(0, table["belopp"].min())), float(max(0, table["belopp"].max()))
-    pad = (hi - lo) * 0.3 or 1.0
+    pad = (hi - lo) * 0.22 or 1.0
     ax.set_ylim(lo - (pad if lo < 0 else 0), hi + pad)
     ax.set_ylabel("mnkr")
     swedish_axis(ax)
     ax.set_title(title)
-    handles = mark_events(ax, events)
-    if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=7, frameon=False)
+    combos = table.drop_duplicates(["mått", "typ"])
+    handles = [Patch(facecolor=colour[r["mått"]] if r["typ"] == "utfall" else "white", edgecolor=colour[r["mått"]],
+                     hatch=_KIND_HATCH.get(r["typ"], ""), label=f"{r['mått']}, {r['typ']}") for _, r in combos.iterrows()]
+    handles += mark_events(ax, _spaced(events, years[0], years[-1]))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), fontsize=7, frameon=False, ncols=2)
     return fig
 
 
@@ -106,18 +127,21 @@ def gap_closing_chart(table: pd.DataFrame, title: str) -> Figure | None:
             ax.barh(yi, r["belopp"], color="white", edgecolor=COLOURS["resultat"], height=0.6, linestyle="--")
         else:
             ax.barh(yi, r["belopp"], color=COLOURS["positiv"], height=0.6)
-        ax.annotate(fmt_mnkr(r["belopp"], sign=r["typ"] == "underskott"), (r["belopp"], yi), xytext=(4 if r["belopp"] >= 0 else -4, 0),
-                    textcoords="offset points", ha="left" if r["belopp"] >= 0 else "right", va="center", fontsize=8)
-    for _, part in table[table["typ"] == "varav"].iterrows():
-        yi = y[t.index[t["del"] == "Kostnadsreduceringar"][0]] if (t["del"] == "Kostnadsreduceringar").any() else None
-        if yi is not None:
+        inside = r["belopp"] < 0  # a deficit's value sits inside its bar, clear of the category labels
+        ax.annotate(fmt_mnkr(r["belopp"], sign=r["typ"] == "underskott"), (r["belopp"], yi), xytext=(4, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=8,
+                    color="white" if inside else "black", weight="bold" if inside else "normal")
+    parts = table[table["typ"] == "varav"]
+    if len(parts) and (t["del"] == "Kostnadsreduceringar").any():
+        i = int(t.index[t["del"] == "Kostnadsreduceringar"][0])
+        yi, whole = y[i], float(t.loc[i, "belopp"])
+        for _, part in parts.iterrows():
             ax.barh(yi, part["belopp"], color=COLOURS["plan"], height=0.3)
-            ax.annotate(f"{part['del']}: {fmt_mnkr(part['belopp'], 1)}", (part["belopp"], yi - 0.28), xytext=(4, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=7)
+        ax.texts[i].set_text(f"{fmt_mnkr(whole)}, " + ", ".join(f"{p['del']} {fmt_mnkr(p['belopp'], 1)}" for _, p in parts.iterrows()))
     ax.set_yticks(y, list(t["del"]))
     ax.axvline(0, color=COLOURS["referens"], linewidth=0.8)
     span = float(table["belopp"].abs().max())
-    ax.set_xlim(min(0, float(table["belopp"].min())) * 1.3, max(0, float(table["belopp"].max())) * 1.25 + span * 0.05)
+    ax.set_xlim(min(0, float(table["belopp"].min())) * 1.1, max(0, float(table["belopp"].max())) * 1.3 + span * 0.3)
     ax.set_xlabel("mnkr")
     swedish_axis(ax, axis="x")
     ax.set_title(title)
