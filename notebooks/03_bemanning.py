@@ -40,7 +40,7 @@ if stated.empty:
     p.collapsed("Verkliga uppgifter om hyrpersonal", staffing.stated_reading(stated, region))
 else:
     p.section("Verkliga uppgifter om hyrpersonal")
-    p.table(stated, staffing.stated_caption(region), units="mnkr", hide=staffing.STATED_HIDDEN)
+    p.table(stated, staffing.stated_caption(region), units="mnkr", hide=staffing.stated_hidden(stated))
     p.reading(staffing.stated_reading(stated, region))
 
 # %%

@@ -199,6 +199,9 @@ def test_stated_figures_keep_the_source_precision_and_skip_example_rows():
     assert plain(t.loc[t["Period"] == "januari–juni 2020", "Kostnad"].iloc[0]) == "74,3 mnkr"
     assert t.loc[t["Period"] == "helåret 2024", "Verksamhet"].iloc[0] == "Hälso- och sjukvården"
     assert list(t["Period"]) == ["januari–juni 2020", "januari–maj 2023", "januari–maj 2023", "helåret 2024"]
+    assert "Kostnad" not in st.stated_hidden(t)  # one row states a cost
+    changes_only = st.stated_figures(df[df["series"] != "hyrpersonal_kostnad_ack"], "24")
+    assert set(st.stated_hidden(changes_only)) == {*st.STATED_HIDDEN, "Kostnad"}
     text = plain(st.stated_reading(t, "24"))
     assert "+8 mnkr (+9 %)" in text and "Verkliga uppgifter" in text
     assert "inga belopp" in st.stated_reading(st.stated_figures(df, "17"), "17")

@@ -752,6 +752,13 @@ def stated_figures(df: pd.DataFrame, region: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)[STATED_COLUMNS]
 
 
+def stated_hidden(table: pd.DataFrame) -> tuple[str, ...]:
+    """Columns of :func:`stated_figures` left out of the reader's view: :data:`STATED_HIDDEN`
+    and a text column no row has a figure in (Västerbotten states changes, no costs)."""
+    empty = tuple(c for c in ("Kostnad", "Förändring mot samma period året före") if not table.empty and (table[c] == "–").all())
+    return STATED_HIDDEN + empty
+
+
 def stated_caption(region: str) -> str:
     """Caption of :func:`stated_figures`."""
     return f"Hyrpersonal i {region_name(region)}: verkliga uppgifter (utfall) ur regionens dokument och offentliga källor"
