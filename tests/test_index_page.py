@@ -8,12 +8,11 @@ import shutil
 from html import unescape
 
 import pytest
-from test_safe_html import IMG, SCRIPT, assert_inert, parse
+from test_safe_html import IMG, SCRIPT, assert_inert, parse  # one set of hostile values and checks
 
 from regionanalys import config
 from regionanalys.report import landing
 from regionanalys.report.runner import index
-
 
 
 def _entry(spec: str, regions: list[str], *, example: bool = False, status: str = "ok", **extra) -> dict:
