@@ -19,7 +19,7 @@ year = 2023
 data_dir = None
 
 # %%
-from regionanalys import load, load_events
+from regionanalys import load, load_events, load_orgs
 from regionanalys.data.documents import load_statements
 from regionanalys.report import present as p
 from regionanalys.analysis import deficits, region_story as story
@@ -93,7 +93,7 @@ for org in deficits.orgs_with_result_statement(annual_df, region):
     wages = story.wage_growth(annual_df, region, org)
     if not wages.empty:
         p.table(wages, f"{org}s lönekostnadsökningstakt (procent)", units={"procent": "procent"})
-    adjust = story.plan_against_areas(annual_df, region, org, year + 1)
+    adjust = story.plan_against_areas(annual_df, region, org, year + 1, load_orgs(data_dir))
     if not adjust.empty:
         p.figure(charts.segments_chart(adjust, f"{org}s handlingsplan {year + 1}: områdena och den antagna planen"), alt=f"Liggande staplar: områdenas åtgärder, justeringen och {org}s antagna plan", caption=story.plan_against_areas_reading(adjust, org, year + 1))
     p.table(story.plan_pivot(annual_df, region), f"{org}s handlingsplan per område och år (mnkr)", units="mnkr")

@@ -56,13 +56,18 @@ def test_gap_closing_plan_orebro(all_df):
 
 
 def test_plan_against_areas_shows_the_political_adjustment(all_df):
-    t = story.plan_against_areas(all_df, "18", "Servicenämnden", 2024)
+    import regionanalys as ra
+    from regionanalys.analysis import savings
+
+    t = story.plan_against_areas(all_df, "18", "Servicenämnden", 2024, ra.load_orgs())
     areas = t[t["typ"] == "område"]["belopp"].sum()
     adj = t[t["typ"] == "justering"].iloc[0]
     adopted = t[t["typ"] == "antagen"]["belopp"].iloc[0]
     assert round(adopted, 1) == 84.8 and round(areas, 1) == 87.3 and round(adj["belopp"], 1) == -2.6
     assert adj["del"] == "Politisk justering"
     assert areas + adj["belopp"] == pytest.approx(adopted)
+    # The same figure as the savings report (one library function behind both).
+    assert adopted == savings.adopted_plan_total(all_df, "18", 2024, "Servicenämnden", ra.load_orgs())
 
 
 def test_plan_pivot_is_one_row_per_area(all_df):

@@ -170,32 +170,28 @@ def _without_column(source: str) -> str:
     return re.sub(r", kolumn \d{4}$", "", str(source))
 
 
-def plan_against_areas(df: pd.DataFrame, region: str, org: str, year: int) -> pd.DataFrame:
+def plan_against_areas(df: pd.DataFrame, region: str, org: str, year: int, orgs: pd.DataFrame | None = None) -> pd.DataFrame:
     """A nämnd's adopted savings plan for ``year`` against the sum of its områden's plans.
 
-    Rows: each område's plan total (``typ`` "område"), the difference between the
-    adopted total and the områden's sum as its own segment ("Politisk justering", when
-    the source's note says so; otherwise "Skillnad mot områdena"), and the adopted total
-    (``typ`` "antagen"). Empty without both.
+    Built on :func:`regionanalys.analysis.savings.adopted_plan`, the function the savings
+    report uses, so both reports show the same 84,8 mnkr. Rows: each område's plan
+    (``typ`` "område", largest first), the political adjustment as its own segment
+    (``typ`` "justering"), and the adopted plan (``typ`` "antagen"). Empty unless the
+    nämnd's plan has områden (``orgs`` as from :func:`regionanalys.load_orgs`).
     """
-    code = resolve_region(region)
-    data = real(df)
-    total = select(data, region=code, org=org, series="besparing", kind="plan", category="", year=year, freq="Y")
-    if total.empty:
+    from regionanalys.analysis.savings import adopted_plan
+
+    t = adopted_plan(real(df), region, year, orgs)
+    t = t[t["org"] == org]
+    if t.empty or not (t["typ"] == "område").any():
         return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
-    areas = select(data, region=code, series="besparing", kind="plan", category="", year=year, freq="Y")
-    areas = areas[areas["org"].str.startswith("Område")]
-    if areas.empty:
-        return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
-    rows = [{"del": r["org"], "typ": "område", "belopp": float(r["value"]), "källa": _without_column(r["source"])}
-            for _, r in areas.sort_values("value", ascending=False).iterrows()]
-    adopted = float(total["value"].iloc[0])
-    diff = adopted - float(areas["value"].sum())
-    notes = " ".join(total["note"].astype(str))
-    political = "politisk" in notes.lower()
-    rows.append({"del": "Politisk justering" if political else "Skillnad mot områdena", "typ": "justering", "belopp": diff,
-                 "källa": total["source"].iloc[0] if political else "beräknat"})
-    rows.append({"del": f"Antagen plan {org}", "typ": "antagen", "belopp": adopted, "källa": total["source"].iloc[0]})
+    areas = t[t["typ"] == "område"].sort_values("belopp_mnkr", ascending=False)
+    rows = [{"del": r["del"], "typ": "område", "belopp": float(r["belopp_mnkr"]), "källa": _without_column(r["källa"])}
+            for _, r in areas.iterrows()]
+    rows += [{"del": r["del"], "typ": "justering", "belopp": float(r["belopp_mnkr"]), "källa": r["källa"]}
+             for _, r in t[t["typ"] == "justering"].iterrows()]
+    rows += [{"del": f"{r['del']} {org}", "typ": "antagen", "belopp": float(r["belopp_mnkr"]), "källa": r["källa"]}
+             for _, r in t[t["typ"] == "summa"].iterrows()]
     return pd.DataFrame(rows, columns=ADJUSTMENT_COLUMNS)
 
 
@@ -204,10 +200,12 @@ def plan_against_areas_reading(table: pd.DataFrame, org: str, year: int) -> str:
     if table.empty:
         return f"Underlaget saknar områdenas planer för {org} {year}."
     areas = table[table["typ"] == "område"]["belopp"].sum()
-    adj = table[table["typ"] == "justering"].iloc[0]
     adopted = table[table["typ"] == "antagen"]["belopp"].iloc[0]
-    return (f"{org}s handlingsplan för {year} är {fmt_mnkr(adopted, 1)} som antagen; områdenas åtgärder summerar till "
-            f"{fmt_mnkr(areas, 1)} och skillnaden {fmt_mnkr(adj['belopp'], 1, sign=True)} är {adj['del'].lower()}.")
+    text = f"{org}s handlingsplan för {year} är {fmt_mnkr(adopted, 1)} som antagen; områdenas åtgärder summerar till {fmt_mnkr(areas, 1)}"
+    adj = table[table["typ"] == "justering"]
+    if len(adj):
+        text += f" och skillnaden {fmt_mnkr(adj['belopp'].iloc[0], 1, sign=True)} är {adj['del'].iloc[0].lower()}"
+    return text + "."
 
 
 def plan_pivot(df: pd.DataFrame, region: str, org_prefix: str = "Område") -> pd.DataFrame:
