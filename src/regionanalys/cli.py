@@ -21,6 +21,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from regionanalys import cli_sv
+
+cli_sv.install()  # Click's own texts (Usage, Options, errors) in Swedish like ours
+
 from regionanalys import config
 
 app = typer.Typer(
