@@ -23,7 +23,7 @@ from regionanalys import load, load_events, load_orgs
 from regionanalys.data.documents import load_statements
 from regionanalys.report import present as p
 from regionanalys.analysis import deficits, region_story as story
-from regionanalys.report.charts import economy as charts
+from regionanalys.report.charts import deficits as deficit_charts, economy as charts
 from regionanalys.analysis.indicators import select
 from regionanalys.data.regions import region_name, resolve_region
 
@@ -59,6 +59,9 @@ if fig is None:
 else:
     p.section("Nettokostnader och skatteintäkter")
     p.figure(fig, alt=f"Stapeldiagram över nettokostnader och skatteintäkter per år för {name}", caption=deficits.cost_revenue_reading(table, region))
+bridge = deficits.result_bridge(annual_df, region, year - 1, year)
+if not bridge.empty:
+    p.figure(deficit_charts.bridge_chart(bridge, f"{name}: från resultatet {year - 1} till resultatet {year}"), alt=f"Vattenfallsdiagram från verksamhetens resultat {year - 1} till resultatet {year} för {name}", caption=deficits.bridge_reading(bridge, region))
 ytd = deficits.monthly_rollup(df, region)
 p.table(ytd, "Nettokostnader och skatteintäkter från månadsrapporter (mnkr)", units="mnkr", hide=("serie", "helår"))
 
