@@ -1,10 +1,8 @@
 """An analyst's first import, end to end: copies of the three worked examples are imported
 with the command line into a copy of the project's data/, and the loader returns them.
 
-When the loader implements "real data replaces example data" (the example rows of a region
-and series are not loaded once real rows exist), the example rows of the imported series
-must be gone; until then the example files of the two regions are removed first, as an
-analyst would have had to do by hand."""
+Real data replaces example data: nothing is deleted by hand, the example rows of the
+imported regions and series are not loaded, and the other example series still are."""
 from __future__ import annotations
 
 import os
@@ -18,27 +16,11 @@ import pytest
 
 import regionanalys as ra
 from regionanalys import config
-from regionanalys.data.validation import DataError
 
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 EXAMPLES = [("hr_timmar_2023.xlsx", "hr_timmar.toml"), ("huvudbok_2023.csv", "huvudbok.toml"), ("hyrpersonal_2023.xlsx", "hyrpersonal_2023.toml")]
-HEADER = "region;org;series;category;period;kind;value;unit;source;note;example\n"
-
-
-def loader_drops_superseded_examples(tmp: Path) -> bool:
-    """Whether the loader keeps a region's real rows and drops its example rows of the same series."""
-    d = tmp / "probe"
-    d.mkdir()
-    (d / "24_real.csv").write_text(HEADER + "24;region;egen_personalkostnad;;2023-01;utfall;1;mnkr;källa;;false\n", encoding="utf-8")
-    (d / "24_example.csv").write_text(HEADER + "24;region;egen_personalkostnad;;2023-01;utfall;2;mnkr;exempel;;true\n"
-                                      "24;region;egen_personalkostnad;;2023-02;utfall;2;mnkr;exempel;;true\n", encoding="utf-8")
-    try:
-        df = ra.load(d)
-    except DataError:
-        return False
-    return len(df) == 1 and not df["example"].any()
 
 
 def test_import_the_three_examples_into_a_project_and_load_them(tmp_path):
@@ -50,11 +32,7 @@ def test_import_the_three_examples_into_a_project_and_load_them(tmp_path):
     for export, mapping in EXAMPLES:
         shutil.copy(FIXTURES / export, exports / export)
         shutil.copy(FIXTURES / mapping, exports / mapping)
-    supersedes = loader_drops_superseded_examples(tmp_path)
-    if not supersedes:
-        for p in (data / "example").glob("*.csv"):
-            if p.name.startswith(("17_", "24_")):
-                p.unlink()
+    assert (data / "example" / "17_exempel_bemanning.csv").is_file()  # kept: the loader supersedes it
     env = {**os.environ, "REGIONANALYS_DATA_DIR": str(data), "REGIONANALYS_REPORTS_DIR": str(project / "reports")}
     for export, mapping in EXAMPLES:
         res = subprocess.run(
@@ -72,9 +50,12 @@ def test_import_the_three_examples_into_a_project_and_load_them(tmp_path):
     assert v[("24", "region", "hyrpersonal_kostnad", "lakare", jan)] == pytest.approx(1.7830305)  # kr -> mnkr
     assert v[("17", "region", "hyrpersonal_kostnad", "lakare", jan)] == pytest.approx(18.9124)  # tkr -> mnkr
     assert v[("24", "Regionservice", "sjukfranvaro_timmar", "", pd.Period("2023-12", "M"))] == 7990
-    if supersedes:
-        for region, series in [("24", "hyrpersonal_kostnad"), ("24", "egen_personalkostnad"), ("17", "hyrpersonal_kostnad")]:
-            rows = df[(df["region"] == region) & (df["series"] == series)]
-            assert not rows["example"].any(), f"exempeldata för {region} {series} laddas fortfarande"
-        # other regions' example data stays
-        assert df[(df["region"] == "18") & (df["series"] == "hyrpersonal_kostnad")]["example"].all()
+    for region, series in [("24", "hyrpersonal_kostnad"), ("24", "egen_personalkostnad"), ("17", "hyrpersonal_kostnad")]:
+        rows = df[(df["region"] == region) & (df["series"] == series)]
+        assert not rows.empty and not rows["example"].any(), f"exempeldata för {region} {series} laddas fortfarande"
+        assert (region, series) not in df.attrs["example_series"]
+    # other regions' example data stays, and so do the imported regions' other example series
+    assert df[(df["region"] == "18") & (df["series"] == "hyrpersonal_kostnad")]["example"].all()
+    assert ("17", "egen_personalkostnad") in df.attrs["example_series"]
+    superseded = [p for p in ra.validate(data) if "exempeldata" in p.message]
+    assert {p.file for p in superseded} == {"example/17_exempel_bemanning.csv", "example/24_exempel_bemanning.csv"}

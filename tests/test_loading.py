@@ -173,6 +173,28 @@ def test_observation_files_skip_meta_and_hidden_files_and_filter_by_region(tmp_p
         observation_files(tmp_path / "nope")
 
 
+def test_runner_lists_the_same_files_as_the_loader(tmp_path):
+    """report.runner's DataFiles follows the loader's rule (one shared walk): .csv in any
+    case, only the top-level meta/ is metadata, no lock files, hidden files or folders."""
+    import subprocess
+    import sys
+
+    from regionanalys.report.runner.cache import DataFiles
+
+    for name in ("17_a.csv", "shared.csv", "UP.CSV", "x.Csv", "sub/meta/d.csv", "sub/24_c.csv", "meta/orgs.csv",
+                 "meta/.hidden.csv", "~$shared.csv", "sub/~$lock.CSV", ".cache/x.csv", "sub/.git/y.csv", ".dot.csv",
+                 "notes.txt", "export.xlsx", "dir.csv/inner.csv"):
+        write(tmp_path / name, GOOD_ROW)
+    files = DataFiles(tmp_path)
+    expected = [p.relative_to(tmp_path.resolve()).as_posix() for p in observation_files(tmp_path)]
+    assert files.observations == expected
+    assert set(expected) == {"17_a.csv", "shared.csv", "UP.CSV", "x.Csv", "sub/meta/d.csv", "sub/24_c.csv", "dir.csv/inner.csv"}
+    assert files.meta == ["meta/orgs.csv"]
+    # listing the data files does not import pandas (a run with nothing to do stays fast)
+    code = "import sys; from regionanalys.report.runner.cache import DataFiles; DataFiles(sys.argv[1]); assert 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True)
+
+
 def test_read_log_records_the_files_a_load_read(tmp_path, monkeypatch):
     write(tmp_path / "data" / "17_a.csv", GOOD_ROW)
     write(tmp_path / "data" / "18_b.csv", GOOD_ROW.replace("17;", "18;", 1))

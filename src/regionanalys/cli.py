@@ -2,7 +2,7 @@
 
     regionanalys run [--notebook NAME ...] [--region R ...] [--year Y] [--out DIR]
                      [--jobs N] [--force] [--pdf] [-p NAME=VÄRDE ...]
-    regionanalys validate [KATALOG]
+    regionanalys validate [KATALOG|FIL]
     regionanalys list
     regionanalys fetch ...          (hämtning från externa källor, t.ex. Kolada)
 
@@ -251,27 +251,40 @@ def _run_with_progress(plan, options, also):
 
 @app.command()
 def validate(
-    directory: Annotated[Optional[Path], typer.Argument(help="Datakatalog att kontrollera. Standard: projektets data/.", show_default=False)] = None,
+    path: Annotated[Optional[Path], typer.Argument(metavar="[KATALOG|FIL]", help="Datakatalog eller en enskild datafil att kontrollera. Standard: projektets data/.", show_default=False)] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Datakatalogen en enskild fil kontrolleras mot. Standard: projektets data/.", show_default=False)] = None,
 ) -> None:
-    """Kontrollera alla datafiler och skriv ut varje problem (fil, rad, kolumn, förväntat).
+    """Kontrollera datafiler och skriv ut varje problem (fil, rad, kolumn, förväntat).
 
-    Slutkod 1 om något fel hittas; varningar skrivs ut men ger slutkod 0.
+    En katalog: alla filer i den. En fil: filens egna problem; ligger den i datakatalogen
+    kontrolleras den också mot de andra filerna där (t.ex. dubbletter). Slutkod 1 om något
+    fel hittas; varningar skrivs ut men ger slutkod 0.
     """
     from regionanalys.data.loading import validate as validate_data
+    from regionanalys.data.loading import validate_file
 
-    root = config.data_dir(directory)
-    if not root.is_dir():
-        _err(f"datakatalogen {root} finns inte")
-        raise typer.Exit(EXIT_USAGE)
-    problems = validate_data(root)
+    if path is not None and not path.is_dir() and (path.exists() or path.is_symlink() or path.suffix):
+        root = config.data_dir(data_dir)
+        problems, against_rest = validate_file(path, root)
+        where = path  # a file, or a path with a file's suffix that does not exist
+        if against_rest:
+            typer.echo(f"Kontrollerar {path} tillsammans med övriga filer i datakatalogen {root} (dubbletter och regler över flera filer ingår).")
+        else:
+            typer.echo(f"Kontrollerar {path} ensam: filen ligger utanför datakatalogen {root}, så dubbletter och regler mot andra filer kontrolleras inte.")
+    else:
+        root = where = config.data_dir(path)
+        if not root.is_dir():
+            _err(f"datakatalogen {root} finns inte")
+            raise typer.Exit(EXIT_USAGE)
+        problems = validate_data(root)
     for problem in problems:
         typer.echo(str(problem))
     errors = [p for p in problems if p.is_error]
     warnings = len(problems) - len(errors)
     if errors:
-        typer.echo(f"{len(errors)} fel och {warnings} varningar i {root}", err=True)
+        typer.echo(f"{len(errors)} fel och {warnings} varningar i {where}", err=True)
         raise typer.Exit(EXIT_FAILED)
-    typer.echo(f"Inga fel i {root}" + (f" ({warnings} varningar)." if warnings else "."))
+    typer.echo(f"Inga fel i {where}" + (f" ({warnings} varningar)." if warnings else "."))
 
 
 # --- list ------------------------------------------------------------------------------

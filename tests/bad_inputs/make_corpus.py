@@ -219,6 +219,12 @@ def directory_cases() -> dict[str, dict[str, str]]:
         "empty_data_dir": {"README.md": "Här ska data ligga.\n", "meta/orgs.csv": "region;org;parent;source\n"},
         "excel_lock_file": {"ok.csv": lines(row()), "~$ok.csv": "\x00\x01 Excel-låsfil\n"},
         "workbook_not_read": {"ok.csv": lines(row()), "export.xlsx": "PK (en arbetsbok)\n"},
+        "old_workbook_not_read": {"ok.csv": lines(row()), "gammal.xls": "en gammal arbetsbok\n"},
+        # Real rows replace the example rows of the same region and series (no duplicate key).
+        "example_superseded_by_real_data": {
+            "ok.csv": lines(row(value="11 776")),
+            "exempel.csv": lines(row(value="11 000") + ";true", row(series="skatt_statsbidrag", value="500") + ";true", header=H + ";example"),
+        },
         "directory_named_csv": {"ok.csv": lines(row()), "x.csv/inner.csv": lines(row(period="2022"))},
         "meta_formula_and_invisible": {
             "ok.csv": lines(row()),

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from regionanalys import config
-from regionanalys.data import parsecache
+from regionanalys.data import datafiles, parsecache
 from regionanalys.data.parsing import (
     CellError,
     formula_error,
@@ -63,9 +63,6 @@ _RAW_COLUMNS = [
 _MAGIC = {b"%PDF": "en PDF-fil", b"PK\x03\x04": "en zip-fil (t.ex. .xlsx)", b"\xd0\xcf\x11\xe0": "en gammal Excel-fil (.xls)"}
 
 
-_PREFIX_RE = re.compile(r"^(\d{2})_")
-
-
 def file_region(path: Path) -> str | None:
     """The region a file is reserved for by its name ("17_varmland.csv" -> "17"), else None.
 
@@ -73,8 +70,7 @@ def file_region(path: Path) -> str | None:
     rows; this lets a report for one region read only the files it needs, so that a
     change to another region's file does not invalidate it.
     """
-    m = _PREFIX_RE.match(path.name)
-    return m[1] if m else None
+    return datafiles.region_of_name(path.name)
 
 
 def observation_files(
@@ -114,37 +110,22 @@ def scan_data_dir(
     files: list[Path] = []
     problems: list[Problem] = []
     seen_csv = False
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        rel_dir = here.relative_to(root)
-        if rel_dir == Path("."):
-            dirnames[:] = [d for d in dirnames if d != config.META_SUBDIR]
-        dirnames.sort()
-        for d in list(dirnames):
-            p = here / d
-            rel = p.relative_to(root).as_posix()
-            if p.is_symlink():
-                dirnames.remove(d)
-                if d.lower().endswith(".csv") or not d.startswith("."):
-                    problems.append(Problem(rel, 0, "", "länkad katalog: länkar till kataloger följs inte", _FILE_EXPECTED, VARNING))
-            elif d.lower().endswith(".csv"):
-                problems.append(Problem(rel, 0, "", "är en katalog, inte en CSV-fil (filerna i den läses som i andra kataloger)", _FILE_EXPECTED, VARNING))
-            elif d.startswith("."):
-                dirnames.remove(d)  # hidden folders (.cache, .git) are not data
-        for name in sorted(filenames):
-            p = here / name
-            rel = p.relative_to(root).as_posix()
-            suffix = p.suffix.lower()
-            if name.startswith("."):
-                continue
-            if name.startswith("~$"):
-                if suffix == ".csv" or suffix in _NOT_READ:
-                    problems.append(Problem(rel, 0, "", "Excel-låsfil (filen är öppen i Excel): hoppas över", "ingen låsfil; stäng filen i Excel", VARNING))
-                continue
-            if suffix != ".csv":
-                if suffix in _NOT_READ:
-                    problems.append(Problem(rel, 0, "", f"läses inte: filen är {_NOT_READ[suffix]}, bara .csv-filer läses", "spara som CSV (semikolonavgränsad eller UTF-8) eller importera med regionanalys.data.importing", VARNING))
-                continue
+    for entry in datafiles.walk(root):
+        p, rel = entry.path, entry.rel
+        suffix = p.suffix.lower()
+        if entry.kind == datafiles.DIR_LINK:
+            problems.append(Problem(rel, 0, "", "länkad katalog: länkar till kataloger följs inte", _FILE_EXPECTED, VARNING))
+        elif entry.kind == datafiles.CSV_DIR:
+            problems.append(Problem(rel, 0, "", "är en katalog, inte en CSV-fil (filerna i den läses som i andra kataloger)", _FILE_EXPECTED, VARNING))
+        elif entry.kind == datafiles.LOCK:
+            if suffix == ".csv" or suffix in _NOT_READ:
+                problems.append(Problem(rel, 0, "", "Excel-låsfil (filen är öppen i Excel): hoppas över", "ingen låsfil; stäng filen i Excel", VARNING))
+        elif entry.kind == datafiles.OTHER:
+            if suffix in (".xlsx", ".xlsm", ".xls"):
+                problems.append(_excel_hint(p, root, rel))
+            elif suffix in _NOT_READ:
+                problems.append(Problem(rel, 0, "", f"läses inte: filen är {_NOT_READ[suffix]}, bara .csv-filer läses", "spara som CSV (semikolonavgränsad eller UTF-8) eller importera med regionanalys import", VARNING))
+        elif entry.kind == datafiles.CSV:
             seen_csv = True
             problem = _not_regular(p, root, rel)
             if problem is not None:
@@ -752,11 +733,17 @@ def _header_problems(display: str, hl: int, header: list[str]) -> list[Problem]:
 
 def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     root = config.data_dir(data_dir)
-    incomplete: set = set()
     files, problems = scan_data_dir(root, regions)
     if regions is not None:  # a report reading its own files is not told about the others
         problems = [p for p in problems if p.file == "." or file_region(Path(p.file)) in (None, *{resolve_region(r) for r in regions})]
     _log_reads(files)
+    return _read_files(files, root, problems)
+
+
+def _read_files(files: list[Path], root: Path, problems: list[Problem]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The checked table of ``files`` (names shown relative to ``root``) and every problem."""
+    incomplete: set = set()
+    problems = list(problems)
     frames = []
     for path in files:
         frame, probs, keys = _parse_file(path, root)
@@ -767,9 +754,81 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
     df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
     df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in", "period", "_pkey")})
     df = df.astype({"_factor": float, "_resolution": float, "value": float, "example": bool, "_line": np.int64})
+    df, notes = drop_superseded_examples(df)
+    problems.extend(notes)
     df = with_key_codes(df)  # integer codes per key column, shared by the checks and the sort
     problems.extend(check_table(df, incomplete, trusted=True))
     return df, problems
+
+
+def validate_file(path: str | os.PathLike, data_dir: str | os.PathLike | None = None) -> tuple[list[Problem], bool]:
+    """Every problem of one file, and whether it was checked against the rest of the data directory.
+
+    A file inside the data directory is checked as :func:`validate` checks it, rules across
+    files included (duplicate keys, totals, superseded example data); only its own
+    problems are returned. A file elsewhere is checked alone: its cells, its header and the
+    rules across its own rows.
+    """
+    root = config.data_dir(data_dir).resolve()
+    p = Path(path)
+    target = Path(os.path.abspath(p))
+    if target.is_relative_to(root) and root.is_dir():
+        rel = target.relative_to(root).as_posix()
+        own = [q for q in validate(root) if q.file == rel or (q.file != rel and q.severity == VARNING and rel in q.message)]
+        if not p.exists() and not p.is_symlink():
+            own.append(Problem(rel, 0, "", "filen finns inte", _FILE_EXPECTED))
+        return sorted(own), True
+    display = p.name
+    if not p.exists() and not p.is_symlink():
+        return [Problem(display, 0, "", "filen finns inte", _FILE_EXPECTED)], False
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return [_excel_hint(p, root, display)], False
+    if p.is_dir():
+        return [Problem(display, 0, "", "är en katalog, inte en fil", _FILE_EXPECTED)], False
+    return sorted(_read_files([target], target.parent, [])[1]), False
+
+
+def _excel_hint(path: Path, root: Path, display: str) -> Problem:
+    """The warning for a workbook in the data directory: not read, and the command that imports it."""
+    from regionanalys.data.importing import import_hint  # importing imports this module
+
+    return Problem(display, 0, "", import_hint(path, root), "en observationsfil (.csv) skriven av regionanalys import", VARNING)
+
+
+def drop_superseded_examples(df: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Real data replaces example data: the example rows of every (region, series) that has
+    real rows (``example`` false) are dropped, and a warning per example file says so.
+
+    Runs before the checks across rows, so that an import overlapping the example rows is
+    not a duplicate key. The rows must have the raw loader layout (``_file``, ``_line``).
+    """
+    example = df["example"].to_numpy(dtype=bool)
+    if not example.any() or example.all():
+        return df, []
+    codes, pairs = factorize_pairs(df["region"], df["series"])
+    has_real = np.zeros(len(pairs), dtype=bool)
+    has_real[codes[~example]] = True
+    drop = example & has_real[codes]
+    if not drop.any():
+        return df, []
+    notes = []
+    gone = df.loc[drop, ["region", "series", "_file"]].drop_duplicates()
+    real = df.loc[~example, ["region", "series", "_file"]].drop_duplicates()
+    for (file,), group in gone.groupby(["_file"], sort=True):
+        for region, series in sorted(zip(group["region"], group["series"])):
+            by = sorted(real.loc[(real["region"] == region) & (real["series"] == series), "_file"])
+            notes.append(Problem(
+                file, 0, "",
+                f"exempeldata för region {region}, serien {series} läses inte: verkliga data finns i {', '.join(by)}",
+                "verkliga data ersätter exempeldata för samma region och serie (inget att åtgärda)", VARNING,
+            ))
+    return df[~drop].reset_index(drop=True), notes
+
+
+def still_example(df: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (region, series) pairs of a loaded table that are still example data, sorted."""
+    rows = df.loc[df["example"].to_numpy(dtype=bool), ["region", "series"]].drop_duplicates()
+    return sorted(zip(rows["region"], rows["series"]))
 
 
 def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
@@ -807,7 +866,10 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     # Stable sort by region, series, org, category, kind and str(period): one integer rank
     # per column (ranks follow str order), then lexsort, instead of comparing strings.
     order = np.lexsort(ranks[::-1])
-    return df.iloc[order].reset_index(drop=True)[COLUMNS]
+    out = df.iloc[order].reset_index(drop=True)[COLUMNS]
+    # Which series are still example data (real data has replaced the rest); see still_example.
+    out.attrs["example_series"] = still_example(out)
+    return out
 
 
 def _str_rank(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:

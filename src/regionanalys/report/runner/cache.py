@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regionanalys import config
+from regionanalys.data import datafiles
 from regionanalys.data.fileio import atomic_write_text
 from regionanalys.report.runner.results import _now_iso
 from regionanalys.report.specs import Job
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 
-_PREFIX_RE = re.compile(r"^(\d{2})_")
 
 
 def _sha256(path: Path) -> str:
@@ -54,16 +54,16 @@ def _canonical(obj: Any) -> str:
 
 def file_region(name: str) -> str | None:
     """The region a data file belongs to by its name ("17_varmland.csv" -> "17")."""
-    m = _PREFIX_RE.match(name)
-    return m[1] if m else None
+    return datafiles.region_of_name(name)
 
 
 class DataFiles:
     """The data directory's files as the loader sees them, hashed once per run.
 
-    The listing rule mirrors :func:`regionanalys.data.loading.observation_files` (every
-    ``*.csv`` except under ``meta/`` and hidden files; the test suite checks they agree);
-    it is repeated here so that a run with nothing to do does not import pandas.
+    The listing is :func:`regionanalys.data.datafiles.walk`, the rule the loader's
+    :func:`~regionanalys.data.loading.observation_files` uses too (``.csv`` in any case,
+    only the top-level ``meta/`` is metadata, no lock files or hidden folders); that module
+    imports no pandas, so a run with nothing to do stays fast.
     """
 
     def __init__(self, root: Path):
@@ -72,14 +72,13 @@ class DataFiles:
         self.observations: list[str] = []
         self.meta: list[str] = []
         if self.root.is_dir():
-            for p in sorted(self.root.rglob("*")):
-                if not p.is_file() or p.name.startswith("."):
-                    continue
-                rel = p.relative_to(self.root)
-                if config.META_SUBDIR in rel.parts[:-1]:
-                    self.meta.append(rel.as_posix())
-                elif p.suffix == ".csv":
-                    self.observations.append(rel.as_posix())
+            for entry in datafiles.walk(self.root):
+                if entry.kind == datafiles.META and entry.path.is_file():
+                    self.meta.append(entry.rel)
+                elif entry.kind == datafiles.CSV and entry.path.is_file():
+                    self.observations.append(entry.rel)
+            self.meta.sort(key=Path)  # the loader's order (sorted paths)
+            self.observations.sort(key=Path)
 
     def key(self, path: str | Path) -> str:
         """Relative posix path for a file in the data directory, else the absolute path."""
