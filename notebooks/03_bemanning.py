@@ -32,7 +32,8 @@ shown = df[df["region"] == region]
 events = load_events(data_dir)
 month = staffing.report_month(df, region, year)
 until = month or f"{year}-12"  # charts end at the report month
-p.begin(f"Bemanning i {name} {year}: hyrpersonal, sjukfrånvaro och närvarotid", shown, year=year, region=region)
+p.begin(f"Bemanning i {name} {year}: hyrpersonal, sjukfrånvaro och närvarotid", shown, year=year, region=region,
+        points=staffing.key_points(df, region))
 
 # %%
 stated = staffing.stated_figures(df, region)

@@ -821,6 +821,26 @@ def example_text(df: pd.DataFrame, region: str) -> str:
             f"Verkliga månadsuppgifter: {_join(real_)}.{confirm}")
 
 
+def key_points(df: pd.DataFrame, region: str) -> list[str]:
+    """"Det viktigaste" of the staffing report: the stated (real) figures, then what the
+    monthly charts rest on; never an amount from example data."""
+    name = region_name(region)
+    stated = stated_figures(df, region)
+    points = [stated_reading(stated, region)]
+    status = {k: chart_status(df, region, k) for k in CHART_INPUTS}
+    example = [CHART_WHAT[k] for k, v in status.items() if v in ("exempel", "blandad")]
+    real_ = [CHART_WHAT[k] for k, v in status.items() if v == "verklig"]
+    if real_:
+        points.append(f"Månadsuppgifter från regionen finns för {_join(real_)}.")
+    if example:
+        points.append(f"Diagrammen över {_join(example)} bygger på exempeldata, inte på siffror för {name}: "
+                      "de visar metoden och anger inga belopp.")
+    missing = [CHART_WHAT[k] for k, v in status.items() if v == "saknas"]
+    if missing:
+        points.append(f"Underlaget saknar månadsuppgifter om {_join(missing)}.")
+    return points
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
 

@@ -286,10 +286,13 @@ def _key_sentences(df: pd.DataFrame, code: str, year: int) -> list[str]:
     return points[:5]
 
 
-def begin(title: str, df: pd.DataFrame, *, year: int, region: str | None = None, regions: list[str] | None = None) -> None:
+def begin(title: str, df: pd.DataFrame, *, year: int, region: str | None = None, regions: list[str] | None = None,
+          points: list[str] | None = None) -> None:
     """The top of a report: stylesheet, ``<h1>``, example-data banner, "Det viktigaste" and
     the table-of-contents placeholder (filled from the ``<h2>`` headings by the HTML export).
 
+    ``points`` replaces the finance key figures in "Det viktigaste" for a report about
+    something else (the staffing report gives its own, from the analysis layer).
     ``df`` is the data the report shows. The banner says "Mall – väntar på data" when every
     row is example data, and warns about example data when some rows are. If ``df`` has no
     real row for ``year`` and a region, the top says so instead of showing other years.
@@ -308,7 +311,9 @@ def begin(title: str, df: pd.DataFrame, *, year: int, region: str | None = None,
     actual = real(scope)
     in_year = actual[actual["year"] == year] if "year" in actual else actual
     no_data = [f"Underlaget innehåller inga uppgifter för {region_name(c)} {year}." for c in codes if (in_year["region"] == c).sum() == 0]
-    if len(codes) == 1:
+    if points is not None:
+        points, per_region = list(points)[:5], []
+    elif len(codes) == 1:
         points, per_region = _key_sentences(df, codes[0], year), []
     else:
         points = []
