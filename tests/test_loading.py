@@ -325,3 +325,65 @@ def test_totals_check_fails_on_non_finite_parts():
     assert [p.line for p in check_totals(df)] == [4]
     df["value"] = [1e308, 1e308, float("inf")]  # the parts overflow to the "right" total
     assert [p.line for p in check_totals(df)] == [4]
+
+
+# --- formulas: every CSV the project writes is neutralized, and the loader reads it back ----
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from regionanalys.data.csvout import safe_cell, unquote_cell  # noqa: E402
+from regionanalys.data.parsing import formula_prefix  # noqa: E402
+
+FORMULA_TEXTS = ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "+1+2", "-3+cmd", "-A1", "\tflik", "\rvagnretur", " =mellanslag",
+                 "'=redan citerad", "''@två", "'vanlig med apostrof", "vanlig", "-478", "(5)", "− text"]
+
+
+@pytest.mark.parametrize("text", FORMULA_TEXTS)
+def test_safe_cell_neutralizes_and_reads_back(text):
+    written = safe_cell(text)
+    assert formula_prefix(written) is None, "no spreadsheet executes what the project writes"
+    assert unquote_cell(written) == text
+    assert (written == text) == (text in ("'vanlig med apostrof", "vanlig", "-478", "(5)")), "only formula-like text is changed"
+
+
+@given(st.text(alphabet=st.sampled_from("'=@+-−\t\r 0123456789,.()aZå"), max_size=8))
+def test_safe_cell_round_trips_any_text(text):
+    written = safe_cell(text)
+    assert formula_prefix(written) is None
+    assert unquote_cell(written) == text
+
+
+def test_writers_neutralize_formulas_and_load_reads_them_back(tmp_path):
+    """The importer's writer (also the example data's) and the Kolada cache writer: no cell
+    starts like a formula, and load() returns the texts that were written."""
+    from regionanalys.data.importing import observation_csv
+    from regionanalys.kolada.client import to_csv
+
+    texts = {"org": "=Område IT", "source": "@Rapport, sid 1", "note": "-minskning enligt källan"}
+    frame = pd.DataFrame([{"region": "17", "org": texts["org"], "series": "nettokostnader", "category": "",
+                           "period": pd.Period("2023", "Y"), "kind": "utfall", "value": -478.5, "unit": "mnkr",
+                           "source": texts["source"], "note": texts["note"], "example": False}])
+    kolada_rows = [{"region": "18", "org": "+Område", "series": "nettokostnader", "category": "", "period": 2023,
+                    "kind": "utfall", "value": 12.5, "unit": "mnkr", "source": "=Kolada N00001", "note": "\tflik", "example": False}]
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "17_import.csv").write_text(observation_csv(frame), encoding="utf-8")
+    (data / "18_kolada.csv").write_text(to_csv(kolada_rows), encoding="utf-8")
+    for path in data.iterdir():
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            assert all(formula_prefix(cell) is None for cell in line.split(";")), line
+    assert "'=Område IT" in (data / "17_import.csv").read_text(encoding="utf-8")
+    assert ra.validate(data) == []
+    df = ra.load(data).set_index("region")
+    assert df.loc["17", "org"] == texts["org"] and df.loc["17", "source"] == texts["source"]
+    assert df.loc["17", "note"] == texts["note"] and df.loc["17", "value"] == -478.5
+    assert df.loc["18", "org"] == "+Område" and df.loc["18", "source"] == "=Kolada N00001"
+    # the loader strips free text, so a leading tab does not survive (it never comes from load())
+    assert df.loc["18", "note"] == "flik"
+
+
+def test_a_formula_is_still_rejected_unless_quoted(tmp_path):
+    write(tmp_path / "a.csv", GOOD_ROW.replace("Dok, sid 1", "=Dok"), GOOD_ROW.replace("2023", "2022").replace("Dok, sid 1", "'=Dok"))
+    problems = ra.validate(tmp_path)
+    assert [(p.line, p.column) for p in problems] == [(2, "source")] and "Excel-formel" in problems[0].message

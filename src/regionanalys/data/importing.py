@@ -52,6 +52,7 @@ import pandas as pd
 
 from regionanalys import config
 from regionanalys.data.loading import file_region, read_text, sniff_delimiter
+from regionanalys.data.csvout import safe_row
 from regionanalys.data.fileio import atomic_write_text
 from regionanalys.data.formatting import fmt_number, plain
 from regionanalys.data.parsing import PERIOD_EXPECTED, CellError, parse_number, parse_period
@@ -1095,10 +1096,10 @@ def observation_csv(frame: pd.DataFrame) -> str:
     w.writerow(CONTRACT_COLUMNS)
     for r in frame[CONTRACT_COLUMNS].itertuples(index=False):
         period = r.period if isinstance(r.period, pd.Period) else parse_period(str(r.period))
-        w.writerow([
+        w.writerow(safe_row([  # no cell a spreadsheet would execute (the loader reads it back)
             r.region, r.org, r.series, r.category, format_period(period), r.kind, format_value(r.value), r.unit,
             r.source, r.note if isinstance(r.note, str) else "", "true" if bool(r.example) else "false",
-        ])
+        ]))
     return buf.getvalue()
 
 

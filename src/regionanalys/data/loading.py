@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from regionanalys import config
 from regionanalys.data import datafiles, parsecache
+from regionanalys.data.csvout import unquote_cell
 from regionanalys.data.parsing import (
     CellError,
     formula_error,
@@ -557,9 +558,10 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
                 raise CellError("cellen innehåller en radbrytning: troligen ett citattecken (\") som inte avslutas", "ett värde på en rad; citattecken i par")
             if h == "value":
                 return u
-            if formula_prefix(u):
+            text = unquote_cell(u)  # "'=x" is how the project's writers write the text "=x"
+            if text == u and formula_prefix(u):
                 raise formula_error(u)
-            return normalize_text(u) if h in _TEXT_COLUMNS else normalize_name(u)
+            return normalize_text(text) if h in _TEXT_COLUMNS else normalize_name(text)
 
         norm[h], errs = col.apply(first_checks)
         mask = col.rows_with(errs)
@@ -905,9 +907,10 @@ def _read_meta(name: str, columns: list[str], data_dir, optional: tuple[str, ...
         row, bad = {"_line": ln}, False
         for col, cell in zip(header, cells):
             try:
-                if formula_prefix(cell):
+                text = unquote_cell(cell)
+                if text == cell and formula_prefix(cell):
                     raise formula_error(cell)
-                row[col] = normalize_name(cell) if col in ("org", "parent") else normalize_text(cell)
+                row[col] = normalize_name(text) if col in ("org", "parent") else normalize_text(text)
             except CellError as e:
                 problems.append(Problem(display, ln, col, e.message, e.expected))
                 bad = True

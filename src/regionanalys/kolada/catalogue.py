@@ -112,9 +112,20 @@ def build_catalogue(source: str | Path, target: str | Path = CATALOGUE_FILE) -> 
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    from regionanalys.data.csvout import safe_cell  # imports pandas; this module stays light
+
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)  # no cell a spreadsheet executes
     Path(target).write_text(buf.getvalue(), encoding="utf-8")
     return len(rows)
+
+
+def _unquoted(record: dict[str, str]) -> dict[str, str]:
+    """A catalogue row as written before :func:`regionanalys.data.csvout.safe_cell` quoted it."""
+    if not any(v.startswith("'") for v in record.values()):
+        return record  # the common case, without importing the parser (and pandas)
+    from regionanalys.data.csvout import unquote_cell
+
+    return {k: unquote_cell(v) for k, v in record.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -127,7 +138,7 @@ def kpi_catalogue() -> dict[str, CatalogueKpi]:
                 is_divided_by_gender=r["is_divided_by_gender"] == "true", operating_area=r["operating_area"],
                 publ_period=r["publ_period"], publication_date=r["publication_date"], description=r["description"],
             )
-            for r in csv.DictReader(fh)
+            for r in (_unquoted(rec) for rec in csv.DictReader(fh))
         }
 
 

@@ -54,6 +54,7 @@ from urllib.parse import urljoin
 import httpx
 
 from regionanalys import config
+from regionanalys.data.csvout import safe_row
 from regionanalys.data.loading import READ_LOG_ENV, load, observation_files, validate
 from regionanalys.data.parsing import CellError, parse_number
 from regionanalys.data.fileio import atomic_write_text
@@ -688,10 +689,10 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.writer(buf, delimiter=";", lineterminator="\n")
     writer.writerow(FIELDS)
     for r in rows:
-        writer.writerow([
+        writer.writerow(safe_row([  # no cell a spreadsheet would execute (the loader reads it back)
             r["region"], r["org"], r["series"], r["category"], str(r["period"]), r["kind"],
             format_value(float(r["value"])), r["unit"], r["source"], r["note"], "true" if r["example"] else "false",
-        ])
+        ]))
     return buf.getvalue()
 
 

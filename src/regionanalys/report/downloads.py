@@ -14,6 +14,8 @@ import unicodedata
 
 import pandas as pd
 
+from regionanalys.data.csvout import safe_cell
+
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv;charset=utf-8"
@@ -21,10 +23,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutralize(value: object) -> object:
-    """A text cell starting like a formula gets a leading ``'``; other values are unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A text cell starting like a formula gets a leading ``'``; other values are unchanged
+    (the rule of every CSV the project writes: :func:`regionanalys.data.csvout.safe_cell`)."""
+    return safe_cell(value)
 
 
 def export_frame(df: pd.DataFrame) -> pd.DataFrame:
