@@ -29,7 +29,7 @@ def _args(suite: Path) -> list[str]:
 def test_help_for_every_command(command):
     result = cli.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage" in result.output
+    assert "Användning" in result.output
 
 
 def test_version():

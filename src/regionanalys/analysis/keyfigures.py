@@ -182,7 +182,8 @@ def key_points(kf: KeyFigures) -> list[str]:
     """Three to five sentences for "Det viktigaste", computed from :func:`key_figures`."""
     name = region_name(kf.region)
     points: list[str] = []
-    restore = "Ett negativt balanskravsresultat ska återställas inom tre år."
+    restore = ("Enligt kommunallagen ska ett negativt balanskravsresultat återställas inom tre år, "
+               "om inte synnerliga skäl finns.")
     if kf.operating is not None and kf.result is not None:
         points.append(f"Verksamhetens resultat för {name} {kf.year} blev {_was(kf.operating, kf.operating_previous)}; "
                       f"{kf.result.name.lower()} blev {kf.result.text()}.")
