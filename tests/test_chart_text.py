@@ -160,10 +160,14 @@ def test_no_chart_text_is_cut_or_overlaps(drawn):
     assert not lines, "\n".join(lines)
 
 
+#: Drawn only when a Kolada cache exists; tests/test_kolada_report.py renders them from a
+#: generated 21-region cache (the shipped data has no cache, so the runs above cannot).
+KOLADA_CACHE_ONLY = {"kolada.standard_chart", "kolada.growth_chart"}
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="notebookarna flyttas över till det nya API:t; diagramfunktioner som ingen rapport ritar ska tas bort eller ritas")
 def test_every_chart_function_was_drawn(drawn):
-    never = sorted(k for k, n in drawn["called"].items() if n == 0)
+    never = sorted(k for k, n in drawn["called"].items() if n == 0 and k not in KOLADA_CACHE_ONLY)
     assert not never, f"diagramfunktioner som ingen rapport ritar (och som därför inte kontrolleras): {never}"
 
 

@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 import regionanalys as ra
 from regionanalys.analysis import savings as s
 from regionanalys.report.charts import savings as charts
-from regionanalys.report.charts.deficits import requirement_per_capita_chart
 from regionanalys.report.charts.style import close
 from regionanalys.data.formatting import plain
 
@@ -133,8 +132,6 @@ def test_charts(seed_df, orgs):
         charts.coverage_chart(s.coverage_table(seed_df, REGIONS, orgs), "Täckning"),
         charts.per_post_chart(s.per_post_table(seed_df, REGIONS), "Per post"),
         charts.buildup_chart(s.buildup_table(seed_df, "18", orgs), "Uppbyggnad"),
-        charts.plan_by_org_chart(s.plan_by_org_and_year(seed_df, "18", orgs), "Plan"),
-        requirement_per_capita_chart(s.largest_requirements(terms), REGIONS, "Per invånare"),
     ]
     for fig in figs:
         assert isinstance(fig, Figure)

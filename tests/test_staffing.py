@@ -271,15 +271,6 @@ def test_charts_draw_and_return_none_without_data():
         plt.close(f)
 
 
-def test_comparison_chart():
-    df = tidy(_region_rows("24") + _region_rows("17", rental=(20, 8, 2)))
-    fig = charts.comparison_chart(df, ["17", "24"], "2023-12", months=12)
-    assert isinstance(fig, Figure) and len(fig.axes) == 4
-    labels = [plain(t.get_text()) for t in fig.legends[0].get_texts()]
-    assert labels == ["Region Värmland", "Region Västerbotten", "Målvärde: högst 2 %"]
-    assert charts.comparison_chart(tidy(_region_rows("18")), ["17"], None) is None
-
-
 # --- on the shipped example data -----------------------------------------------------------
 
 

@@ -10,30 +10,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from regionanalys.data.formatting import fmt_number
-from regionanalys.data.registry import category_label
 from regionanalys.data.regions import REGIONS, region_name
-from regionanalys.report.charts.items import figure_item, per_region
-from regionanalys.report.charts.style import CATEGORY_PALETTE, COLOURS, apply_style, new_figure, region_colour, swedish_axis
-
-
-def plan_by_org_chart(table: pd.DataFrame, title: str) -> Figure | None:
-    """Stacked bars: planned savings per org (colours) and year (bars), mnkr.
-
-    Takes :func:`regionanalys.analysis.savings.plan_by_org_and_year`; None when it is empty.
-    """
-    if table.empty:
-        return None
-    fig, ax = new_figure(8, 4.2)
-    years = [str(c) for c in table.columns]
-    bottom = pd.Series(0.0, index=table.columns)
-    for i, (org, row) in enumerate(table.fillna(0).iterrows()):
-        ax.bar(years, row.to_numpy(), bottom=bottom.to_numpy(), label=org, color=CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)])
-        bottom += row
-    ax.set_ylabel("mnkr")
-    swedish_axis(ax, decimals=0)
-    ax.set_title(title)
-    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
-    return fig
+from regionanalys.report.charts.items import figure_item
+from regionanalys.report.charts.style import COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
 
 def _who(r: pd.Series) -> str:
@@ -141,36 +120,6 @@ def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
     return fig
 
 
-def reconciliation_chart(findings: pd.DataFrame, title: str) -> Figure | None:
-    """Stated figure against the sum of its parts, side by side, for findings of one
-    org, series and period (e.g. a handlingsplan's categories in one year). Takes rows of
-    :func:`regionanalys.analysis.reconciliation.reconcile`; None when empty."""
-    if findings.empty:
-        return None
-    f = findings.reset_index(drop=True)
-    scale = 1000.0 if (f["enhet"] == "tkr").all() else 1.0
-    unit = "tkr" if scale == 1000.0 else f["enhet"].iloc[0]
-    fig, ax = new_figure(8.5, 4.2)
-    x = np.arange(len(f))
-    w = 0.38
-    ax.bar(x - w / 2, f["uppgivet"] * scale, w, color=COLOURS["utfall"], label="uppgiven summa", zorder=2)
-    ax.bar(x + w / 2, f["summa_delar"] * scale, w, color=COLOURS["plan"], label="summa av delarna", zorder=2)
-    top = float(np.nanmax(f[["uppgivet", "summa_delar"]].to_numpy(dtype=float))) * scale
-    for xi, (_, r) in zip(x, f.iterrows()):
-        d = r["differens"] * scale
-        txt = "stämmer" if r["status"] == "stämmer" else f"differens {fmt_number(d, 0, sign=True)}"
-        ax.text(xi, max(r["uppgivet"], r["summa_delar"]) * scale + top * 0.03, txt, ha="center", va="bottom", fontsize=9,
-                weight="bold", color="#2E7D32" if r["status"] == "stämmer" else COLOURS["negativ"])
-    names = [category_label(k) if k else "Totalt" for k in f["kategori"]]
-    ax.set_xticks(x, ["\n".join(textwrap.wrap(n, 16, break_long_words=False)) for n in names])
-    ax.set_ylim(0, top * 1.2)
-    ax.set_ylabel(unit)
-    swedish_axis(ax)
-    ax.set_title(title)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.32), ncols=2, fontsize=9)
-    return fig
-
-
 def effect_chart(result, title: str) -> Figure | None:
     """Two panels for an :class:`regionanalys.analysis.effect.EffectResult`: actual against the
     pre-decision trend with its prediction band (top), and the cumulative difference with
@@ -202,21 +151,6 @@ def effect_chart(result, title: str) -> Figure | None:
     ax2.set_title("Utfall minus förlängd trend, ackumulerat (negativt = lägre än trenden)", fontsize=10, weight="normal")
     swedish_axis(ax2)
     return fig
-
-
-def buildup_figures(df: pd.DataFrame, regions: list[str], orgs: pd.DataFrame) -> list[dict]:
-    """The savings plan's build-up per year against the requirement, one chart per region."""
-    from regionanalys.analysis.savings import buildup_reading, buildup_table
-
-    def item(code: str, name: str) -> dict:
-        build = buildup_table(df, code, orgs)
-        return figure_item(
-            buildup_chart(build, f"{name}: sparplanens uppbyggnad per år"),
-            f"Stapeldiagram över planerade besparingar per år mot kravet för {name}",
-            buildup_reading(build, code),
-        )
-
-    return per_region(regions, item)
 
 
 def effect_figures(df: pd.DataFrame, events: pd.DataFrame, regions: list[str], headings: bool = False) -> list[dict]:

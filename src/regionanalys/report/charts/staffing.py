@@ -7,8 +7,6 @@ markers on the time axis, with the decision listed under the chart.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -21,7 +19,7 @@ from regionanalys.analysis import staffing
 from regionanalys.data.formatting import fmt_pct, month_abbr
 from regionanalys.data.regions import region_name, resolve_region
 from regionanalys.report.charts.style import (
-    CATEGORY_PALETTE, COLOURS, EVENT_COLOUR, apply_style, mark_events, new_figure, region_colour, swedish_axis,
+    CATEGORY_PALETTE, COLOURS, EVENT_COLOUR, mark_events, new_figure, region_colour, swedish_axis,
 )
 
 
@@ -219,48 +217,3 @@ COMPARISON_PANELS = (
 )
 
 
-def comparison_chart(
-    df: pd.DataFrame,
-    regions: Iterable[str],
-    month: str | pd.Period | None = None,
-    *,
-    months: int = 36,
-    hours_per_arsarbetare: float = staffing.HOURS_PER_ARSARBETARE,
-    title: str | None = None,
-) -> Figure | None:
-    """Four panels (hyrpersonal, SKR measure with the 2 % target value, sick leave, närvarotid)
-    with one line per region in its colour, R12 over the ``months`` months up to ``month``
-    (default: :func:`staffing.comparison_month`)."""
-    codes = [resolve_region(r) for r in regions]
-    month = staffing.to_month(month) if month is not None else staffing.comparison_month(df, codes)
-    if month is None:
-        return None
-    start = month - (months - 1)
-    window = pd.period_range(start, month, freq="M")
-    lines = {}
-    for code in codes:
-        ms = staffing.measures(df, code, hours_per_arsarbetare=hours_per_arsarbetare)
-        lines[code] = {key: ms[key].r12().reindex(window) for key, *_ in COMPARISON_PANELS}
-    if all(s.dropna().empty for per in lines.values() for s in per.values()):
-        return None
-    import matplotlib.pyplot as plt
-
-    apply_style()
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6.6), layout="constrained")
-    x = _x(window)
-    handles = {}
-    for ax, (key, label, decimals, suffix) in zip(axes.flat, COMPARISON_PANELS):
-        for code in codes:
-            (h,) = ax.plot(x, lines[code][key], color=region_colour(code), linewidth=2.2, label=region_name(code))
-            handles[code] = h
-        if key == "skr":
-            ref = ax.axhline(staffing.SKR_TARGET_PCT, color=COLOURS["referens"], linestyle="--", linewidth=1.3, label=f"Målvärde: högst {fmt_pct(staffing.SKR_TARGET_PCT, 0)}")
-            ax.set_ylim(bottom=0)
-        elif key != "narvarotid_med_hyr":
-            ax.set_ylim(bottom=0)
-        ax.set_title(label, fontsize=10.5)
-        swedish_axis(ax, decimals=decimals, suffix=suffix)
-        month_axis(ax, start, month)
-    fig.suptitle(title or f"Bemanning i jämförelse, rullande tolv månader till och med {staffing.fmt_month(month)}", x=0.01, ha="left", weight="bold")
-    fig.legend(handles=[*handles.values(), ref], loc="outside lower center", ncols=len(handles) + 1, fontsize=9)
-    return fig
