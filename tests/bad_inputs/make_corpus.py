@@ -35,6 +35,49 @@ def lines(*rows: str, header: str = H) -> str:
 OK = row()  # one valid row
 
 
+#: Cases that are one valid row with some fields changed: file name -> the changed fields.
+ONE_ROW: dict[str, dict[str, str]] = {
+    "excel_formula.csv": dict(value="=SUM(A1:A3)"),
+    "formula_in_region.csv": dict(region="=A2"),
+    "unknown_region_code.csv": dict(region="99"),
+    "unknown_region_name.csv": dict(region="Region Narnia"),
+    "unknown_series.csv": dict(series="nettokostnad"),
+    "unknown_unit.csv": dict(unit="miljarder"),
+    "unit_does_not_fit.csv": dict(unit="procent"),
+    "unknown_kind.csv": dict(kind="utfal"),
+    "empty_org.csv": dict(org=""),
+    "period_month_13.csv": dict(period="2023-13"),
+    "period_q5.csv": dict(period="Q5"),
+    "period_out_of_range.csv": dict(period="1899"),
+    "negative_hours.csv": dict(series="sjukfranvaro_timmar", period="2024-01", value="−12", unit="timmar"),
+    "17_region_prefix_mismatch.csv": dict(region="18"),
+    "missing_source.csv": dict(source=""),
+    # Issue 16: silent misreads, one class at a time.
+    # Names that look the same.
+    "name_zero_width_space.csv": dict(org="Område\u200bIT"),
+    "name_soft_hyphen.csv": dict(org="Hälso\u00ad- och sjukvård"),
+    "name_bidi_override.csv": dict(org="Område \u202eTI"),
+    "name_control_character.csv": dict(org="Område\x07IT"),
+    "name_invisible_in_source.csv": dict(source="Dok\u200b, sid 1"),
+    # Categories: the registry's list per series.
+    "category_typo.csv": dict(region="24", series="hyrpersonal_kostnad", category="lakre", period="2023-01", value="1,2"),
+    "category_display_label.csv": dict(region="24", series="hyrpersonal_kostnad", category="Läkare", period="2023-01", value="1,2"),
+    "category_on_series_without_parts.csv": dict(category="vården"),
+    # Formulas (CSV injection): every prefix a spreadsheet executes.
+    "formula_at_in_org.csv": dict(org="@SUM(A1:A2)"),
+    "formula_plus_in_category.csv": dict(series="kostnader", category="+A1"),
+    "formula_dde_in_org.csv": dict(org="-2+3+cmd|' /C calc'!A0"),
+    "formula_tab_prefix_in_org.csv": dict(org='"\t=1+1"'),
+    "formula_in_source.csv": dict(source='=HYPERLINK("http://x.test")'),
+    "formula_at_in_note.csv": dict(note="@cmd"),
+    "formula_minus_text_in_value.csv": dict(value="-A1"),
+    "formula_plus_in_value.csv": dict(value="+SUM(A1:A3)"),
+    # Non-finite arithmetic: no value can overflow a sum.
+    "value_too_large.csv": dict(value="1" + "0" * 400),
+    "value_infinity_text.csv": dict(value="Infinity"),
+}
+
+
 def monthly(series: str, months: list[str], values: list[str], unit: str = "mnkr", org: str = "region", region: str = "24") -> list[str]:
     return [row(region=region, org=org, series=series, period=m, value=v, unit=unit) for m, v in zip(months, values)]
 
@@ -51,34 +94,20 @@ def text_cases() -> dict[str, str]:
     c["blank_lines_only.csv"] = "\n \n\t\n"
     c["header_only.csv"] = H + "\n"
     c["text_in_number.csv"] = lines(OK.replace("nettokostnader;;2023", "nettokostnader;;2022"), row(value="ca 76"))
-    c["excel_formula.csv"] = lines(row(value="=SUM(A1:A3)"))
-    c["formula_in_region.csv"] = lines(row(region="=A2"))
-    c["unknown_region_code.csv"] = lines(row(region="99"))
-    c["unknown_region_name.csv"] = lines(row(region="Region Narnia"))
-    c["unknown_series.csv"] = lines(row(series="nettokostnad"))
-    c["unknown_unit.csv"] = lines(row(unit="miljarder"))
-    c["unit_does_not_fit.csv"] = lines(row(unit="procent"))
-    c["unknown_kind.csv"] = lines(row(kind="utfal"))
-    c["empty_org.csv"] = lines(row(org=""))
-    c["period_month_13.csv"] = lines(row(period="2023-13"))
-    c["period_q5.csv"] = lines(row(period="Q5"))
-    c["period_out_of_range.csv"] = lines(row(period="1899"))
+    c.update({name: lines(row(**changed)) for name, changed in ONE_ROW.items()})
     c["duplicate_key.csv"] = lines(OK, row(source="Testdokument, sid 2"))
-    c["negative_hours.csv"] = lines(row(series="sjukfranvaro_timmar", period="2024-01", value="−12", unit="timmar"))
     c["sick_leave_above_scheduled.csv"] = lines(
         row(region="24", series="sjukfranvaro_timmar", period="2024-01", value="1 500", unit="timmar"),
         row(region="24", series="ordinarie_arbetstid_timmar", period="2024-01", value="1 200", unit="timmar"),
     )
     months = [f"2023-{m:02d}" for m in range(1, 13) if m != 4]
     c["month_gap.csv"] = lines(*monthly("hyrpersonal_kostnad", months, [f"{10 + i},{i}" for i in range(len(months))]))
-    c["17_region_prefix_mismatch.csv"] = lines(row(region="18"))
     c["bad_example_flag.csv"] = lines(OK + ";kanske", header=H + ";example")
     c["too_many_fields.csv"] = (
         H.replace(";", ",") + "\n" + ",".join(["17", "region", "skatt_statsbidrag_utveckling", "", "2023", "utfall", "4,6", "procent", "Dok", ""]) + "\n"
     )
     c["too_few_fields.csv"] = lines("17;region;nettokostnader;;2023;utfall;11 776;mnkr")
     c["unterminated_quote.csv"] = lines(row(source='"Dok A, sid 3'), row(period="2022", value="10 478"))
-    c["missing_source.csv"] = lines(row(source=""))
     # OCR lost the decimal comma of a total: 23945 for 2 394,5. The table's part proves it.
     c["18_ocr_lost_decimal_total.csv"] = lines(
         row(region="18", org="Servicenämnden", series="intakter", category="ovriga_intakter", period="2023", kind="prognos", value="2 394,5"),
@@ -135,35 +164,16 @@ def trust_cases() -> dict[str, str]:
     ]:
         c[f"{name}.csv"] = lines(row(region="24", series="hyrpersonal_kostnad_forandring_ack", period=period, value="1,5"))
     # Names that look the same.
-    c["name_zero_width_space.csv"] = lines(row(org="Område\u200bIT"))
-    c["name_soft_hyphen.csv"] = lines(row(org="Hälso\u00ad- och sjukvård"))
-    c["name_bidi_override.csv"] = lines(row(org="Område \u202eTI"))
-    c["name_control_character.csv"] = lines(row(org="Område\x07IT"))
-    c["name_invisible_in_source.csv"] = lines(row(source="Dok\u200b, sid 1"))
     c["name_differs_only_in_case.csv"] = lines(row(org="Område IT", period="2022"), row(org="område IT"))
     c["name_nfd_same_key.csv"] = lines(row(org="Område IT"), row(org="Omra\u030ade IT", source="Annat dokument"))
     c["name_inner_spaces_same_key.csv"] = lines(row(org="Område IT"), row(org="Område  IT ", source="Annat dokument"))
     c["name_no_break_space_same_key.csv"] = lines(row(org="Område IT"), row(org="Område\u00a0IT", source="Annat dokument"))
     # Categories: the registry's list per series.
-    c["category_typo.csv"] = lines(row(region="24", series="hyrpersonal_kostnad", category="lakre", period="2023-01", value="1,2"))
-    c["category_display_label.csv"] = lines(row(region="24", series="hyrpersonal_kostnad", category="Läkare", period="2023-01", value="1,2"))
     c["category_totalt_row.csv"] = lines(
         row(region="24", series="hyrpersonal_kostnad", category="lakare", period="2023-01", value="1,2"),
         row(region="24", series="hyrpersonal_kostnad", category="Totalt", period="2023-01", value="1,2"),
     )
-    c["category_on_series_without_parts.csv"] = lines(row(category="vården"))
-    # Formulas (CSV injection): every prefix a spreadsheet executes.
-    c["formula_at_in_org.csv"] = lines(row(org="@SUM(A1:A2)"))
-    c["formula_plus_in_category.csv"] = lines(row(series="kostnader", category="+A1"))
-    c["formula_dde_in_org.csv"] = lines(row(org="-2+3+cmd|' /C calc'!A0"))
-    c["formula_tab_prefix_in_org.csv"] = lines(row(org='"\t=1+1"'))
-    c["formula_in_source.csv"] = lines(row(source='=HYPERLINK("http://x.test")'))
-    c["formula_at_in_note.csv"] = lines(row(note="@cmd"))
-    c["formula_minus_text_in_value.csv"] = lines(row(value="-A1"))
-    c["formula_plus_in_value.csv"] = lines(row(value="+SUM(A1:A3)"))
     # Non-finite arithmetic: no value can overflow a sum.
-    c["value_too_large.csv"] = lines(row(value="1" + "0" * 400))
-    c["value_infinity_text.csv"] = lines(row(value="Infinity"))
     big = "9" * 320
     c["totals_overflow_parts.csv"] = lines(
         row(region="18", org="Servicenämnden", series="kostnader", category="personalkostnader", value=big),
@@ -178,7 +188,10 @@ def binary_cases() -> dict[str, bytes]:
     c["pdf_renamed.csv"] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("xl/workbook.xml", "<workbook/>")
+        # A fixed time stamp, so that remaking the corpus gives the same bytes.
+        entry = zipfile.ZipInfo("xl/workbook.xml", date_time=(2026, 11, 22, 17, 48, 2))
+        entry.external_attr = 0o600 << 16
+        z.writestr(entry, "<workbook/>")
     c["xlsx_renamed.csv"] = buf.getvalue()
     c["binary.csv"] = b"region;org\x00\x00\x01\x02\xff" * 4
     # Encodings: strict; a file is one encoding or it is an error naming the line.
