@@ -26,14 +26,14 @@ UNITS: dict[str, Unit] = {
         Unit("mnkr", "mnkr", "pengar", 1.0),
         Unit("tkr", "tkr", "pengar", 1e-3),
         Unit("kr", "kr", "pengar", 1e-6),
-        Unit("kr_per_inv", "kr/inv", "kr_per_inv"),
-        Unit("procent", "%", "procent"),
-        Unit("procentenheter", "procentenheter", "procentenheter"),
-        Unit("personer", "personer", "personer"),
-        Unit("arsarbetare", "årsarbetare", "arsarbetare"),
-        Unit("tjanster", "tjänster", "tjanster"),
-        Unit("anstallda", "anställda", "anstallda"),
-        Unit("timmar", "timmar", "timmar"),
+        Unit("kr_per_inv", "kr/inv", "kr_per_inv", 1.0),
+        Unit("procent", "%", "procent", 1.0),
+        Unit("procentenheter", "procentenheter", "procentenheter", 1.0),
+        Unit("personer", "personer", "personer", 1.0),
+        Unit("arsarbetare", "årsarbetare", "arsarbetare", 1.0),
+        Unit("tjanster", "tjänster", "tjanster", 1.0),
+        Unit("anstallda", "anställda", "anstallda", 1.0),
+        Unit("timmar", "timmar", "timmar", 1.0),
     ]
 }
 
