@@ -15,29 +15,30 @@ HELP_TEXT = "Visa den här hjälpen och avsluta."
 SECTIONS = {"Options": "Flaggor", "Commands": "Kommandon", "Arguments": "Argument"}
 USAGE_WORDS = {"[OPTIONS]": "[FLAGGOR]", "COMMAND": "KOMMANDO", "[ARGS]": "[ARGUMENT]"}
 
-#: English fragments of Typer's error output and their Swedish, applied in order.
-ERROR_TEXTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^Usage: ", re.M), USAGE),
-    (re.compile(r"Try '(.+?)' for help\."), r"Skriv '\1' för hjälp."),
-    (re.compile(r"^Error: ", re.M), "Fel: "),
-    (re.compile(r"No such option: "), "Flaggan finns inte: "),
-    (re.compile(r"No such option '(.+?)'\."), r"Flaggan '\1' finns inte."),
-    (re.compile(r"\(Possible options: (.*)\)"), r"(möjliga flaggor: \1)"),
-    (re.compile(r"No such command '(.+?)'\."), r"Kommandot '\1' finns inte."),
-    (re.compile(r"Invalid value for (.+?): "), r"Ogiltigt värde för \1: "),
-    (re.compile(r"Invalid value: "), "Ogiltigt värde: "),
-    (re.compile(r"Missing option"), "Flagga saknas"),
-    (re.compile(r"Missing argument"), "Argument saknas"),
-    (re.compile(r"Missing parameter"), "Parameter saknas"),
-    (re.compile(r"Missing command\."), "Kommando saknas."),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"Oväntat extra argument (\1)"),
-    (re.compile(r"Option '(.+?)' requires an argument\."), r"Flaggan '\1' kräver ett värde."),
-    (re.compile(r"Input should be greater than or equal to (\S+)"), r"värdet ska vara minst \1"),
-    (re.compile(r"Input should be less than or equal to (\S+)"), r"värdet ska vara högst \1"),
-    (re.compile(r"'(.+?)' is not a valid integer\."), r"'\1' är inget heltal."),
-    (re.compile(r"is not one of"), "är inte någon av"),
-    (re.compile(r"does not exist\."), "finns inte."),
-]
+#: English fragments of Typer's error output and their Swedish, applied in order (multi-line,
+#: so that ``^`` matches at the start of every line of a message).
+ERROR_TEXTS: list[tuple[re.Pattern[str], str]] = [(re.compile(english, re.M), swedish) for english, swedish in {
+    r"^Usage: ": USAGE,
+    r"Try '(.+?)' for help\.": r"Skriv '\1' för hjälp.",
+    r"^Error: ": "Fel: ",
+    r"No such option: ": "Flaggan finns inte: ",
+    r"No such option '(.+?)'\.": r"Flaggan '\1' finns inte.",
+    r"\(Possible options: (.*)\)": r"(möjliga flaggor: \1)",
+    r"No such command '(.+?)'\.": r"Kommandot '\1' finns inte.",
+    r"Invalid value for (.+?): ": r"Ogiltigt värde för \1: ",
+    r"Invalid value: ": "Ogiltigt värde: ",
+    r"Missing option": "Flagga saknas",
+    r"Missing argument": "Argument saknas",
+    r"Missing parameter": "Parameter saknas",
+    r"Missing command\.": "Kommando saknas.",
+    r"Got unexpected extra arguments? \((.*)\)": r"Oväntat extra argument (\1)",
+    r"Option '(.+?)' requires an argument\.": r"Flaggan '\1' kräver ett värde.",
+    r"Input should be greater than or equal to (\S+)": r"värdet ska vara minst \1",
+    r"Input should be less than or equal to (\S+)": r"värdet ska vara högst \1",
+    r"'(.+?)' is not a valid integer\.": r"'\1' är inget heltal.",
+    r"is not one of": "är inte någon av",
+    r"does not exist\.": "finns inte.",
+}.items()]
 
 
 def translate(text: str) -> str:
