@@ -95,24 +95,20 @@ def test_kolada_has_no_hired_staff_or_presence_time_measure():
     assert "hyrpersonal" in K.NOT_IN_KOLADA and "närvarotid" in K.NOT_IN_KOLADA
 
 
-@pytest.mark.parametrize("title, unit", [
-    ("Årets resultat region, kr/inv", "kr/inv"),
-    ("Årets resultat som andel av skatt & generella statsbidrag region, (%)", "(%)"),
-    ("Regionens köp av tandvård från privata utförare, andel (%) (-2024)", "andel (%)"),
-    ("Medarbetarengagemang (HME) totalt regionen - Totalindex", ""),
+#: What the catalogue reads from Kolada's own texts: the unit from a title, the population
+#: date from a description.
+@pytest.mark.parametrize("read, text, expected", [
+    (unit_of, "Årets resultat region, kr/inv", "kr/inv"),
+    (unit_of, "Årets resultat som andel av skatt & generella statsbidrag region, (%)", "(%)"),
+    (unit_of, "Regionens köp av tandvård från privata utförare, andel (%) (-2024)", "andel (%)"),
+    (unit_of, "Medarbetarengagemang (HME) totalt regionen - Totalindex", ""),
+    (population_date_of, "Årets resultat region, mnkr dividerat med Antal invånare totalt 31/12 år T. Källa: SCB.", "31/12"),
+    (population_date_of, "Finansiella intäkter minus finansiella kostnader dividerat med antalet invånare 1 nov. Kopplad", "1 nov"),
+    (population_date_of, "Förändring av nettokostnad per invånare. Antalet invånare avser 1 nov. Källa: SKR", "1 nov"),
+    (population_date_of, "Verksamhetens resultat dividerat med skatter och statsbidrag.", ""),
 ])
-def test_unit_of(title, unit):
-    assert unit_of(title) == unit
-
-
-@pytest.mark.parametrize("text, date", [
-    ("Årets resultat region, mnkr dividerat med Antal invånare totalt 31/12 år T. Källa: SCB.", "31/12"),
-    ("Finansiella intäkter minus finansiella kostnader dividerat med antalet invånare 1 nov. Kopplad", "1 nov"),
-    ("Förändring av nettokostnad per invånare. Antalet invånare avser 1 nov. Källa: SKR", "1 nov"),
-    ("Verksamhetens resultat dividerat med skatter och statsbidrag.", ""),
-])
-def test_population_date_of(text, date):
-    assert population_date_of(text) == date
+def test_unit_and_population_date_read_from_kolada_texts(read, text, expected):
+    assert read(text) == expected
 
 
 def test_build_catalogue_names_the_bad_row(tmp_path):
