@@ -36,14 +36,23 @@ _ALPHABET = st.sampled_from(list("0123456789 ,.-+()=@\t\u2212\u2013\u00a0\u202f\
 cell_text = st.one_of(st.text(_ALPHABET, max_size=20), st.text(max_size=20))
 
 
-@given(cell_text)
-def test_parse_number_returns_a_finite_float_or_a_cell_error(text):
+#: Each cell parser, and what a value it returns must be.
+_PARSERS = {
+    "parse_number": (parse_number, lambda v: isinstance(v, float) and math.isfinite(v) and abs(v) < MAX_ABS),
+    "parse_period": (parse_period, lambda p: isinstance(p, pd.Period) and 1990 <= p.year <= 2100),
+}
+
+
+@pytest.mark.parametrize("parser", sorted(_PARSERS))
+@given(text=cell_text)
+def test_cell_parsers_return_a_valid_value_or_a_cell_error(parser, text):
+    parse, valid = _PARSERS[parser]
     try:
-        value = parse_number(text)
+        value = parse(text)
     except CellError as e:
         assert e.message and e.expected
     else:
-        assert isinstance(value, float) and math.isfinite(value) and abs(value) < MAX_ABS
+        assert valid(value), repr(value)
 
 
 @given(st.integers(min_value=-(10**14), max_value=10**14), st.integers(min_value=0, max_value=3), st.booleans())
@@ -51,16 +60,6 @@ def test_numbers_round_trip_through_the_swedish_formatter(n, decimals, sign):
     value = n / 10**decimals
     text = fmt_number(value, decimals, sign=sign)
     assert parse_number(text) == value, text
-
-
-@given(cell_text)
-def test_parse_period_returns_a_period_or_a_cell_error(text):
-    try:
-        period = parse_period(text)
-    except CellError as e:
-        assert e.message and e.expected
-    else:
-        assert isinstance(period, pd.Period) and 1990 <= period.year <= 2100
 
 
 @given(st.integers(min_value=1990, max_value=2100), st.integers(min_value=1, max_value=12), st.integers(0, 4))
