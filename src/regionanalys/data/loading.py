@@ -288,9 +288,28 @@ def read_text(path: Path, display: str, raw: bytes | None = None) -> tuple[str |
     text, problems = decode_text(raw, display)
     if text is None:
         return None, problems
-    if re.match(r"\s*<(\?xml|!doctype|html|table)", text[:200], re.IGNORECASE):
+    if _looks_like_html(text[:200]):
         return None, [Problem(display, 0, "", "filen är HTML eller XML (t.ex. en webbexport sparad som .csv), inte en CSV-fil", CSV_EXPECTED)]
     return text, []
+
+
+def _looks_like_html(start: str) -> bool:
+    return re.match(r"\s*<(\?xml|!doctype|html|table)", start, re.IGNORECASE) is not None
+
+
+def _plain_utf8(raw: bytes) -> bytes | None:
+    """The bytes of a file that may be plain UTF-8 CSV (BOM removed), for :func:`_fast_table`;
+    None when :func:`read_text` would refuse it or decode it otherwise (UTF-16, binary, HTML).
+
+    Whether the bytes are valid UTF-8 is left to pyarrow, which checks every string column;
+    a file it refuses is read again by :func:`read_text`, whose message names the line.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.startswith(tuple(_MAGIC)) or b"\x00" in raw:
+        return None
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if _looks_like_html(body[:200].decode("utf-8", "ignore")):
+        return None
+    return body
 
 
 def sniff_delimiter(header: str) -> str:
@@ -359,25 +378,27 @@ def _decimals_shown(text: str) -> int:
     return len(m[1]) if m else 0
 
 
-def _fast_table(text: str) -> tuple[list[str], dict[str, "pa.Array"], np.ndarray] | None:
-    """Header, columns and line numbers of a plain CSV text read in one pass by pyarrow.
+def _fast_table(raw: bytes) -> tuple[list[str], dict[str, "pa.Array"], np.ndarray] | None:
+    """Header, columns and line numbers of a plain CSV file (UTF-8 bytes, no BOM) read in one pass by pyarrow.
 
     Only for the common shape (no quotes, no ``sep=`` line, no blank or ragged lines, no
     unnamed columns, LF or CRLF line ends): then every physical line is one row and the
     line numbers are exact. Anything else returns None and is read row by row by
     :func:`_read_table`, whose messages name the odd line.
     """
-    if text.count("\r") != text.count("\r\n") or not text[:1].strip():
+    if (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")) or not raw[:1].strip():
         return None
-    first_end = text.find("\n")
-    header_line = text[: first_end if first_end >= 0 else len(text)].rstrip("\r")
+    first_end = raw.find(b"\n")
+    try:
+        header_line = raw[: first_end if first_end >= 0 else len(raw)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
     if header_line.lower().lstrip().startswith("sep=") or '"' in header_line:
         return None
     delimiter = sniff_delimiter(header_line)
     header = [h.strip().lower() for h in header_line.split(delimiter)]
     if len(header) < 2 or "" in header or len(set(header)) != len(header):
         return None
-    raw = text.encode("utf-8")
     arr = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(arr == 10)
     if len(ends) == 0 or ends[-1] != len(arr) - 1:
@@ -666,6 +687,8 @@ def _parse_file(path: Path, root: Path) -> tuple[pd.DataFrame, list[Problem], se
     raw, problems = _read_bytes(path, display)
     if raw is None:
         return _EMPTY_FRAME(), problems, set()
+    if not parsecache.enabled():
+        return _parse_bytes(raw, path, display)  # no hash of the bytes for a cache that is off
     key = parsecache.key(raw, display, config.MAX_FILE_BYTES)
     hit = parsecache.get(key)
     if hit is not None:
@@ -680,13 +703,20 @@ def _EMPTY_FRAME() -> pd.DataFrame:
 
 
 def _parse_bytes(raw: bytes, path: Path, display: str) -> tuple[pd.DataFrame, list[Problem], set]:
-    text, problems = read_text(path, display, raw)
-    if text is None:
-        return _EMPTY_FRAME(), problems, set()
-    if not unicodedata.is_normalized("NFC", text):
-        # NFC per file, not per cell: separators and line ends never combine with a neighbour.
-        text = unicodedata.normalize("NFC", text)
-    fast = _fast_table(text)
+    # Plain UTF-8 goes to pyarrow as bytes: no decoding, NFC check and encoding of the whole
+    # text in Python. Every cell but a value is NFC-normalized per distinct cell anyway
+    # (normalize_name, normalize_text), and a value that is not NFC is no number either.
+    body = _plain_utf8(raw)
+    fast = _fast_table(body) if body is not None else None
+    text = None
+    if fast is None:
+        text, problems = read_text(path, display, raw)
+        if text is None:
+            return _EMPTY_FRAME(), problems, set()
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            # NFC per file, not per cell: separators and line ends never combine with a neighbour.
+            text = unicodedata.normalize("NFC", text)
+        fast = _fast_table(text.encode("utf-8"))
     if fast is not None:
         hl, (header, cols, lines) = 1, fast
     else:
@@ -858,17 +888,31 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
     if errors(problems):
         raise DataError(errors(problems))
-    ranks = [_str_rank(*codes_and_uniques(df, c)) for c in ("region", "series", "org", "category", "kind", "_pkey")]
-    codes, keys = codes_and_uniques(df, "_pkey")
-    df = df.rename(columns={"_file": "source_file", "_line": "source_line"})[[c for c in COLUMNS if c not in ("year", "freq")]]
-    # Year and frequency per distinct period (str(period) identifies it).
-    _, periods = codes_and_uniques(df.assign(_k__pkey=codes, _pkey=df["period"]), "_pkey")
-    df["year"] = np.array([p.year for p in periods], dtype=np.int64)[codes]
-    df["freq"] = np.array(["M" if p.freqstr.startswith("M") else "Y" for p in periods], dtype=object)[codes]
     # Stable sort by region, series, org, category, kind and str(period): one integer rank
     # per column (ranks follow str order), then lexsort, instead of comparing strings.
-    order = np.lexsort(ranks[::-1])
-    out = df.iloc[order].reset_index(drop=True)[COLUMNS]
+    order = np.lexsort([_str_rank(*codes_and_uniques(df, c)) for c in ("_pkey", "kind", "category", "org", "series", "region")])
+    # Year and frequency per distinct period (str(period) identifies it).
+    codes, _ = codes_and_uniques(df, "_pkey")
+    first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    periods = df["period"].to_numpy()[first]
+    codes = codes[order]
+    years = np.array([p.year for p in periods], dtype=np.int64)[codes]
+    freqs = np.array(["M" if p.freqstr.startswith("M") else "Y" for p in periods], dtype=object)[codes]
+    # The result is built column by column from the rows in order; the loader's helper
+    # columns (codes, factors, resolutions) are never copied, so the peak stays low.
+    source = {"source_file": "_file", "source_line": "_line"}
+    columns = {}
+    for c in COLUMNS:
+        if c == "year":
+            columns[c] = pd.Series(years, copy=False)
+        elif c == "freq":
+            columns[c] = pd.Series(freqs)
+        else:
+            values = df[source.get(c, c)].to_numpy()[order]
+            columns[c] = pd.Series(values, dtype=object if values.dtype == object else None, copy=False)
+    del df
+    out = pd.DataFrame(columns, copy=False)
     # Which series are still example data (real data has replaced the rest); see still_example.
     out.attrs["example_series"] = still_example(out)
     return out

@@ -124,10 +124,23 @@ def _series_units() -> dict[str, str]:
     return {sid: s.unit for sid, s in series_registry().items()}
 
 
+def factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=False)``, about twice as fast on text.
+
+    pandas looks for missing values in a separate pass when asked to keep them as a
+    value; the loader's text columns have none, so the sentinel pass is tried first and
+    the slower one only runs when a missing value is really there.
+    """
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, uniques
+
+
 def factorize_pairs(a, b) -> tuple[np.ndarray, list[tuple]]:
     """Codes per row and the distinct (a, b) pairs, without building a tuple per row."""
-    ca, ua = pd.factorize(np.asarray(a, dtype=object), use_na_sentinel=False)
-    cb, ub = pd.factorize(np.asarray(b, dtype=object), use_na_sentinel=False)
+    ca, ua = factorize(np.asarray(a, dtype=object))
+    cb, ub = factorize(np.asarray(b, dtype=object))
     codes, combined = pd.factorize(ca.astype(np.int64) * max(len(ub), 1) + cb)
     pairs = [(ua[c // max(len(ub), 1)], ub[c % max(len(ub), 1)]) for c in combined]
     return codes, pairs
@@ -135,7 +148,7 @@ def factorize_pairs(a, b) -> tuple[np.ndarray, list[tuple]]:
 
 def _lookup(column: pd.Series, table: dict) -> pd.Series:
     """``column.map(table)`` with one dictionary lookup per distinct value, not per row."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    codes, uniques = factorize(column)
     found = np.empty(len(uniques), dtype=object)
     found[:] = [table.get(u) for u in uniques]
     return pd.Series(found[codes], index=column.index)
@@ -398,7 +411,7 @@ def _per_distinct(column: pd.Series, fn, key: pd.Series | None = None) -> pd.Ser
     ``key``, a column that is equal exactly where ``column`` is (e.g. ``str(period)``), is
     factorized instead when given: strings hash much faster than Period objects.
     """
-    codes, uniques = pd.factorize(column if key is None else key, use_na_sentinel=False)
+    codes, uniques = factorize(column if key is None else key)
     if key is not None:
         first = np.full(len(uniques), -1, dtype=np.int64)
         first[codes[::-1]] = np.arange(len(codes))[::-1]
@@ -422,13 +435,13 @@ def with_key_codes(df: pd.DataFrame) -> pd.DataFrame:
         return df
     if "_pkey" not in df:
         df = df.assign(_pkey=period_keys(df))
-    return df.assign(**{f"_k_{c}": pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)[0] for c in _KEY_COLUMNS if c in df})
+    return df.assign(**{f"_k_{c}": factorize(df[c].to_numpy(dtype=object))[0] for c in _KEY_COLUMNS if c in df})
 
 
 def codes_and_uniques(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Per row the code of its value, and the distinct values (from ``_k_<column>`` if there)."""
     if f"_k_{column}" not in df:
-        codes, uniques = pd.factorize(df[column].to_numpy(dtype=object), use_na_sentinel=False)
+        codes, uniques = factorize(df[column].to_numpy(dtype=object))
         return codes, np.asarray(uniques, dtype=object)
     codes = df[f"_k_{column}"].to_numpy()
     first = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
@@ -473,6 +486,27 @@ def _shown(value: float, row: pd.Series, decimals: int | None = None) -> str:
     return f"{_num(shown, _decimals_of(row) if decimals is None else decimals)} {label}"
 
 
+def _group_ids(df: pd.DataFrame, columns: list[str], at: np.ndarray) -> np.ndarray:
+    """Per position in ``at``, the id of its group (equal codes in every ``_k_`` column),
+    numbered in order of first appearance like ``groupby(sort=False).ngroup()``.
+
+    The codes are combined into one integer per row (mixed radix) and factorized once: a
+    fraction of the memory of a key frame and its groupby at a million rows.
+    """
+    key = np.zeros(len(at), dtype=np.int64)
+    span = 1
+    for c in columns:
+        codes = df[c].to_numpy()[at]
+        n = int(codes.max()) + 1 if len(codes) else 1
+        if span > (1 << 62) // n:  # too many combinations for one int64: group the frame instead
+            keys = pd.DataFrame({c: df[c].to_numpy()[at] for c in columns})
+            return keys.groupby(columns, sort=False).ngroup().to_numpy()
+        key *= n
+        key += codes
+        span *= n
+    return pd.factorize(key)[0]
+
+
 def check_totals(df: pd.DataFrame) -> list[Problem]:
     """A stated total (category ``""``) must equal the sum of its parts within rounding.
 
@@ -486,9 +520,7 @@ def check_totals(df: pd.DataFrame) -> list[Problem]:
     if len(at) == 0:
         return []
     is_total = (df["category"].to_numpy(dtype=object)[at] == "")
-    keys = pd.DataFrame({c: df[c].to_numpy()[at] for c in _k(["region", "org", "series", "period", "kind"])})
-    gid = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    del keys
+    gid = _group_ids(df, _k(["region", "org", "series", "period", "kind"]), at)
     # Per group, column-wise: number of totals, size, the parts' sum and rounding.
     ngroups = int(gid.max()) + 1
     n_total = np.bincount(gid, weights=is_total, minlength=ngroups)
@@ -604,9 +636,7 @@ def check_month_gaps(df: pd.DataFrame) -> list[Problem]:
     if len(at) == 0:
         return problems
     ordinal = ordinals[pcodes[at]]
-    keys = pd.DataFrame({c: df[c].to_numpy()[at] for c in _k(["region", "org", "series", "category", "kind"])})
-    gid = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    del keys
+    gid = _group_ids(df, _k(["region", "org", "series", "category", "kind"]), at)
     rows = df
     order = np.lexsort((ordinal, gid))
     g, o = gid[order], ordinal[order]
