@@ -59,14 +59,7 @@ Imports point one way: results → cache → plan → kernel → worker → pool
 from __future__ import annotations
 
 from regionanalys.report.runner.cache import (
-    MANIFEST_FORMAT,
-    MANIFEST_NAME,
-    DataFiles,
-    file_region,
-    library_hash,
-    read_manifest,
-    scope_of,
-    write_manifest,
+    MANIFEST_FORMAT, MANIFEST_NAME, DataFiles, file_region, library_hash, read_manifest, scope_of, write_manifest,
 )
 from regionanalys.report.runner.execution import DEFAULT_TIMEOUT, TMP_DIRNAME, execute, run
 from regionanalys.report.runner.index import INDEX_NAME, render_index, write_index
