@@ -155,9 +155,8 @@ def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | 
     def get(name: str, cells: list, vc: ValueColumn | None, group: Group | None, bad: list) -> str | None:
         if group is not None and name in group.fields:
             return group.fields[name]
-        override = getattr(vc, name, None) if vc is not None else None
-        if override is not None:
-            return str(override)
+        if vc is not None and name in vc.fields:
+            return vc.fields[name]
         f: Field = getattr(m, name)
         if f.column is None:
             return f.value

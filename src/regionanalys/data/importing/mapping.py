@@ -92,15 +92,16 @@ class Group:
 
 @dataclass(frozen=True)
 class ValueColumn:
-    """A value column of a wide export and what its values are."""
+    """A value column of a wide export and what its values are: the contract fields the
+    column sets (``series`` always; ``category``, ``org``, ``region``, ``kind``, ``unit`` where
+    it overrides the mapping), as a ``[[rows]]`` :class:`Group` sets them for its rows."""
 
     header: str
-    series: str
-    category: str | None = None
-    org: str | None = None
-    region: str | None = None
-    kind: str | None = None
-    unit: str | None = None
+    fields: dict[str, str]  #: field name -> value, only the fields the column sets
+
+    @property
+    def series(self) -> str:
+        return self.fields["series"]
 
 
 @dataclass
@@ -222,15 +223,11 @@ class Mapping:
             for header, c in cols.items():
                 if isinstance(c, str):
                     c = {"series": c}
-                extra = set(c) - {"series", "category", "org", "region", "kind", "unit"}
+                extra = set(c) - set(_GROUP_FIELDS)
                 if extra or "series" not in c:
                     raise MappingError(f"columns.{header!r}: ange series (och valfritt category, org, region, kind, unit); okända nycklar {sorted(extra)}")
-                m.columns[_norm(header)] = ValueColumn(
-                    header=header, series=str(c["series"]), category=None if c.get("category") is None else str(c["category"]),
-                    org=c.get("org"), region=None if c.get("region") is None else str(c["region"]),
-                    kind=c.get("kind"), unit=c.get("unit"),
-                )
-            if not m.unit.given and any(c.unit is None for c in m.columns.values()):
+                m.columns[_norm(header)] = ValueColumn(header, {k: str(c[k]) for k in _GROUP_FIELDS if c.get(k) is not None})
+            if not m.unit.given and any("unit" not in c.fields for c in m.columns.values()):
                 raise MappingError("unit saknas: ange exportens enhet, t.ex. unit = \"tkr\", eller unit för varje kolumn")
         else:
             if not m.value:
@@ -240,31 +237,33 @@ class Mapping:
             if not m.unit.given and not (m.groups and all("unit" in g.fields for g in m.groups)):
                 raise MappingError("unit saknas: ange exportens enhet, t.ex. unit = \"tkr\"")
         # Fixed values are checked now, so a typo fails before the export is read.
-        fixed_series = [c.series for c in m.columns.values()] + ([m.series.value] if m.series.value else []) + list(m.series.values.values())
-        fixed_series += [g.fields["series"] for g in m.groups if "series" in g.fields]
-        for sid in fixed_series:
+        for sid in m.fixed("series", translated=True):
             if sid not in registry:
                 raise MappingError(f"okänd serie {sid!r} i mappningen; kända: {', '.join(sorted(registry))}")
-        units = [c.unit for c in m.columns.values() if c.unit] + ([m.unit.value] if m.unit.value else []) + list(m.unit.values.values())
-        units += [g.fields["unit"] for g in m.groups if "unit" in g.fields]
-        for u in units:
+        for u in m.fixed("unit", translated=True):
             try:
                 resolve_unit(u)
             except KeyError:
                 raise MappingError(f"okänd enhet {u!r} i mappningen; kända: {', '.join(sorted(UNITS))}") from None
-        kinds = [c.kind for c in m.columns.values() if c.kind] + ([m.kind.value] if m.kind.value else [])
-        kinds += [g.fields["kind"] for g in m.groups if "kind" in g.fields]
-        for k in kinds:
+        for k in m.fixed("kind"):
             if k not in KINDS:
                 raise MappingError(f"okänd kind {k!r} i mappningen; kända: {', '.join(KINDS)}")
-        regions = [c.region for c in m.columns.values() if c.region] + ([m.region.value] if m.region.value else [])
-        regions += [g.fields["region"] for g in m.groups if "region" in g.fields]
-        for r in regions:
+        for r in m.fixed("region"):
             try:
                 resolve_region(r)
             except UnknownRegionError as exc:
                 raise MappingError(str(exc)) from None
         return m
+
+    def fixed(self, name: str, *, translated: bool = False) -> list[str]:
+        """The values the mapping fixes for a contract field, in the order they are checked:
+        per value column, for the whole export, (with ``translated``) what a column's
+        ``values`` translate to, and per ``[[rows]]`` group."""
+        f: Field = getattr(self, name)
+        out = [c.fields[name] for c in self.columns.values() if c.fields.get(name)]
+        out += [f.value] if f.value else []
+        out += list(f.values.values()) if translated else []
+        return out + [g.fields[name] for g in self.groups if name in g.fields]
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike) -> "Mapping":
