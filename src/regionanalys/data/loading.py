@@ -784,6 +784,7 @@ def _read_files(files: list[Path], root: Path, problems: list[Problem]) -> tuple
         problems.extend(probs)
         incomplete |= keys
     df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
+    del frames  # the per-file frames are copied into df: free them before the checks
     df = df.astype({c: object for c in ("region", "org", "series", "category", "kind", "unit", "source", "note", "_file", "_unit_in", "period", "_pkey")})
     df = df.astype({"_factor": float, "_resolution": float, "value": float, "example": bool, "_line": np.int64})
     df, notes = drop_superseded_examples(df)
@@ -900,8 +901,9 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     years = np.array([p.year for p in periods], dtype=np.int64)[codes]
     freqs = np.array(["M" if p.freqstr.startswith("M") else "Y" for p in periods], dtype=object)[codes]
     # The result is built column by column from the rows in order; the loader's helper
-    # columns (codes, factors, resolutions) are never copied, so the peak stays low.
+    # columns (codes, factors, resolutions) are dropped first and never copied.
     source = {"source_file": "_file", "source_line": "_line"}
+    df = df[[source.get(c, c) for c in COLUMNS if c not in ("year", "freq")]]
     columns = {}
     for c in COLUMNS:
         if c == "year":
