@@ -885,6 +885,10 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     mnkr. Raises :class:`DataError` listing every error when any file read is invalid:
     nothing is silently dropped and nothing partial is returned. Warnings (see
     :mod:`regionanalys.data.validation`) do not stop loading; :func:`validate` lists them.
+
+    Real data replaces example data: the example rows of a region and series with real
+    rows are not loaded; ``df.attrs["example_series"]`` lists the (region, series) pairs
+    that are still example data (:func:`still_example` computes it for any filtered table).
     """
     df, problems = _read_all(data_dir, None if regions is None else [str(r) for r in regions])
     if errors(problems):

@@ -32,6 +32,12 @@ Decisions (see also ``tests/bad_inputs/expected.csv``):
   there are right, and rolling twelve-month (R12) figures must treat a window with a gap
   as missing, not as a sum of eleven months. Blocking every report for one missing month
   in one export would do more harm than a listed warning.
+* **Real data replaces example data**: when a region has real rows (``example`` false) of a
+  series, the example rows of that region and series are not loaded
+  (:func:`regionanalys.data.loading.drop_superseded_examples`, before the duplicate check,
+  so an import overlapping the example rows is no duplicate); ``validate`` lists each
+  superseded example series as a warning, and ``load(...).attrs["example_series"]`` lists
+  the series that are still example data.
 * **Upper bounds between series** (:data:`AT_MOST`): e.g. sick-leave hours can never
   exceed the scheduled hours of the same region, org, category, month and kind; a row
   that does is an error.
