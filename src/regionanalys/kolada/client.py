@@ -164,42 +164,22 @@ class KpiSpec:
 
 
 #: The KPIs `fetch kolada` asks for by default: the standard comparison of the regions'
-#: economy. Titles are Kolada's own, word for word (tests/test_kolada_catalogue.py checks
-#: them against the shipped catalogue, kolada/kpi_catalogue.csv). Where a KPI is per
-#: invånare, the catalogue says whether it divides by the population of 31/12 (N01951 of
-#: the same year turns it back into mnkr, see DERIVED) or of 1 November (not convertible).
-KPIS: dict[str, KpiSpec] = {
-    k.id: k
-    for k in [
-        # net cost per invånare and its growth
-        KpiSpec("N60008", "kolada_nettokostnad_totalt_per_inv", "Nettokostnad regionen totalt, kr/inv"),
-        KpiSpec("N63012", "kolada_verksamhetens_nettokostnader_per_inv",
-                "Verksamhetens nettokostnader enligt resultaträkningen region, kr/inv", sign=-1),
-        KpiSpec("N63148", "kolada_nettokostnadsutveckling",
-                "Nettokostnadsutveckling (i förhållande till antalet invånare), årlig förändring (%)"),
-        # revenue: tax, and general grants with equalisation
-        KpiSpec("N63010", "kolada_skatteintakter_per_inv", "Skatteintäkter region, kr/inv"),
-        KpiSpec("N63011", "kolada_statsbidrag_utjamning_per_inv", "Generella statsbidrag och utjämning region, kr/inv"),
-        KpiSpec("N63009", "kolada_nettokostnad_andel_skatt_statsbidrag",
-                "Verksamhetens nettokostnad som andel av skatteintäkter och generella statsbidrag, (%)"),
-        # result: årets resultat, balanskravsresultat, verksamhetens resultat, finansnetto
-        KpiSpec("N63019", "kolada_arets_resultat_per_inv", "Årets resultat region, kr/inv"),
-        KpiSpec("N63016", "kolada_arets_resultat_andel_skatt_statsbidrag",
-                "Årets resultat som andel av skatt & generella statsbidrag region, (%)"),
-        KpiSpec("N63132", "kolada_balanskravsresultat_per_inv", "Balanskravsresultat region, kr/inv"),
-        KpiSpec("N63147", "kolada_balanskravsresultat_andel_skatt_statsbidrag",
-                "Balanskravsresultat, andel (%) av skatter och generella statsbidrag"),
-        KpiSpec("N63142", "kolada_verksamhetens_resultat_andel_skatt_statsbidrag",
-                "Verksamhetens resultat region, andel (%) av skatter och statsbidrag"),
-        KpiSpec("N63000", "kolada_finansnetto_per_inv", "Finansnetto regionen, kr/inv"),
-        KpiSpec("N63001", "kolada_finansnetto_andel_skatt_statsbidrag",
-                "Finansnettots andel av skatteintäkter och generella statsbidrag, (%)"),
-        # staff and population
-        KpiSpec("N60030", "kolada_sjukfranvaro", "Sjukfrånvaro totalt bland anställda, region, andel (%)"),
-        KpiSpec("N60065", "kolada_arsarbetare", "Årsarbetare totalt, region, antal"),
-        KpiSpec("N01951", "befolkning", "Invånare totalt, antal", category=KOLADA_CATEGORY),
-    ]
-}
+#: economy, kept as data in kolada/kpi_map.csv (id; series; title; category; sign). Titles
+#: are Kolada's own, word for word (tests/test_kolada_catalogue.py checks them against the
+#: shipped catalogue, kolada/kpi_catalogue.csv); sign −1 turns a KPI that Kolada defines as
+#: negative (N63012) into the project's convention. Where a KPI is per invånare, the
+#: catalogue says whether it divides by the population of 31/12 (N01951 of the same year
+#: turns it back into mnkr, see DERIVED) or of 1 November (not convertible).
+KPI_MAP_FILE = Path(__file__).with_name("kpi_map.csv")
+
+
+def _read_kpi_map(path: Path = KPI_MAP_FILE) -> dict[str, KpiSpec]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    return {r["id"]: KpiSpec(r["id"], r["series"], r["title"], r["category"], int(r["sign"])) for r in rows}
+
+
+KPIS: dict[str, KpiSpec] = _read_kpi_map()
 #: What the reports must say when they compare staffing: Kolada's catalogue has no KPI
 #: for hired staff (its only "inhyrd" KPIs are premises) and none for närvarotid.
 NOT_IN_KOLADA = (
