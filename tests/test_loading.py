@@ -387,3 +387,27 @@ def test_a_formula_is_still_rejected_unless_quoted(tmp_path):
     write(tmp_path / "a.csv", GOOD_ROW.replace("Dok, sid 1", "=Dok"), GOOD_ROW.replace("2023", "2022").replace("Dok, sid 1", "'=Dok"))
     problems = ra.validate(tmp_path)
     assert [(p.line, p.column) for p in problems] == [(2, "source")] and "Excel-formel" in problems[0].message
+
+
+def test_an_event_dated_by_month_keeps_its_precision(tmp_path):
+    """A source that names only the month ("Juni 2023") is written 2023-06: no day is
+    invented, and reports show "juni 2023"."""
+    from regionanalys.report.present import event_date_text
+
+    (tmp_path / "meta").mkdir()
+    (tmp_path / "meta" / "events.csv").write_text(
+        "region;org;start;end;event;label;source\n"
+        "17;region;2023-06;;a;Sparbeslut;slide\n"
+        "17;region;2023-06-13;;b;Beslut;slide\n"
+        "17;region;2023-6;;c;Fel;slide\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        ra.load_events(tmp_path)
+    assert [(p.line, p.column) for p in info.value.problems] == [(4, "start")]
+    (tmp_path / "meta" / "events.csv").write_text(
+        "region;org;start;end;event;label;source\n"
+        "17;region;2023-06;;a;Sparbeslut;slide\n"
+        "17;region;2023-06-13;;b;Beslut;slide\n", encoding="utf-8")
+    events = ra.load_events(tmp_path)
+    assert list(events["start_precision"]) == ["månad", "dag"]
+    assert event_date_text(events["start"][0], "månad") == "juni 2023"
+    assert event_date_text(events["start"][1], "dag") == "13 juni 2023"

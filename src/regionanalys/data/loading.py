@@ -1011,13 +1011,17 @@ def load_orgs(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 _EVENT_COLUMNS = ["region", "org", "start", "end", "event", "label", "source"]
-_DATE_EXPECTED = "ett datum ÅÅÅÅ-MM-DD, t.ex. 2024-01-23"
+_DATE_EXPECTED = "ett datum ÅÅÅÅ-MM-DD, t.ex. 2024-01-23, eller en månad ÅÅÅÅ-MM när källan inte anger dagen"
 
 
-def _date(text: str) -> pd.Timestamp:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(text)
-    return pd.Timestamp(text)
+def _date(text: str) -> tuple[pd.Timestamp, str]:
+    """A date and its precision ("dag" or "månad"): a source that names only the month
+    ("Juni 2023") is written 2023-06, and no day is invented for it."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return pd.Timestamp(text), "dag"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return pd.Timestamp(f"{text}-01"), "månad"
+    raise ValueError(text)
 
 
 def _read_events(data_dir) -> tuple[pd.DataFrame, list[Problem]]:
@@ -1035,7 +1039,7 @@ def _read_events(data_dir) -> tuple[pd.DataFrame, list[Problem]]:
                 row[col] = pd.NaT
                 continue
             try:
-                row[col] = _date(row[col])
+                row[col], row[f"{col}_precision"] = _date(row[col])
             except ValueError:
                 problems.append(Problem(display, ln, col, f"'{row[col]}' är inget datum", _DATE_EXPECTED + (" (tomt om beslutet gäller tills vidare)" if col == "end" else "")))
         if len(problems) == before and row["end"] is not pd.NaT and row["end"] < row["start"]:
@@ -1044,14 +1048,16 @@ def _read_events(data_dir) -> tuple[pd.DataFrame, list[Problem]]:
             if not row[col]:
                 problems.append(Problem(display, ln, col, f"{col} saknas", "en ifylld text"))
         if len(problems) == before:
-            out.append({c: row[c] for c in _EVENT_COLUMNS})
-    return pd.DataFrame(out, columns=_EVENT_COLUMNS), problems
+            out.append({c: row[c] for c in _EVENT_COLUMNS} | {"start_precision": row["start_precision"]})
+    return pd.DataFrame(out, columns=[*_EVENT_COLUMNS, "start_precision"]), problems
 
 
 def load_events(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Dated decisions (hiring stops, savings plans) from ``data/meta/events.csv``.
 
-    Columns: region, org, start, end (may be NaT), event, label, source.
+    Columns: region, org, start, end (may be NaT), event, label, source, and
+    start_precision ("dag", or "månad" when the source names only the month: start is
+    then the first of that month and must not be shown as a day).
     Raises :class:`DataError` listing every problem in the file.
     """
     df, problems = _read_events(data_dir)

@@ -230,7 +230,9 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True)
                 ha="center", va="bottom", fontsize=8, color="white", weight="bold",
                 bbox={"boxstyle": "circle,pad=0.25", "fc": EVENT_COLOUR, "ec": "none"}, annotation_clip=False,
             )
-        day = f"{start.day} {month_abbr(start.month)} {start.year}"
+        # A month-only date (the source names no day) is shown as the month, never a day.
+        day = (f"{month_abbr(start.month)} {start.year}" if getattr(ev, "start_precision", "dag") == "månad"
+               else f"{start.day} {month_abbr(start.month)} {start.year}")
         label = ev.label if len(ev.label) <= 60 else ev.label[:57] + "…"
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}" if numbered else f"{day}: {label}"))
     return handles
