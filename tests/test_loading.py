@@ -71,7 +71,7 @@ def test_meta_files_load():
     orgs = ra.load_orgs()
     events = ra.load_events()
     assert list(orgs.columns) == ["region", "org", "parent", "source"] and not orgs.empty
-    assert list(events.columns) == ["region", "org", "start", "end", "event", "label", "source"] and not events.empty
+    assert list(events.columns) == ["region", "org", "start", "end", "event", "label", "source", "start_precision"] and not events.empty
     assert pd.api.types.is_datetime64_any_dtype(events["start"])
 
 
@@ -392,7 +392,7 @@ def test_a_formula_is_still_rejected_unless_quoted(tmp_path):
 def test_an_event_dated_by_month_keeps_its_precision(tmp_path):
     """A source that names only the month ("Juni 2023") is written 2023-06: no day is
     invented, and reports show "juni 2023"."""
-    from regionanalys.report.present import event_date_text
+    from regionanalys.data.formatting import fmt_date
 
     (tmp_path / "meta").mkdir()
     (tmp_path / "meta" / "events.csv").write_text(
@@ -409,5 +409,6 @@ def test_an_event_dated_by_month_keeps_its_precision(tmp_path):
         "17;region;2023-06-13;;b;Beslut;slide\n", encoding="utf-8")
     events = ra.load_events(tmp_path)
     assert list(events["start_precision"]) == ["månad", "dag"]
-    assert event_date_text(events["start"][0], "månad") == "juni 2023"
-    assert event_date_text(events["start"][1], "dag") == "13 juni 2023"
+    assert fmt_date(events["start"][0], "månad") == "juni 2023"
+    assert fmt_date(events["start"][1], "dag") == "13 juni 2023"
+    assert fmt_date(events["start"][0], "månad", short=True) == "jun 2023"

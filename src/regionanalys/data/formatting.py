@@ -112,6 +112,17 @@ def month_name(month: int) -> str:
     return get_month_names("wide", locale=LOCALE)[month]
 
 
+def fmt_date(when, precision: str = "dag", short: bool = False) -> str:
+    """``2022-11-21`` -> ``21 november 2022`` (``21 nov 2022`` with ``short``); with
+    ``precision="månad"`` (a source that names only the month) ``juni 2023``: no day is
+    invented."""
+    import pandas as pd  # only where a date is formatted; the module stays light otherwise
+
+    ts = pd.Timestamp(when)
+    month = month_abbr(ts.month) if short else month_name(ts.month)
+    return f"{month} {ts.year}" if precision == "månad" else f"{ts.day} {month} {ts.year}"
+
+
 def month_abbr(month: int) -> str:
     """``1`` -> ``jan``, ``3`` -> ``mar``: three letters, for chart axes and short dates.
 

@@ -25,7 +25,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from regionanalys import config
-from regionanalys.data.formatting import default_decimals, fmt_unit
+from regionanalys.data.formatting import default_decimals, fmt_date, fmt_unit
 from regionanalys.report import downloads
 from regionanalys.report.appendix import Appendix, method_text
 from regionanalys.report.charts.style import EXAMPLE_MARK, PRINT_DPI, close, mark_example, png_bytes
@@ -398,17 +398,6 @@ def _date_text(value: object) -> str:
     return f"{when.day} {month_name(when.month)} {when.year}"
 
 
-def event_date_text(start: object, precision: str = "dag") -> str:
-    """An event's date as the source gives it: "21 november 2022", or "juni 2023" when the
-    source names only the month (events.csv ``2023-06``)."""
-    from regionanalys.data.formatting import month_name
-
-    if precision == "månad":
-        when = pd.Timestamp(start)
-        return f"{month_name(when.month)} {when.year}"
-    return _date_text(start)
-
-
 def _cite_all(source: object) -> list[int]:
     return [_report.cite(s) for s in split_sources(source)]
 
@@ -420,7 +409,7 @@ def timeline(events: pd.DataFrame, statements: pd.DataFrame | None = None) -> No
     rows = []
     if events is not None and not events.empty:
         for ev in events.sort_values("start").itertuples(index=False):
-            when = event_date_text(ev.start, getattr(ev, "start_precision", "dag"))
+            when = fmt_date(ev.start, getattr(ev, "start_precision", "dag"))
             end = getattr(ev, "end", None)
             if end is not None and not pd.isna(end):
                 when += f" – {_date_text(end)}"

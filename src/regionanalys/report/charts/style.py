@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from regionanalys.data.formatting import axis_formatter, month_abbr
+from regionanalys.data.formatting import axis_formatter, fmt_date
 
 #: One colour per region and riket, the same in every chart of every report. The three first
 #: users get the three most distinct Okabe–Ito colours; riket is near-black (it is the
@@ -231,8 +231,7 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True)
                 bbox={"boxstyle": "circle,pad=0.25", "fc": EVENT_COLOUR, "ec": "none"}, annotation_clip=False,
             )
         # A month-only date (the source names no day) is shown as the month, never a day.
-        day = (f"{month_abbr(start.month)} {start.year}" if getattr(ev, "start_precision", "dag") == "månad"
-               else f"{start.day} {month_abbr(start.month)} {start.year}")
+        day = fmt_date(start, getattr(ev, "start_precision", "dag"), short=True)
         label = ev.label if len(ev.label) <= 60 else ev.label[:57] + "…"
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}" if numbered else f"{day}: {label}"))
     return handles
