@@ -42,8 +42,8 @@ test-fast: $(STAMP) ## Run the tests that do not execute notebooks or a browser
 lab: $(STAMP) ## Open JupyterLab at the project root (data/, notebooks/, reports/) with the project kernel
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)"
 
-bench: $(STAMP) ## Benchmark the report runner against plain papermill + nbconvert
-	$(BIN)/python bench/run_bench.py
+bench: $(STAMP) ## Benchmark load() and the report runner (bench/README.md; BENCH_ARGS="--quick" for a smoke run)
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 data: $(STAMP) ## Regenerate the example data in data/example/ (fixed seed)
 	$(BIN)/python -m regionanalys.data.example_data

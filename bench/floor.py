@@ -1,90 +1,173 @@
-"""The floor of the benchmark: every report's notebook code in ONE warm Python process.
+"""The floor of the benchmark: the reports' work with no kernel, in ``JOBS`` warm processes.
 
-    python bench/floor.py PLAN.json OUT_DIR RUNS
+    python bench/floor.py PLAN.json OUT_DIR JOBS [DURATIONS.json]
 
-PLAN.json lists the reports (id, notebook path, parameters) exactly as the runner plans
-them. The process first imports what the notebooks import (that is the "warm" part and
-is timed separately), then RUNS times runs every report: an IPython shell executes each
-code cell, with the parameters injected after the cell tagged ``parameters`` as papermill
-does, the shell's namespace is reset between reports as the runner's kernels are, and the
-HTML and images each report displays are written to OUT_DIR/<id>.html. No kernel, no
-ZeroMQ, no notebook files, no nbconvert. Prints one JSON line: {"imports": s, "runs": [s, …]}.
+PLAN.json lists the reports (id, title, notebook path, parameters) as the runner plans
+them. The floor starts ``JOBS`` worker processes, as many as the runner's workers; each
+imports what the notebooks import (then ``gc.freeze()``, as the runner's kernels do) and
+compiles the report template: that start-up is timed apart and is not part of the floor.
+Then, from one shared queue ordered longest first (by DURATIONS.json, the runner's last
+durations, else plan order), each worker takes report after report and does in its own
+process what the runner does through a kernel:
+
+* papermill's API injects the parameters (``papermill.parameterize.parameterize_notebook``,
+  the same injected cell the runner gets);
+* an IPython shell runs each code cell in this process (no kernel, no ZeroMQ), with
+  the inline matplotlib backend; each cell's displayed data, results and streams
+  become that cell's outputs; the namespace is reset between reports;
+* the executed notebook is written once (``nbformat``) and exported with the runner's
+  compiled nbconvert exporter (:class:`regionanalys.report.htmlexport.ReportExporter`)
+  to OUT_DIR/<id>.html.
+
+Prints one JSON line: wall seconds from "every worker is warm" to "the last report is
+written", CPU seconds of that section summed over the workers (``time.process_time``,
+every thread), start-up seconds, and per worker its reports, CPU and peak RSS
+(``ru_maxrss``, the process's high-water mark, start-up included).
 """
 from __future__ import annotations
 
-import base64
+import copy
 import json
+import multiprocessing as mp
 import os
+import queue
+import resource
 import sys
 import time
 from pathlib import Path
 
 
-def cells(path: str) -> tuple[list[str], int]:
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    code, params_at = [], -1
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        code.append(src)
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            params_at = len(code) - 1
-    return code, params_at
+def _outputs(captured) -> list:
+    """nbformat outputs of one cell from IPython's capture."""
+    import nbformat
+
+    outs = []
+    if captured.stdout:
+        outs.append(nbformat.v4.new_output("stream", name="stdout", text=captured.stdout))
+    if captured.stderr:
+        outs.append(nbformat.v4.new_output("stream", name="stderr", text=captured.stderr))
+    for o in captured.outputs:
+        outs.append(nbformat.v4.new_output("display_data", data=dict(o.data), metadata=dict(o.metadata or {})))
+    return outs
 
 
-def main() -> int:
-    plan = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    out = Path(sys.argv[2])
-    runs = int(sys.argv[3])
-    os.environ.pop("REGIONANALYS_READ_LOG", None)
+def _worker(index: int, plan_path: str, out_dir: str, tasks, results, go) -> None:
+    """One floor process; any exception goes to the parent as ("error", index, text)."""
+    try:
+        _work(index, plan_path, out_dir, tasks, results, go)
+    except BaseException:  # noqa: BLE001 - the parent must hear of it, not wait forever
+        import traceback
 
+        results.put(("error", index, traceback.format_exc()[-3000:]))
+
+
+def _work(index: int, plan_path: str, out_dir: str, tasks, results, go) -> None:
+    """Warm up, wait for ``go``, then take reports until the sentinel."""
     t0 = time.perf_counter()
+    os.environ.pop("REGIONANALYS_READ_LOG", None)
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    import gc
+    import logging
+
+    import nbformat
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
+    from regionanalys.report.htmlexport import ReportExporter
     from regionanalys.report.specs import notebook_imports  # from PYTHONPATH: the bench's snapshot
 
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     for name in notebook_imports({Path(j["notebook"]) for j in plan}):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - "from x import function" is not a module
             pass
+
     class Shell(InteractiveShell):
         def enable_gui(self, gui=None):  # the inline backend needs no GUI event loop
             pass
 
     shell = Shell.instance()
     shell.enable_matplotlib("inline")  # as in the kernel: figures left open are shown as PNG
-    programs = {j["notebook"]: cells(j["notebook"]) for j in plan}
-    imports = time.perf_counter() - t0
+    exporter = ReportExporter()
+    sources = {j["notebook"]: load_notebook_node(j["notebook"]) for j in plan}  # as papermill reads them
+    gc.collect()
+    gc.freeze()  # as the runner's kernels do after their pre-imports
+    startup = time.perf_counter() - t0
+    results.put(("ready", index, startup))
+    go.wait()
 
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for job in plan:
-            code, params_at = programs[job["notebook"]]
-            injected = "\n".join(f"{k} = {v!r}" for k, v in job["parameters"].items())
-            shell.reset(new_session=True)
-            os.chdir(Path(job["notebook"]).parent)
-            html = []
+    c0 = time.process_time()
+    done = []
+    while True:
+        item = tasks.get()
+        if item is None:
+            break
+        job = plan[item]
+        nb = parameterize_notebook(copy.deepcopy(sources[job["notebook"]]), job["parameters"], report_mode=False)
+        shell.reset(new_session=True)
+        os.chdir(Path(job["notebook"]).parent)
+        for n, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
             with capture_output() as captured:
-                for i, src in enumerate(code):
-                    for piece in (src, injected) if i == params_at else (src,):
-                        result = shell.run_cell(piece, store_history=False, silent=False)
-                        if not result.success:
-                            raise SystemExit(f"{job['id']}: cell {i} failed: {result.error_in_exec or result.error_before_exec}")
-            for output in captured.outputs:
-                data = output.data
-                if "text/html" in data:
-                    html.append(data["text/html"])
-                elif "image/png" in data:
-                    png = data["image/png"]
-                    png = png if isinstance(png, str) else base64.b64encode(png).decode()
-                    html.append(f'<img src="data:image/png;base64,{png}">')
-            (out / f"{job['id']}.html").write_text("\n".join(html), encoding="utf-8")
-        times.append(time.perf_counter() - t0)
-    print(json.dumps({"imports": imports, "runs": times}))
+                result = shell.run_cell(cell.source, store_history=False, silent=False)
+            cell.outputs = _outputs(captured)
+            cell.execution_count = n + 1
+            if not result.success:
+                results.put(("error", index, f"{job['id']}: cell {n} failed: {result.error_in_exec or result.error_before_exec}"))
+                return
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        nbformat.write(nb, os.path.join(out_dir, f"{job['id']}.ipynb"))
+        html = exporter.export(nb, title=job.get("title") or job["id"], notebook=Path(job["notebook"]).name)
+        Path(out_dir, f"{job['id']}.html").write_text(html, encoding="utf-8")
+        done.append(job["id"])
+    cpu = time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    results.put(("done", index, {"reports": done, "cpu": cpu, "peak_rss_mb": peak, "startup": startup}))
+
+
+def main() -> int:
+    plan_path, out_dir, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    durations = json.loads(Path(sys.argv[4]).read_text(encoding="utf-8")) if len(sys.argv) > 4 else {}
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    # longest first, as the runner schedules (its last durations)
+    order = sorted(range(len(plan)), key=lambda i: -float(durations.get(plan[i]["id"], 0.0)))
+    ctx = mp.get_context("spawn")
+    tasks, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    for i in order:
+        tasks.put(i)
+    for _ in range(jobs):
+        tasks.put(None)
+    procs = [ctx.Process(target=_worker, args=(i, plan_path, out_dir, tasks, results, go)) for i in range(jobs)]
+    for p in procs:
+        p.start()
+    def get():
+        while True:
+            try:
+                kind, index, value = results.get(timeout=5)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    raise SystemExit("en golvprocess dog") from None
+                continue
+            if kind == "error":
+                for p in procs:
+                    p.terminate()
+                raise SystemExit(value)
+            return value
+
+    startups = [get() for _ in range(jobs)]
+    t0 = time.perf_counter()
+    go.set()
+    workers = [get() for _ in range(jobs)]
+    wall = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    print(json.dumps({"wall": wall, "cpu": sum(w["cpu"] for w in workers), "startup": max(startups),
+                      "workers": workers}))
     return 0
 
 
