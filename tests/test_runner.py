@@ -160,8 +160,12 @@ def test_failed_report_keeps_last_good_html_and_is_marked_in_the_index(lifecycle
     index = lifecycle["failed_index"]
     row = re.search(r'<tr id="region_17_2023" class="fel">(.*?)</tr>', index, re.S)
     assert row, "ingen felmarkerad rad för region 17"
-    assert "Misslyckades" in row[1] and "avsiktligt fel i testnotebooken" in row[1]
-    assert "if str(fail) == region" in row[1] and 'href="region_17_2023.failed.ipynb"' in row[1]
+    assert "Misslyckades" in row[1] and "senaste lyckade versionen" in row[1]
+    # the reader's row says what happened; the cause is in the analysts' part
+    detail = re.search(r'<tr id="analys-region_17_2023" class="fel">(.*?)</tr>', index, re.S)
+    assert detail, "ingen felrad för region 17 under För analytiker"
+    assert "avsiktligt fel i testnotebooken" in detail[1]
+    assert "if str(fail) == region" in detail[1] and 'href="region_17_2023.failed.ipynb"' in detail[1]
 
 
 @pytest.mark.slow

@@ -187,7 +187,6 @@ class KernelSession:
         self.km = km
         env = {k: v for k, v in os.environ.items() if k != self.log_env}
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        env["MPLBACKEND"] = "Agg"  # reports render headless; an analyst's own kernel keeps its inline backend
         # the kernel process's own log (cell output comes over the sockets, not here)
         self.attempts += 1
         self.log_path = self.cwd / f"kernel-{os.getpid()}-{self.attempts}.log"
