@@ -90,7 +90,7 @@ def hostile_report(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("xss")
     data = tmp / "data"
     shutil.copytree(config.DATA_DIR, data)
-    org = f"Område {SCRIPT}"
+    org = f"Område $\\frac{{a}}{{0}}$ {SCRIPT}"  # "$...$" must not reach matplotlib as mathtext
     rows = [
         ["18", org, "kostnader", "personalkostnader", "2024", "budget", "10", "mnkr", f"Dok {IMG}", f"Not {SCRIPT}"],
         ["18", org, "kostnader", "", "2024", "budget", "10", "mnkr", f"Dok {SCRIPT}", ""],

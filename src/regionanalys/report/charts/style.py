@@ -91,6 +91,9 @@ def apply_style() -> None:
             "axes.axisbelow": True,
             "legend.frameon": False,
             "axes.formatter.use_locale": False,
+            # Labels come from data (org names, sources): "$" is a character, never mathtext,
+            # so "Område $A$" is shown as written instead of crashing or turning italic.
+            "text.parse_math": False,
         }
     )
 
