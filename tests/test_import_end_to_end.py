@@ -59,3 +59,18 @@ def test_import_the_three_examples_into_a_project_and_load_them(tmp_path):
     assert ("17", "egen_personalkostnad") in df.attrs["example_series"]
     superseded = [p for p in ra.validate(data) if "exempeldata" in p.message]
     assert {p.file for p in superseded} == {"example/17_exempel_bemanning.csv", "example/24_exempel_bemanning.csv"}
+
+    # ... and `make reports` again gives reports on the imported data: Västerbotten's staffing
+    # report reads its own hired-staff months (no example mark on those charts).
+    out = project / "reports"
+    res = subprocess.run(
+        [sys.executable, "-m", "regionanalys.cli", "run", "--notebook", "bemanning", "--region", "24",
+         "--year", "2023", "--data-dir", str(data), "--out", str(out), "--quiet"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    html = (out / "bemanning_24_2023.html").read_text(encoding="utf-8")
+    from regionanalys.analysis import staffing
+    assert staffing.chart_status(df, "24", "hyrpersonal") == "verklig"
+    assert "Exempeldata: diagrammet visar hur kostnaden för hyrpersonal per personalgrupp" not in html
+    assert "Kostnad för hyrpersonal per personalgrupp" in html
