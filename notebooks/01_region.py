@@ -83,6 +83,8 @@ if not plan.empty:
 # %%
 p.section("Sparbeslut")
 p.table(story.decision_rows(annual_df, region), "Sparbeslut och deras delar (mnkr)", units={"belopp": "mnkr"}, empty=f"Underlaget innehåller inga sparbeslut för {name}.")
+if story.assessments_reading(statements):
+    p.reading(story.assessments_reading(statements))
 phases = story.plan_phases(annual_df, region)
 if not phases.empty:
     p.figure(charts.segments_chart(phases, f"{name}: sparkravet, fördelat och ännu inte specificerat"), alt="Liggande staplar: den fördelade delen, resten och hela sparkravet", caption="; ".join(f"{r['del']}: {r['förklaring']}" for _, r in phases.iterrows()) + ".")

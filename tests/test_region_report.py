@@ -197,3 +197,12 @@ def test_a_year_with_some_data_shows_only_that_year(report_2019):
     assert "+97 mnkr" in body  # SCB's verksamhetens resultat 2019
     for later in ("2021", "2022", "2023", "-878", "11 776"):
         assert later not in body, later
+
+
+def test_assessments_quoted_next_to_the_requirements():
+    from regionanalys.data.documents import load_statements
+
+    text = story.assessments_reading(story.region_statements(load_statements(), "24"))
+    assert text.startswith("Dokumentens egna bedömningar: ”Förvaltningen har utmaningar att under 2023 uppnå kravet fullt ut")
+    assert "anställningsstoppet bör kvarstå" in text and "(Hälso- och sjukvårdsnämnden, mitten av 2023)" in text
+    assert story.assessments_reading(story.region_statements(load_statements(), "18").iloc[0:0]) == ""

@@ -393,3 +393,15 @@ def statements_in_scope(statements: pd.DataFrame, region: str, year: int) -> pd.
         return st
     years = st["document_date"].astype(str).str.extract(r"(\d{4})")[0].astype(float)
     return st[years.isna() | (years <= year + 1)]
+
+
+def assessments_reading(statements: pd.DataFrame) -> str:
+    """The documents' own assessments of the savings decisions, quoted, for the text next
+    to the requirements ("" when the documents give none)."""
+    if statements is None or statements.empty:
+        return ""
+    quotes = []
+    for st in statements.itertuples(index=False):
+        who = "regionen" if st.org in ("", "region") else st.org
+        quotes.append(f"”{st.quote.rstrip('…').strip()}” ({who}, {st.document_date})")
+    return "Dokumentens egna bedömningar: " + " ".join(quotes)
