@@ -19,17 +19,16 @@ year = 2023
 data_dir = None
 
 # %%
-from regionanalys import load, load_events, load_orgs
+from regionanalys import load_events, load_orgs, load_region
 from regionanalys.data.documents import load_statements
 from regionanalys.report import present as p
 from regionanalys.analysis import deficits, region_story as story
 from regionanalys.report.charts import deficits as deficit_charts, economy as charts
 from regionanalys.analysis.indicators import select
-from regionanalys.data.regions import region_name, resolve_region
 
-region = resolve_region(region)
-name = region_name(region)
-loaded = deficits.with_annual_from_monthly(load(data_dir, regions=[region]), region)  # monthly exports give full years
+data = load_region(region, data_dir)
+region, name = data.code, data.name
+loaded = deficits.with_annual_from_monthly(data.df, region)  # monthly exports give full years
 df = story.economy_rows(story.report_scope(loaded[loaded["region"] == region], year))  # nothing later than the report's year
 annual_df = select(df, freq="Y")
 events = story.events_in_scope(load_events(data_dir), region, year)

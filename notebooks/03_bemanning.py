@@ -19,16 +19,13 @@ year = 2023
 data_dir = None
 
 # %%
-from regionanalys import load, load_events
+from regionanalys import load_events, load_region
 from regionanalys.report import present as p
 from regionanalys.analysis import staffing
 from regionanalys.report.charts import staffing as charts
-from regionanalys.data.regions import region_name, resolve_region
 
-region = resolve_region(region)
-name = region_name(region)
-df = load(data_dir, regions=[region])
-shown = df[df["region"] == region]
+data = load_region(region, data_dir)
+region, name, df, shown = data.code, data.name, data.df, data.own
 events = load_events(data_dir)
 month = staffing.report_month(df, region, year)
 until = month or f"{year}-12"  # charts end at the report month

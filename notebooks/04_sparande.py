@@ -19,19 +19,16 @@ year = 2023
 data_dir = None
 
 # %%
-from regionanalys import load, load_events, load_orgs
+from regionanalys import load_events, load_orgs, load_region
 from regionanalys.report import present as p
 from regionanalys.analysis import deficits, reconciliation, savings
 from regionanalys.data.documents import load_statements
 from regionanalys.report.charts import deficits as deficit_charts, savings as savings_charts
-from regionanalys.data.regions import region_name, resolve_region
 
-region = resolve_region(region)
-name = region_name(region)
-df = load(data_dir, regions=[region])
+data = load_region(region, data_dir)
+region, name, df, mine = data.code, data.name, data.df, data.own
 orgs = load_orgs(data_dir)
 events = load_events(data_dir)
-mine = df[df["region"] == region]
 p.begin(f"Underskott och sparprogram i {name} {year}", mine, year=year, region=region)
 
 # %%

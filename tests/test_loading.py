@@ -412,3 +412,10 @@ def test_an_event_dated_by_month_keeps_its_precision(tmp_path):
     assert fmt_date(events["start"][0], "månad") == "juni 2023"
     assert fmt_date(events["start"][1], "dag") == "13 juni 2023"
     assert fmt_date(events["start"][0], "månad", short=True) == "jun 2023"
+
+
+def test_load_region_is_what_every_per_region_report_starts_from():
+    data = ra.load_region("Värmland")
+    assert (data.code, data.name) == ("17", "Region Värmland")
+    assert set(data.own["region"]) == {"17"} and len(data.own) < len(data.df)
+    pd.testing.assert_frame_equal(data.df, ra.load(regions=["17"]))

@@ -22,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 _EXPORTS = {
     "load": "data.loading", "load_events": "data.loading", "load_orgs": "data.loading",
-    "validate": "data.loading",
+    "validate": "data.loading", "load_region": "data.loading",
     "all_regions": "data.regions", "region_name": "data.regions", "resolve_region": "data.regions",
     "get_series": "data.registry", "series_registry": "data.registry",
     "DataError": "data.validation", "Problem": "data.validation",

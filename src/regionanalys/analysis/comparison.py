@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from regionanalys.analysis.indicators import forecast_as_of
 from regionanalys.analysis.keyfigures import RESULT_MEASURES, real
 from regionanalys.analysis.requirements import Decision, comparable
 from regionanalys.data.documents import SCOPES
@@ -165,13 +166,6 @@ RESULT_SHORT = {
 }
 
 
-def _as_of(note: str) -> str:
-    import re
-
-    match = re.search(r"[Pp]rognos per ([^(:;,.]+(?:\d{4}-\d{2}-\d{2})?)", note or "")
-    return match.group(1).strip() if match else ""
-
-
 def results_history(df: pd.DataFrame, regions: list[str], years: list[int]) -> pd.DataFrame:
     """One result per region and year, real figures only, for the results chart.
 
@@ -209,7 +203,7 @@ def results_history(df: pd.DataFrame, regions: list[str], years: list[int]) -> p
             records.append({
                 "region": code, "year": int(y), "series": chosen["series"], "measure": RESULT_SHORT[chosen["series"]],
                 "kind": chosen["kind"], "value": float(chosen["value"]),
-                "as_of": _as_of(note) if chosen["kind"] == "prognos" else "",
+                "as_of": forecast_as_of(note) if chosen["kind"] == "prognos" else "",
                 "preliminary": "preliminärt" in note.lower(), "source": chosen["source"],
             })
     return pd.DataFrame.from_records(records, columns=["region", "year", "series", "measure", "kind", "value", "as_of",

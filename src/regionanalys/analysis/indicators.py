@@ -93,6 +93,15 @@ def population(df: pd.DataFrame, region: str) -> pd.Series:
     return annual(df, "befolkning", region)
 
 
+def forecast_as_of(note: str) -> str:
+    """When a forecast was made, as its row's note states it ("Prognos per 2023-10-19 (…)"
+    -> "2023-10-19"; "Prognos per periodrapport januari–mars 2024" -> that text), else ""."""
+    import re
+
+    match = re.search(r"[Pp]rognos per ([^(:;,.]+(?:\d{4}-\d{2}-\d{2})?)", note or "")
+    return match.group(1).strip() if match else ""
+
+
 def population_source(df: pd.DataFrame, year: int) -> str:
     """The source of the population figures of ``year`` as the data states it (the SCB
     table and the reference date), for the caption of every per-invånare figure."""

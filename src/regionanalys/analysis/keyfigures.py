@@ -9,13 +9,12 @@ only example data is named as such.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from regionanalys.analysis.indicators import growth_pct, select
+from regionanalys.analysis.indicators import forecast_as_of, growth_pct, select
 from regionanalys.analysis.requirements import Decision, decisions
 from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
 from regionanalys.data.registry import label
@@ -59,8 +58,7 @@ class Figure:
     @property
     def as_of(self) -> str:
         """The date a forecast was made, as the note states it ("Prognos per …"), else ""."""
-        match = re.search(r"Prognos per ([^(:;,]+)", self.note)
-        return match.group(1).strip() if match else ""
+        return forecast_as_of(self.note)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from regionanalys.analysis.indicators import select, value_at
+from regionanalys.analysis.indicators import forecast_as_of, select, value_at
 from regionanalys.analysis.keyfigures import decisions_in_data, real
 from regionanalys.data.documents import SCOPES
 from regionanalys.data.formatting import fmt_mnkr, fmt_number
@@ -85,13 +85,6 @@ def _decisions(df: pd.DataFrame, code: str) -> list:
 GAP_COLUMNS = ["del", "typ", "år", "belopp", "förklaring", "källa"]
 
 
-def _prognosis_date(note: str) -> str:
-    import re
-
-    m = re.search(r"(\d{4}-\d{2}-\d{2})", note or "")
-    return m.group(1) if m else ""
-
-
 def gap_closing_plan(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     """The deficit of ``year`` and the decided measures for ``year + 1`` that answer it.
 
@@ -115,7 +108,7 @@ def gap_closing_plan(df: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
     rows = []
     prog = select(data, region=code, org="region", series="arets_resultat", kind="prognos", year=year, freq="Y")
     for _, r in prog.iterrows():
-        when = _prognosis_date(str(r["note"]))
+        when = forecast_as_of(str(r["note"]))
         rows.append({"del": f"Årets resultat {year}, prognos" + (f" {when}" if when else ""), "typ": "underskott", "år": year,
                      "belopp": float(r["value"]), "förklaring": "prognos för hela regionen", "källa": r["source"]})
     out = select(data, region=code, org="region", series="balanskravsresultat", kind="utfall", year=year, freq="Y")

@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+from dataclasses import dataclass
 import stat
 import unicodedata
 from collections.abc import Iterable
@@ -872,6 +873,26 @@ def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
     """
     problems = _read_all(data_dir)[1] + _read_orgs(data_dir)[1] + _read_events(data_dir)[1]
     return sorted(problems)
+
+
+@dataclass(frozen=True)
+class RegionData:
+    """What a per-region report starts from: the region's code and name, the data loaded
+    for it (``df``: its own files and the shared ones) and its own rows (``own``)."""
+
+    code: str
+    name: str
+    df: pd.DataFrame
+    own: pd.DataFrame
+
+
+def load_region(region: str | int, data_dir: str | os.PathLike | None = None) -> RegionData:
+    """Load the data of one region (by code or name) the way every per-region report does."""
+    from regionanalys.data.regions import region_name
+
+    code = resolve_region(region)
+    df = load(data_dir, regions=[code])
+    return RegionData(code, region_name(code), df, df[df["region"] == code])
 
 
 def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int] | None = None) -> pd.DataFrame:

@@ -16,8 +16,6 @@ import pandas as pd
 
 from regionanalys.data.csvout import safe_cell
 
-#: First characters that make a spreadsheet treat a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv;charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,13 +15,13 @@ import pandas as pd
 from regionanalys.data.formatting import fmt_number, plain
 from regionanalys.data.importing.mapping import _GROUP_FIELDS, Field, Group, Mapping, ValueColumn, _norm, as_mapping
 from regionanalys.data.importing.readers import (
-    _FORMULA_PREFIXES, HEADER_SEARCH_ROWS, _cell_text, _column_letter, _combine_year_month, _find_header, _is_empty,
-    _is_number, read_export, read_month, read_number,
+    HEADER_SEARCH_ROWS, _cell_text, _column_letter, _combine_year_month, _find_header, _is_empty,
+    read_export, read_month, read_number,
 )
 from regionanalys.data.importing.rows import (
     CONTRACT_COLUMNS, _Cell, _aggregate, _cell_resolution, _check, _check_sum_rows, _rows_text, _split_totals, total_label,
 )
-from regionanalys.data.parsing import PERIOD_EXPECTED, CellError
+from regionanalys.data.parsing import PERIOD_EXPECTED, CellError, formula_prefix
 from regionanalys.data.registry import UNITS, resolve_unit, series_registry
 from regionanalys.data.regions import UnknownRegionError, resolve_region
 from regionanalys.data.validation import VARNING, DataError, Problem, errors
@@ -164,7 +164,7 @@ def import_file(path: str | os.PathLike, mapping: "Mapping | MappingABC | str | 
         raw = _cell_text(cells[j]) if j < len(cells) else ""
         # Names read as the loader reads them (NFC, single spaces), so one org is one org.
         raw = " ".join(unicodedata.normalize("NFC", raw).replace("\u00a0", " ").split())
-        if raw[:1] in _FORMULA_PREFIXES and not _is_number(raw):
+        if formula_prefix(raw):
             bad.append(Problem(sheet.display, n, colname(j), f"{name} {raw[:40]!r} börjar som en kalkylbladsformel", "en text som inte börjar med = + - @ eller tabb"))
             return None
         if f.values:

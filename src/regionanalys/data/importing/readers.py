@@ -147,16 +147,6 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-#: First characters that make a spreadsheet execute a cell as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        parse_number(text)
-    except CellError:
-        return False
-    return True
 
 
 def _is_empty(value: object) -> bool:

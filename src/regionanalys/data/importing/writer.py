@@ -79,23 +79,9 @@ def write_observations(data: ImportResult | pd.DataFrame, path: str | os.PathLik
     regions = sorted(set(frame["region"]))
     if owner is not None and regions != [owner]:
         raise DataError([Problem(path.name, 0, "region", f"filen är enligt namnet reserverad för region {owner} men raderna har region {', '.join(regions)}", f"bara region {owner}, eller ett filnamn som börjar med rätt länskod")])
-    return _write_with_umask(path, observation_csv(frame))
+    return atomic_write_text(path, observation_csv(frame))
 
 
-def _umask() -> int:
-    """The process umask (read by setting and restoring it; there is no getter)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_with_umask(path: Path, text: str) -> Path:
-    """:func:`atomic_write_text`, then the mode a plain ``open()`` would give (the
-    temporary file comes from ``mkstemp``, which is always 0600)."""
-    atomic_write_text(path, text)
-    if os.name == "posix":
-        os.chmod(path, 0o666 & ~_umask())
-    return path
 
 
 def default_out(result: ImportResult, export: str | os.PathLike, data_dir: str | os.PathLike | None = None) -> Path:
