@@ -859,10 +859,31 @@ def drop_superseded_examples(df: pd.DataFrame) -> tuple[pd.DataFrame, list[Probl
     return df[~drop].reset_index(drop=True), notes
 
 
-def still_example(df: pd.DataFrame) -> list[tuple[str, str]]:
+class PairList(list):
+    """A read-only list of (region, series) pairs, kept in ``DataFrame.attrs``.
+
+    pandas deep-copies ``attrs`` on every operation (``__finalize__``); at 21 regions a
+    plain list of a few hundred tuples made that copy 70 % of the comparison report's
+    time. The list is never changed after it is made, so its deep copy is itself.
+    """
+
+    def __deepcopy__(self, memo: dict) -> "PairList":
+        return self
+
+    def __reduce__(self):  # pickle through the constructor, not append()
+        return (PairList, (list(self),))
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("listan är skrivskyddad (den delas mellan tabeller)")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+
+def still_example(df: pd.DataFrame) -> PairList:
     """The (region, series) pairs of a loaded table that are still example data, sorted."""
     rows = df.loc[df["example"].to_numpy(dtype=bool), ["region", "series"]].drop_duplicates()
-    return sorted(zip(rows["region"], rows["series"]))
+    return PairList(sorted(zip(rows["region"], rows["series"])))
 
 
 def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
