@@ -303,6 +303,28 @@ def test_parsed_files_are_cached_by_content_and_never_stale(tmp_path, monkeypatc
     assert len(calls) == 1
 
 
+def test_the_checked_table_is_cached_by_its_files(tmp_path, monkeypatch):
+    """The checks across rows run once per set of file contents: the three reports of a region
+    load the same files. Another file, a changed file or a new problem makes a new key."""
+    from regionanalys.data import loading, parsecache
+
+    monkeypatch.setenv(parsecache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv(parsecache.CACHE_ENV, raising=False)
+    data = tmp_path / "data"
+    write(data / "x.csv", GOOD_ROW)
+    first = ra.load(data)
+    checks = []
+    real = loading.check_table
+    monkeypatch.setattr(loading, "check_table", lambda *a, **k: checks.append(a) or real(*a, **k))
+    assert ra.load(data).equals(first) and checks == [], "unchanged files: the checked table is read back"
+    write(data / "y.csv", GOOD_ROW)  # the same key in a second file: a duplicate across files
+    problems = ra.validate(data)
+    assert len(checks) == 1 and any("dubblett" in p.message.lower() or "finns redan" in p.message.lower() for p in problems), problems
+    assert ra.validate(data) == problems and len(checks) == 1
+    (data / "y.csv").unlink()
+    assert ra.load(data).equals(first) and len(checks) == 1, "back to the first set of files: its entry again"
+
+
 def test_cache_key_covers_path_limit_and_code(monkeypatch):
     from regionanalys.data import parsecache
 

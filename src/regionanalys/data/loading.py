@@ -677,26 +677,35 @@ def _frame(columns: dict) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def _parse_file(path: Path, root: Path) -> tuple[pd.DataFrame, list[Problem], set]:
-    """The valid rows of one file, the problems of the others, and the keys of the unreadable rows.
+def _parse_file(path: Path, root: Path) -> tuple[tuple[pd.DataFrame, list[Problem], set], str]:
+    """The valid rows of one file, the problems of the others, and the keys of the unreadable
+    rows; with the file's cache key.
 
     The keys (region, org, series, kind, period or None) let the rules across rows skip a
     total or a month gap that only an unreadable row causes. Results are cached by the
-    file's content (:mod:`regionanalys.data.parsecache`).
+    file's content (:mod:`regionanalys.data.parsecache`); the cache key is ``""`` when the
+    cache is off and names the problem when the file could not be read.
     """
     display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     raw, problems = _read_bytes(path, display)
     if raw is None:
-        return _EMPTY_FRAME(), problems, set()
+        return (_EMPTY_FRAME(), problems, set()), "unreadable:" + repr(problems)
     if not parsecache.enabled():
-        return _parse_bytes(raw, path, display)  # no hash of the bytes for a cache that is off
+        return _parse_bytes(raw, path, display), ""  # no hash of the bytes for a cache that is off
     key = parsecache.key(raw, display, config.MAX_FILE_BYTES)
     hit = parsecache.get(key)
     if hit is not None:
-        return hit
+        return hit, key
     result = _parse_bytes(raw, path, display)
     parsecache.put(key, result)
-    return result
+    return result, key
+
+
+def _file_key(path: Path, root: Path) -> str:
+    """The cache key :func:`_parse_file` gives ``path``, without parsing it."""
+    display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    raw, problems = _read_bytes(path, display)
+    return "unreadable:" + repr(problems) if raw is None else parsecache.key(raw, display, config.MAX_FILE_BYTES)
 
 
 def _EMPTY_FRAME() -> pd.DataFrame:
@@ -774,14 +783,25 @@ def _read_all(data_dir: str | os.PathLike | None, regions: Iterable[str] | None 
 
 
 def _read_files(files: list[Path], root: Path, problems: list[Problem]) -> tuple[pd.DataFrame, list[Problem]]:
-    """The checked table of ``files`` (names shown relative to ``root``) and every problem."""
+    """The checked table of ``files`` (names shown relative to ``root``) and every problem.
+
+    The checked table is cached too, keyed by the files' cache keys (their bytes) and the
+    problems found before reading: the three reports of a region load the same files, and
+    the checks across rows cost more than reading the parsed files back.
+    """
+    scanned = repr(sorted(problems))
+    if parsecache.enabled():
+        hit = parsecache.get(parsecache.table_key([_file_key(path, root) for path in files], scanned))
+        if hit is not None:
+            return hit
     incomplete: set = set()
     problems = list(problems)
-    frames = []
+    frames, file_keys = [], []
     for path in files:
-        frame, probs, keys = _parse_file(path, root)
+        (frame, probs, keys), file_key = _parse_file(path, root)
         pa.default_memory_pool().release_unused()  # give the file's buffers back before the next
         frames.append(frame)
+        file_keys.append(file_key)
         problems.extend(probs)
         incomplete |= keys
     df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
@@ -792,6 +812,8 @@ def _read_files(files: list[Path], root: Path, problems: list[Problem]) -> tuple
     problems.extend(notes)
     df = with_key_codes(df)  # integer codes per key column, shared by the checks and the sort
     problems.extend(check_table(df, incomplete, trusted=True))
+    if parsecache.enabled():  # under the keys of the bytes actually read (a file may have changed since)
+        parsecache.put(parsecache.table_key(file_keys, scanned), (df, problems))
     return df, problems
 
 

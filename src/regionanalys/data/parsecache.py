@@ -66,6 +66,16 @@ def key(raw: bytes, display: str, limit: int) -> str:
     return h.hexdigest()
 
 
+def table_key(file_keys: list[str], before: str) -> str:
+    """Cache key of the checked table made of files with these keys (in this order) and the
+    problems ``before`` reading (as text)."""
+    h = hashlib.sha256(b"table\0" + fingerprint().encode())
+    for k in file_keys:
+        h.update(b"\0" + k.encode())
+    h.update(b"\0" + before.encode())
+    return h.hexdigest()
+
+
 def get(k: str):
     """The cached result for key ``k``, or None."""
     if not enabled():
