@@ -6,6 +6,7 @@ import pandas as pd
 
 from regionanalys.data.formatting import fmt_auto, fmt_mnkr, fmt_number, fmt_pct
 from regionanalys.analysis.indicators import annual, population_source, select, value_at
+from regionanalys.analysis.memo import Lookup
 from regionanalys.data.registry import KINDS, category_label
 from regionanalys.data.regions import region_name, resolve_region
 
@@ -104,21 +105,24 @@ def _org_total(rows: pd.DataFrame) -> float:
     return float(total["value"].iloc[0]) if len(total) else float(rows["value"].sum())
 
 
-def _children_total(df: pd.DataFrame, code: str, org: str, year: int, kind: str, orgs: pd.DataFrame | None) -> float:
+def _amounts(df: pd.DataFrame, region=None) -> Lookup:
+    """The annual savings amounts of ``region`` (all if None) by region, org, kind and year:
+    selected once, so loops over orgs and decisions cost no pass over the table each."""
+    return Lookup(select(df, region=region, series=AMOUNT, freq="Y"), ["region", "org", "kind", "year"])
+
+
+def _children_total(amounts: Lookup, code: str, org: str, year: int, kind: str, orgs: pd.DataFrame | None) -> float:
     if orgs is None or orgs.empty:
         return np.nan
     kids = orgs.loc[(orgs["region"] == code) & (orgs["parent"] == org), "org"]
-    values = [
-        _org_total(select(df, region=code, org=k, series=AMOUNT, kind=kind, year=year, freq="Y"))
-        for k in kids
-    ]
+    values = [_org_total(amounts(code, k, kind, year)) for k in kids]
     values = [v for v in values if not np.isnan(v)]
     return float(sum(values)) if len(values) >= 2 else np.nan
 
 
-def _own_plan(df: pd.DataFrame, code: str, org: str, year: int, category: str) -> tuple[float, pd.DataFrame]:
+def _own_plan(amounts: Lookup, code: str, org: str, year: int, category: str) -> tuple[float, pd.DataFrame]:
     """The org's own plan for the year: its stated total, or the sum of its categories."""
-    plans = select(df, region=code, org=org, series=AMOUNT, kind="plan", year=year, freq="Y")
+    plans = amounts(code, org, "plan", year)
     if category and (plans["category"] == category).any():
         plans = plans[plans["category"] == category]
     return _org_total(plans), plans
@@ -132,12 +136,16 @@ def _decisions(df: pd.DataFrame, region, meta: pd.DataFrame | None = None) -> li
     """:func:`regionanalys.analysis.requirements.decisions`, leaving out alternates, parts and
     measures whose observation is not in ``df`` (a data directory without the public figures):
     a missing alternate must not stop the report. A missing main figure is still an error."""
-    from regionanalys.analysis.requirements import _observation, decisions
+    from regionanalys.analysis.requirements import decisions
     from regionanalys.data.documents import load_decisions
 
     meta = load_decisions() if meta is None else meta
     meta = meta[meta["region"].isin(set(df["region"]))]  # a region without data has no decisions to show
-    present = pd.Series([row["role"] == "huvud" or _observation(df, row) is not None for _, row in meta.iterrows()],
+    # the keys requirements._observation matches on, built once (not one pass over df per meta row)
+    rows = df[df["series"].isin(set(meta["series"])) & df["region"].isin(set(meta["region"]))]
+    have = set(zip(rows["region"], rows["org"], rows["series"], rows["category"], rows["kind"], rows["period"].astype(str)))
+    present = pd.Series([row["role"] == "huvud" or (row["region"], row["org"], row["series"], row["category"], row["kind"],
+                                                    str(row["period"])) in have for _, row in meta.iterrows()],
                         index=meta.index, dtype=bool)
     return decisions(df, region, meta[present])
 
@@ -156,19 +164,20 @@ def coverage_table(df: pd.DataFrame, region: str | list[str] | None = None, orgs
     ``täckning_pct`` = (plan, else fördelat) / krav.
     """
     rows = []
+    amounts = _amounts(df)
     for d in _decisions(df, region, meta):
         if d.kind != "krav" or d.unit != "mnkr":
             continue
         org = "region"
-        krav = select(df, region=d.region, series=AMOUNT, kind="krav", year=d.year, freq="Y")
-        head = krav[(krav["org"] == org) & (krav["value"] == d.value)]
+        krav = amounts(d.region, org, "krav", d.year)
+        head = krav[krav["value"] == d.value]
         cat = head["category"].iloc[0] if len(head) else ""
-        plan, plans = _own_plan(df, d.region, org, d.year, cat)
+        plan, plans = _own_plan(amounts, d.region, org, d.year, cat)
         if len(plans) and (plans["category"] != "").all() and cat == "":
             plan = np.nan  # categories of a plan without a total are parts (fas 1), listed below
         allocated = [p for p in d.parts if p["kind"] == "plan"]
         alloc = float(sum(p["value"] for p in allocated)) if allocated else np.nan
-        realized = _org_total(select(df, region=d.region, org=org, series=AMOUNT, kind="utfall", year=d.year, freq="Y"))
+        realized = _org_total(amounts(d.region, org, "utfall", d.year))
         covered = plan if not np.isnan(plan) else alloc
         notes = []
         if not np.isnan(plan):
@@ -187,11 +196,11 @@ def coverage_table(df: pd.DataFrame, region: str | list[str] | None = None, orgs
         for p in d.parts:
             if p["kind"] != "krav":
                 continue
-            pplan, _ = _own_plan(df, d.region, p["org"], d.year, p["category"])
-            parts = _children_total(df, d.region, p["org"], d.year, "plan", orgs) if not np.isnan(pplan) else np.nan
+            pplan, _ = _own_plan(amounts, d.region, p["org"], d.year, p["category"])
+            parts = _children_total(amounts, d.region, p["org"], d.year, "plan", orgs) if not np.isnan(pplan) else np.nan
             if not np.isnan(parts) and abs(parts - pplan) < 1e-9:
                 parts = np.nan
-            prealized = _org_total(select(df, region=d.region, org=p["org"], series=AMOUNT, kind="utfall", year=d.year, freq="Y"))
+            prealized = _org_total(amounts(d.region, p["org"], "utfall", d.year))
             if np.isnan(pplan):
                 note = "Ingen plan i underlaget."
             else:
@@ -273,18 +282,19 @@ def adopted_plan(df: pd.DataFrame, region: str, year: int, orgs: pd.DataFrame | 
         return pd.DataFrame(columns=cols)
     parent_of = {} if orgs is None or orgs.empty else dict(zip(orgs.loc[orgs["region"] == code, "org"], orgs.loc[orgs["region"] == code, "parent"]))
     having = set(plans["org"])
+    by_org = Lookup(plans, ["org"])
     rows = []
     for org in sorted(having):
         if parent_of.get(org) in having:
             continue  # a part of a plan whose total is also in the data
-        own = plans[plans["org"] == org]
+        own = by_org(org)
         total = _org_total(own)
         src = own.loc[own["category"] == "", "source"]
         src = src.iloc[0] if len(src) else own["source"].iloc[0]
         kids = [k for k, par in parent_of.items() if par == org and k in having]
         kid_sum = 0.0
         for k in sorted(kids):
-            kr = plans[plans["org"] == k]
+            kr = by_org(k)
             v = _org_total(kr)
             kid_sum += v
             ksrc = kr.loc[kr["category"] == "", "source"]
@@ -339,11 +349,12 @@ def per_post_table(df: pd.DataFrame, region: str | list[str] | None = None) -> p
     """
     codes = None if region is None else [resolve_region(r) for r in ([region] if isinstance(region, str) else region)]
     heads = select(df, region=codes, series=list(_HEAD_UNITS), freq="Y")
+    amounts = _amounts(df, codes)
     rows = []
     for _, h in heads.iterrows():
         if h["value"] <= 0:
             continue
-        same = select(df, region=h["region"], org=h["org"], series=AMOUNT, kind=h["kind"], year=int(h["year"]), freq="Y")
+        same = amounts(h["region"], h["org"], h["kind"], int(h["year"]))
         staff = same[same["category"] == "personalkostnadsreduceringar"]
         if len(staff) and h["category"] == "":
             amount, part, src = float(staff["value"].iloc[0]), "personalkostnadsreduceringar", staff["source"].iloc[0]
@@ -397,22 +408,30 @@ def buildup_table(df: pd.DataFrame, region: str, orgs: pd.DataFrame | None = Non
     ``plan_delar_mnkr`` is the sum of the child orgs' plans, where there are any.
     """
     code = resolve_region(region)
+    amounts = _amounts(df, code)
     plans = select(df, region=code, series=AMOUNT, kind="plan", freq="Y")
+    plan_orgs = set(plans["org"])
     parents = set()
+    parents_of: dict[str, set] = {}
     if orgs is not None and not orgs.empty:
-        parents = set(orgs.loc[(orgs["region"] == code) & orgs["org"].isin(plans["org"]), "parent"])
+        parents = set(orgs.loc[(orgs["region"] == code) & orgs["org"].isin(plan_orgs), "parent"])
+        for o, par in zip(orgs["org"], orgs["parent"]):
+            parents_of.setdefault(o, set()).add(par)
+    plans_of = Lookup(plans, ["org"])
+    krav_of = Lookup(select(df, region=code, series=AMOUNT, kind="krav", freq="Y"), ["org"])
     rows = []
-    for org in sorted(set(plans["org"])):
-        if parents and org not in parents and org != "region" and orgs is not None and (orgs.loc[orgs["org"] == org, "parent"].isin(plans["org"])).any():
+    for org in sorted(plan_orgs):
+        if parents and org not in parents and org != "region" and orgs is not None and not parents_of.get(org, set()).isdisjoint(plan_orgs):
             continue  # a part of a plan whose total is also in the data
-        if not (plans.loc[plans["org"] == org, "category"] == "").any():
+        own = plans_of(org)
+        if not (own["category"] == "").any():
             continue  # only categories (Värmland's fas 1): an allocation, shown with the decision, not a plan per year
-        krav = select(df, region=code, org=org, series=AMOUNT, kind="krav", freq="Y")
-        for year in sorted(set(plans.loc[plans["org"] == org, "year"])):
-            total = _org_total(plans[(plans["org"] == org) & (plans["year"] == year)])
+        krav = krav_of(org)
+        for year in sorted(set(own["year"])):
+            total = _org_total(own[own["year"] == year])
             req_rows = krav[krav["year"] <= year]
             req = _org_total(req_rows[req_rows["year"] == req_rows["year"].max()]) if len(req_rows) else np.nan
-            kids = _children_total(df, code, org, int(year), "plan", orgs)
+            kids = _children_total(amounts, code, org, int(year), "plan", orgs)
             rows.append({
                 "region": code, "org": org, "år": int(year), "plan_mnkr": total, "plan_delar_mnkr": kids,
                 "justering_mnkr": total - kids if not np.isnan(kids) and abs(total - kids) > 1e-9 else np.nan, "krav_mnkr": req,
@@ -483,12 +502,16 @@ def tax_krona_value(df: pd.DataFrame, region: str, year: int) -> tuple[float, st
     return np.nan, "Underlaget saknar skatteunderlag och skatteförändring i öre: skattesatsekvivalenten kan inte räknas fram."
 
 
+COST_SERIES = "nettokostnader"
+#: The series a requirement is measured against (see :func:`_requirement_base`), in order.
+BASE_SERIES = (("kostnader", ("budget",), "kostnadsbudgeten"), (COST_SERIES, ("utfall", "budget"), "nettokostnaderna"))
+#: The series :func:`tax_krona_value` reads.
+TAX_SERIES = ["skatteunderlag", "intaktsatgard", "skattesats_forandring"]
+
+
 def _requirement_base(df: pd.DataFrame, code: str, org: str, year: int) -> tuple[str, float]:
     """The figure a requirement is measured against: a nämnd's cost budget, the region's net costs."""
-    for series, kinds, text in (
-        ("kostnader", ("budget",), "kostnadsbudgeten"),
-        (COST_SERIES, ("utfall", "budget"), "nettokostnaderna"),
-    ):
+    for series, kinds, text in BASE_SERIES:
         for kind in kinds:
             s = annual(df, series, code, org=org, kind=kind)
             s = s[(s.index <= year) & (s > 0)]
@@ -496,9 +519,6 @@ def _requirement_base(df: pd.DataFrame, code: str, org: str, year: int) -> tuple
                 y = int(s.index[-1])
                 return f"{text} {y} ({kind})", float(s.iloc[-1])
     return "", np.nan
-
-
-COST_SERIES = "nettokostnader"
 
 
 def population_year(df: pd.DataFrame, regions: list[str], year: int | None = None) -> int | None:
@@ -535,7 +555,16 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
     items = [d for d in _decisions(df, region, meta) if d.kind == "krav" and d.unit == "mnkr"]
     codes = sorted({d.region for d in items})
     pop_year = population_year(df, codes, year)
-    shares = select(df, region=codes or None, series=["besparing_andel_externa_kostnader"], freq="Y")
+    shares = Lookup(select(df, region=codes or None, series=["besparing_andel_externa_kostnader"], freq="Y"),
+                    ["region", "org", "year"])
+    # Each decision and part asks the same few figures of its region: the rows they read,
+    # selected once per region and org (a pass over the whole table per row is quadratic
+    # when decisions grow with the data), and the per-region figures computed once.
+    bases = Lookup(select(df, region=codes or None, series=[s for s, _, _ in BASE_SERIES], freq="Y"), ["region", "org"])
+    taxes = Lookup(select(df, region=codes or None, series=TAX_SERIES, org="region", freq="Y"), ["region"])
+    pops = {code: value_at(df, "befolkning", code, pop_year) if pop_year is not None else np.nan for code in codes}
+    krona_of: dict[tuple[str, int], tuple[float, str]] = {}
+    pop_source = population_source(df, pop_year) if pop_year is not None else ""
     rows = []
     for d in items:
         entries = [("beslut", d.label, d.scope_label, "region", d.value, d.amount_text(), d.source)]
@@ -543,10 +572,12 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
                      fmt_auto(p["value"], p["unit"]), p["source"]) for p in d.parts if p["kind"] == "krav"]
         for rad, name, scope, org, amount, text, src in entries:
             code, yr = d.region, d.year
-            base_text, base = _requirement_base(df, code, org, yr)
-            pop = value_at(df, "befolkning", code, pop_year) if pop_year is not None else np.nan
-            krona, how = tax_krona_value(df, code, yr)
-            stated = shares[(shares["region"] == code) & (shares["org"] == org) & (shares["year"] == yr)] if len(shares) else shares
+            base_text, base = _requirement_base(bases(code, org), code, org, yr)
+            pop = pops[code]
+            if (code, yr) not in krona_of:
+                krona_of[code, yr] = tax_krona_value(taxes(code), code, yr)
+            krona, how = krona_of[code, yr]
+            stated = shares(code, org, yr)
             rows.append({
                 "region": code, "beslut": name, "rad": rad, "omfattning": scope, "org": org,
                 "kategori": "", "år": yr, "krav_mnkr": amount, "kravet": text,
@@ -556,7 +587,7 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
                 "folkmängd_år": pop_year, "kr_per_invånare": round(amount * 1e6 / pop) if not np.isnan(pop) else np.nan,
                 "skattekrona_mnkr": krona, "skattesats_kr": amount / krona if not np.isnan(krona) else np.nan,
                 "skattesats_kommentar": how if np.isnan(krona) else f"1 krona i skattesats = {fmt_mnkr(krona)} ({how})",
-                "källa": f"{src} | {population_source(df, pop_year)}" if pop_year is not None else src,
+                "källa": f"{src} | {pop_source}" if pop_year is not None else src,
             })
     return pd.DataFrame(rows, columns=TERMS_COLUMNS)
 
