@@ -22,17 +22,26 @@ from regionanalys.report.specs import (
     plan_jobs,
 )
 
-def _block_slow_jsonschema_plugin() -> None:
-    """jsonschema imports ``rfc3987_syntax`` (if installed) to check the "iri" format; that
-    module builds a grammar at import and costs ~1.3 s. nbformat's schema has no IRI
-    fields, so the runner's processes do without it. Kernels are not affected."""
+def _block_unused_imports(worker: bool = False) -> None:
+    """Keep optional modules that papermill and nbformat would import, and never use, out of
+    the runner's processes (``worker``: a worker process, which never loads data). Kernels
+    are not affected.
+
+    * jsonschema imports ``rfc3987_syntax`` (if installed) to check the "iri" format; that
+      module builds a grammar at import and costs ~1.3 s. nbformat's schema has no IRI fields.
+    * papermill's I/O imports ``pyarrow.fs`` for HDFS paths, which loads pyarrow and numpy:
+      40 MB of resident memory and 0,4 CPU-s in every worker, for paths we never use. Only
+      in workers: the main process may load data (the index's key figures) with pyarrow.
+    """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    if worker and "papermill" not in sys.modules and "pyarrow.fs" not in sys.modules:
+        sys.modules["pyarrow.fs"] = None  # type: ignore[assignment]
 
 
 def notebook_parameters(path: Path) -> dict[str, NotebookParameter]:
     """A notebook's parameters as papermill sees them (``papermill.inspect_notebook``)."""
-    _block_slow_jsonschema_plugin()
+    _block_unused_imports()
     import logging
 
     import papermill

@@ -13,7 +13,7 @@ from typing import Any
 from regionanalys.report.runner.kernel import KernelSession, KernelStartError
 from regionanalys.report.runner.memory import PeakMeter, rss_mb
 from regionanalys.report.runner.orphans import die_with_parent, kill_descendants
-from regionanalys.report.runner.plan import _block_slow_jsonschema_plugin
+from regionanalys.report.runner.plan import _block_unused_imports
 from regionanalys.report.runner.results import _now_iso, os_error_text
 from regionanalys.report.specs import Job
 
@@ -98,7 +98,7 @@ class _Worker:
         """Start the kernel and, while it boots and pre-imports, load papermill and the template."""
 
         def imports() -> None:
-            _block_slow_jsonschema_plugin()
+            _block_unused_imports(worker=True)
             import logging
 
             import papermill  # noqa: F401
