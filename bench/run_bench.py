@@ -347,6 +347,18 @@ def html_sizes(out: Path) -> dict[str, int]:
     return {p.stem: p.stat().st_size for p in out.glob("*.html") if p.name != "index.html"}
 
 
+def chart_counts(out: Path) -> dict[str, int]:
+    """Charts embedded in the reports of ``out`` and how many of them are distinct pictures
+    (a chart drawn twice in one run, e.g. by the comparison and a region report, counts once)."""
+    import hashlib
+    import re
+
+    found = [hashlib.sha256(m.group(1).encode()).hexdigest()
+             for p in out.glob("*.html") if p.name != "index.html"
+             for m in re.finditer(r"data:image/png;base64,([A-Za-z0-9+/=]+)", p.read_text(encoding="utf-8"))]
+    return {"charts": len(found), "distinct": len(set(found))}
+
+
 def measure_set(s: dict, args, runs: int, naive_runs: int) -> dict:
     """Every runner row for one region set, in rounds."""
     name, work = s["name"], s["root"]
@@ -367,6 +379,7 @@ def measure_set(s: dict, args, runs: int, naive_runs: int) -> dict:
             t["cold"].append(r["wall"]); cpu["cold"].append(r["cpu"]); extra["rss_worker_mb"].append(r["groups_mb"])
             if i == 0:
                 extra["html_bytes"] = html_sizes(out)
+                extra["charts"] = chart_counts(out)
             durations.write_text(json.dumps({rid: e.get("duration_s", 0) for rid, e in manifest(out).items()}), encoding="utf-8")
             log(f"{tag}: varm körning")
             before = manifest(out)
@@ -566,6 +579,12 @@ def runner_table(sets: list[dict], jobs: int) -> list[str]:
         rid = max(sizes, key=sizes.get)
         return f"{sizes[rid] / 1e6:.2f} MB (`{rid}`)"
 
+    def charts(r):
+        c = r.get("charts")
+        return "–" if not c else f"{c['charts']} ({c['distinct']} distinct)"
+
+    row("Charts drawn in a cold run (distinct pictures)", charts,
+        lambda r: "each drawn once ✓" if r.get("charts") and r["charts"]["charts"] == r["charts"]["distinct"] else "")
     row("Largest report (HTML bytes)", biggest,
         lambda r: target(max((r.get("html_bytes") or {0: None}).values()) if r.get("html_bytes") else None,
                          T_REPORT_BYTES, "≤ 1,5 MB"))
