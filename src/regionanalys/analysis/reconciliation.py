@@ -51,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from regionanalys.analysis.memo import Lookup
 from regionanalys.data.formatting import fmt_auto, fmt_number
 from regionanalys.data.registry import category_label, label, series_registry
 from regionanalys.data.regions import region_name, resolve_region
@@ -133,11 +134,35 @@ def _source(row: pd.Series) -> str:
     return f"{row['source']} [{row.get('source_file', '')}:{row.get('source_line', '')}]"
 
 
-def _display_unit(rows: pd.DataFrame, unit: str) -> str:
-    """tkr when the figures were written in tkr in the source (converted on load), else the unit."""
-    if unit == "mnkr" and not rows.empty and rows["source"].str.contains("omräknat från tkr", regex=False).all():
+def _display_unit(rows: list, unit: str) -> str:
+    """tkr when the figures of ``rows`` were written in tkr in the source (converted on load), else the unit."""
+    if unit == "mnkr" and rows and all("omräknat från tkr" in r["source"] for r in rows):
         return "tkr"
     return unit
+
+
+def _groups(rows: pd.DataFrame, keys: list[str]) -> list[list[dict]]:
+    """The rows as records, grouped by ``keys`` in sorted key order (rows in table order
+    within a group), as ``groupby(keys, sort=True)`` gives them: records because a check
+    per group on pandas objects costs milliseconds, and the groups grow with the data."""
+    if rows.empty:
+        return []
+    ids = rows.groupby(keys, sort=True).ngroup().to_numpy()
+    out: dict[int, list[dict]] = {}
+    for g, r in zip(ids, rows.to_dict("records")):
+        if g >= 0:  # a key with a missing value is no group, as in groupby
+            out.setdefault(int(g), []).append(r)
+    return [out[g] for g in sorted(out)]
+
+
+def _outcomes(df: pd.DataFrame) -> dict[tuple, float]:
+    """The outcome (kind utfall) of each region, org, series, category and period: the
+    first row's value, as a mask would find it."""
+    hit = df[df["kind"] == "utfall"]
+    out: dict[tuple, float] = {}
+    for key in zip(hit["region"], hit["org"], hit["series"], hit["category"], hit["period"], hit["value"]):
+        out.setdefault(key[:5], float(key[5]))
+    return out
 
 
 def _shown(value: float, unit: str, display_unit: str) -> str:
@@ -178,7 +203,7 @@ def _sum_check(
     tol = rounding_tolerance([stated, *values])
     status = classify(stated, total, tol)
     unit = stated_row["unit"]
-    disp = _display_unit(pd.DataFrame([stated_row, *[r for _, _, r in parts]]), unit)
+    disp = _display_unit([stated_row, *[r for _, _, r in parts]], unit)
     notes = []
     if status != "stämmer":
         hint = _decimal_loss_hint(stated, [(n, v) for n, v, _ in parts], lambda xs: sum(xs), rounding_tolerance) if status == "avviker" else None
@@ -214,14 +239,13 @@ def check_categories(df: pd.DataFrame) -> list[dict]:
     """Category ``""`` against the sum of the other categories, per org, series, period, kind."""
     out = []
     rows = df[df["series"].map(_is_summable).astype(bool)]
-    for key, group in rows.groupby(["region", "org", "series", "period", "kind"], sort=True):
-        total = group[group["category"] == ""]
-        parts = group[group["category"] != ""]
-        if total.empty or parts.empty:
+    for group in _groups(rows, ["region", "org", "series", "period", "kind"]):
+        total = [r for r in group if r["category"] == ""]
+        parts = sorted((r for r in group if r["category"] != ""), key=lambda r: r["category"])
+        if not total or not parts:
             continue
-        stated_row = total.iloc[0]
-        named = [(category_label(r["category"]), float(r["value"]), r) for _, r in parts.sort_values("category").iterrows()]
-        out.append(_sum_check("kategorier", stated_row, named, []))
+        named = [(category_label(r["category"]), float(r["value"]), r) for r in parts]
+        out.append(_sum_check("kategorier", total[0], named, []))
     return out
 
 
@@ -237,7 +261,7 @@ def _other_period_hint(df: pd.DataFrame, stated_row: pd.Series, parts: list[tupl
     if abs(diff) < 1e-9:
         return ""
     unit = stated_row["unit"]
-    disp = _display_unit(pd.DataFrame([stated_row]), unit)
+    disp = _display_unit([stated_row], unit)
     for name, value, row in parts:
         others = df[
             (df["region"] == row["region"]) & (df["org"] == row["org"]) & (df["series"] == row["series"])
@@ -288,8 +312,10 @@ def check_identities(df: pd.DataFrame) -> list[dict]:
     """Accounting identities (see :data:`IDENTITIES`) wherever all their figures are present."""
     out = []
     rows = df[df["category"] == ""]
-    for key, group in rows.groupby(["region", "org", "period", "kind"], sort=True):
-        by_series = {r["series"]: r for _, r in group.iterrows()}
+    outcomes = _outcomes(df)
+    for group in _groups(rows, ["region", "org", "period", "kind"]):
+        key = (group[0]["region"], group[0]["org"], group[0]["period"], group[0]["kind"])
+        by_series = {r["series"]: r for r in group}
         for ident in IDENTITIES:
             if ident.result not in by_series or any(s not in by_series for _, s in ident.terms):
                 continue
@@ -316,7 +342,7 @@ def check_identities(df: pd.DataFrame) -> list[dict]:
                     status = "trolig decimalförlust"
                     notes.append(hint)
             if key[3] == "budgetavvikelse":
-                notes.append(_implied_budget_text(df, stated_row, ident, by_series))
+                notes.append(_implied_budget_text(outcomes, stated_row, ident, by_series))
             if status != "stämmer":
                 for r in [stated_row, *[t[3] for t in terms]]:
                     if r.get("note"):
@@ -333,19 +359,16 @@ def check_identities(df: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _outcome(df: pd.DataFrame, row: pd.Series) -> float:
-    hit = df[
-        (df["region"] == row["region"]) & (df["org"] == row["org"]) & (df["series"] == row["series"])
-        & (df["category"] == row["category"]) & (df["period"] == row["period"]) & (df["kind"] == "utfall")
-    ]
-    return float(hit["value"].iloc[0]) if len(hit) else np.nan
+def _outcome(outcomes: dict[tuple, float], row) -> float:
+    """The outcome of ``row``'s figure (see :func:`_outcomes`), NaN if there is none."""
+    return outcomes.get((row["region"], row["org"], row["series"], row["category"], row["period"]), np.nan)
 
 
-def _implied_budget_text(df: pd.DataFrame, stated_row: pd.Series, ident: Identity, by_series: dict) -> str:
+def _implied_budget_text(outcomes: dict[tuple, float], stated_row, ident: Identity, by_series: dict) -> str:
     """The budget each stated deviation implies (utfall − avvikelse), and whether they agree."""
     budgets = {}
     for s in [ident.result, *[t for _, t in ident.terms]]:
-        outcome = _outcome(df, by_series[s])
+        outcome = _outcome(outcomes, by_series[s])
         budgets[s] = outcome - float(by_series[s]["value"])
     if any(np.isnan(v) for v in budgets.values()):
         return ""
@@ -365,10 +388,12 @@ def _implied_budget_text(df: pd.DataFrame, stated_row: pd.Series, ident: Identit
 def check_growth(df: pd.DataFrame) -> list[dict]:
     """Stated growth rates against the rates computed from the amounts (same org and kind)."""
     out = []
+    annual_totals = df[(df["category"] == "") & (df["freq"] == "Y")]
+    by_key = Lookup(annual_totals[annual_totals["series"].isin([a for _, a in GROWTH_PAIRS])], ["series", "region", "org", "kind"])
     for stated_id, amount_id in GROWTH_PAIRS:
-        stated_rows = df[(df["series"] == stated_id) & (df["category"] == "") & (df["freq"] == "Y")]
+        stated_rows = annual_totals[annual_totals["series"] == stated_id]
         for _, r in stated_rows.iterrows():
-            amounts = df[(df["series"] == amount_id) & (df["region"] == r["region"]) & (df["org"] == r["org"]) & (df["kind"] == r["kind"]) & (df["category"] == "") & (df["freq"] == "Y")]
+            amounts = by_key(amount_id, r["region"], r["org"], r["kind"])
             cur = amounts[amounts["year"] == r["year"]]
             prev = amounts[amounts["year"] == r["year"] - 1]
             if cur.empty or prev.empty:
@@ -396,11 +421,12 @@ def check_implied_budgets(df: pd.DataFrame) -> list[dict]:
     out = []
     reg = series_registry()
     dev = df[df["kind"] == "budgetavvikelse"]
+    outcomes = _outcomes(df)
     for _, d in dev.iterrows():
         s = reg.get(d["series"])
         if s is None or s.sign not in ("kostnad_positiv", "intakt_positiv"):
             continue
-        outcome = _outcome(df, d)
+        outcome = _outcome(outcomes, d)
         if np.isnan(outcome):
             continue
         budget = outcome - float(d["value"])
