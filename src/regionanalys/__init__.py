@@ -18,7 +18,6 @@ CLI start without loading pandas and pandera until something needs them. The lay
 modules are reachable by their short name too (``ra.importing``, ``ra.staffing``).
 """
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
 _EXPORTS = {
     "load": "data.loading", "load_events": "data.loading", "load_orgs": "data.loading",
@@ -37,16 +36,18 @@ _MODULES = {
     "charts": "report.charts", "runner": "report.runner",
 }
 
-try:
-    __version__ = version("regionanalys")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0"
-
 __all__ = [*sorted(_EXPORTS), "__version__"]
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
+    if name == "__version__":  # importlib.metadata costs more than the rest of a run with nothing to do
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("regionanalys")
+        except PackageNotFoundError:  # running from a source tree without install
+            value = "0.0.0"
+    elif name in _EXPORTS:
         value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     elif name in _MODULES:
         value = import_module(f".{_MODULES[name]}", __name__)
@@ -57,4 +58,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS) | set(_MODULES))
+    return sorted(set(globals()) | set(_EXPORTS) | set(_MODULES) | {"__version__"})

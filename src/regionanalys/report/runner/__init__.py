@@ -67,10 +67,12 @@ from regionanalys.report.runner.kernel import DEFAULT_START_TIMEOUT, RETRY_START
 from regionanalys.report.runner.lock import LOCK_NAME, _Lock
 from regionanalys.report.runner.outdir import MARKER_NAME, OutDirError, check_out_dir
 from regionanalys.report.runner.plan import RunChoices, RunPlan, notebook_parameters, plan_run
-from regionanalys.report.runner.pool import default_jobs
 from regionanalys.report.runner.results import Event, ReportResult, RunError, RunSummary, format_error, os_error_text
-from regionanalys.report.runner.worker import ENGINE_NAME, KERNEL_RSS_LIMIT_MB, WorkerConfig
 from regionanalys.report.specs import ParameterError, SpecError
+
+#: names of the worker side, imported on first use (PEP 562): multiprocessing and psutil
+#: are not needed by a run with nothing to do
+_LAZY = {"default_jobs": "pool", "ENGINE_NAME": "worker", "KERNEL_RSS_LIMIT_MB": "worker", "WorkerConfig": "worker"}
 
 __all__ = [
     "ParameterError", "SpecError", "RunError", "RunChoices", "RunPlan", "RunSummary", "ReportResult", "Event",
@@ -81,3 +83,13 @@ __all__ = [
     "MANIFEST_NAME", "MANIFEST_FORMAT", "INDEX_NAME", "LOCK_NAME", "TMP_DIRNAME", "ENGINE_NAME",
     "DEFAULT_TIMEOUT", "DEFAULT_START_TIMEOUT", "RETRY_START_FACTOR", "KERNEL_RSS_LIMIT_MB",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value

@@ -79,6 +79,8 @@ class DataFiles:
                     self.observations.append(entry.rel)
             self.meta.sort(key=Path)  # the loader's order (sorted paths)
             self.observations.sort(key=Path)
+        #: the region of each observation file ("" for a shared file), for :meth:`in_scope`
+        self._region = {k: file_region(Path(k).name) or "" for k in self.observations}
 
     def key(self, path: str | Path) -> str:
         """Relative posix path for a file in the data directory, else the absolute path."""
@@ -122,8 +124,8 @@ class DataFiles:
         """Observation files a report with this scope reads: shared ones and its regions'."""
         if scope == "all":
             return list(self.observations)
-        wanted = set(scope)
-        return [k for k in self.observations if (file_region(Path(k).name) or "") in wanted or file_region(Path(k).name) is None]
+        wanted = {*scope, ""}
+        return [k for k in self.observations if self._region[k] in wanted]
 
     def inputs(self, scope: str | Sequence[str], extra: Iterable[str] = ()) -> dict[str, str | None]:
         """Hashes of a report's data inputs: the observation files of its scope and the
@@ -193,12 +195,9 @@ def package_versions(names: Sequence[str] = OUTPUT_PACKAGES) -> dict[str, str]:
 
 
 def _library_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from regionanalys import __version__
 
-    try:
-        return version("regionanalys")
-    except PackageNotFoundError:
-        return "0.0.0"
+    return __version__
 
 
 @dataclass

@@ -21,14 +21,9 @@ from regionanalys.report.runner.cache import (
 from regionanalys.report.runner.index import INDEX_NAME, render_index
 from regionanalys.report.runner.kernel import DEFAULT_START_TIMEOUT
 from regionanalys.report.runner.lock import LOCK_NAME, _Lock
-from regionanalys.report.runner.orphans import stop_recorded
 from regionanalys.report.runner.outdir import check_out_dir, claim_out_dir, remove_leftovers
-from regionanalys.report.runner.pdf import _make_pdfs
 from regionanalys.report.runner.plan import CHOICE_NAMES, RunPlan, plan_run
-from regionanalys.report.runner.pool import _kernel_installed, _run_pool, default_jobs
-from regionanalys.report.runner.record import _finish
 from regionanalys.report.runner.results import Event, ReportResult, RunError, RunSummary, _now_iso, os_error_text
-from regionanalys.report.runner.worker import WorkerConfig
 from regionanalys.report.specs import Job, notebook_imports
 
 TMP_DIRNAME = ".regionanalys-tmp"
@@ -98,6 +93,8 @@ def _clean_after_previous_run(out: Path, lock: _Lock) -> list[str]:
     notes = []
     previous = lock.previous_pids()
     if previous and previous.get("pid") != os.getpid():
+        from regionanalys.report.runner.orphans import stop_recorded
+
         stopped = stop_recorded(previous.get("children") or {})
         if stopped:
             notes.append(f"stoppade {stopped} processer som en avbruten körning lämnat kvar")
@@ -162,7 +159,12 @@ def execute(
         n_workers = 0
         chains: dict[tuple, list[tuple[float, str]]] = {}  # per worker: (finished at, report id)
         if to_run:
+            # the worker side (multiprocessing, psutil, the record of a finished report) is
+            # imported only when something runs: a run with nothing to do stays fast
             from regionanalys.data.loading import READ_LOG_ENV
+            from regionanalys.report.runner.pool import _kernel_installed, _run_pool, default_jobs
+            from regionanalys.report.runner.record import _finish
+            from regionanalys.report.runner.worker import WorkerConfig
 
             _kernel_installed(kernel_name)
             tmp_dir = out / TMP_DIRNAME
@@ -209,6 +211,9 @@ def execute(
         ordered = [results[j.id] for j in plan.jobs]
         pdf_errors: list[str] = []
         if pdf:
+            from regionanalys.report.runner.pdf import _make_pdfs
+            from regionanalys.report.runner.pool import default_jobs
+
             pdf_errors = _make_pdfs(ordered, entries, out, chromium, jobs or default_jobs(), emit)
         plan.info.prune({cur.info.hash(p) for p in {j.notebook_path for j in plan.jobs}} | {e.get("inputs", {}).get("notebook") for e in entries.values()})
         # a run that changed nothing rewrites nothing (and stays well under a second)
