@@ -204,17 +204,45 @@ class _MemoLocator(Locator):
         return self.inner.tick_values(vmin, vmax)
 
     def __call__(self):
-        axis = self.axis
-        key = (tuple(axis.get_view_interval()), tuple(axis.axes.get_position().bounds), axis.get_figure(root=True).dpi)
+        key = _tick_key(self.axis)
         if key not in self._memo:
             self._memo[key] = self.inner()
         return self._memo[key]
 
 
+def _tick_key(axis) -> tuple:
+    """What an axis' ticks depend on once the chart is built: its view, its axes' place, the dpi."""
+    return (tuple(axis.get_view_interval()), tuple(axis.axes.get_position().bounds), axis.get_figure(root=True).dpi)
+
+
+def _memo_update(axis) -> None:
+    """Let ``axis`` place and label its ticks once per :func:`_tick_key` in a row.
+
+    matplotlib's ``Axis._update_ticks`` (private, present since 3.x) re-formats and
+    re-positions every tick on each of its ~30 calls per figure. Only the last key is kept:
+    the Tick objects are shared between calls, so an older result would hold moved ticks.
+    """
+    update = getattr(axis, "_update_ticks", None)
+    if update is None or getattr(update, "_regionanalys_memo", False):
+        return
+    last: list = [None, None]
+
+    def memo():
+        key = _tick_key(axis)
+        if last[0] != key:
+            last[:] = [key, update()]
+        return last[1]
+
+    memo._regionanalys_memo = True
+    axis._update_ticks = memo
+
+
 def _memo_ticks(fig: Figure) -> None:
-    """Wrap the tick locators of every axis in :class:`_MemoLocator` (shared axes share one)."""
+    """Wrap the tick locators of every axis in :class:`_MemoLocator` (shared axes share one)
+    and memoize each axis' tick update (:func:`_memo_update`)."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
+            _memo_update(axis)
             for ticker in (axis.major, axis.minor):
                 inner = ticker.locator
                 if not isinstance(inner, (_MemoLocator, NullLocator)):
