@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from regionanalys.analysis.memo import Lookup
 from regionanalys.data.formatting import fmt_auto
 from regionanalys.data.registry import category_label, label, series_registry
 from regionanalys.data.regions import region_name, resolve_region
@@ -366,8 +367,11 @@ def effects_for_region(
     code = resolve_region(region)
     evs = events[events["region"] == code].sort_values("start")
     results = []
+    # the region's monthly outcomes split once: a mask over the table per series is
+    # quadratic when the series grow with the data (one per org)
+    outcomes = Lookup(df[(df["region"] == code) & (df["freq"] == "M") & (df["kind"] == "utfall")], ["series", "org", "category"])
     for _, m in monthly_series(df, code, targets).iterrows():
-        rows = df[(df["region"] == code) & (df["series"] == m["series"]) & (df["org"] == m["org"]) & (df["category"] == m["category"]) & (df["freq"] == "M") & (df["kind"] == "utfall")]
+        rows = outcomes(m["series"], m["org"], m["category"])
         values = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="M"))
         spec = series_registry()[m["series"]]
         for i, (_, ev) in enumerate(evs.iterrows()):
