@@ -192,6 +192,7 @@ def execute(
 
             queue_jobs = _longest_first([j for j, _ in to_run], entries)
             cur.data.snapshot()  # before any kernel reads (see DataFiles.snapshot)
+            _prepare_landing(entries, plan)
             _run_pool(queue_jobs, n_workers, cfg, lambda job: emit("started", job, None), on_done, lock.record_pids)
             again = [j for j in queue_jobs if j.id in changed_during]
             if again:  # once: a file that keeps changing is caught by the next run
@@ -225,6 +226,17 @@ def execute(
     notes.extend(getattr(emit, "broken", []))
     return RunSummary(ordered, out, out / INDEX_NAME, out / MANIFEST_NAME, time.perf_counter() - t0, n_workers,
                       notes, pdf_errors, errors, critical_path(chains))
+
+
+def _prepare_landing(entries: Mapping, plan: RunPlan) -> None:
+    """Start computing the index's key figures for the regions this run will cover (see
+    :func:`regionanalys.report.landing.prepare`), so the first index written finds them."""
+    from regionanalys.report import landing
+
+    after = {**entries, **{j.id: {"regions": list(j.regions), "year": j.year} for j in plan.jobs}}
+    reports = sorted({(e.get("report") or "", tuple(e.get("regions") or [])) for e in entries.values() if e.get("example_data")}
+                     | {(j.spec_id, tuple(j.regions)) for j in plan.jobs})
+    landing.prepare(landing.run_regions(after), reports, plan.data_dir)
 
 
 def critical_path(chains: Mapping[Any, list[tuple[float, str]]]) -> list[str]:
