@@ -1,6 +1,7 @@
 """The worker process: a warm kernel, papermill's engine on it, and the HTML export."""
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -290,9 +291,17 @@ def _worker_main(cfg: WorkerConfig, tasks, results, index: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     # a killed parent must not leave this worker and its kernel writing into the output
     die_with_parent(cfg.parent_pid or None, on_orphan=kill_descendants)
+    # as in the kernel: no collections while papermill, nbconvert and the template load,
+    # then those long-lived objects are frozen out of later collections
+    gc.disable()
     worker = _Worker(cfg)
     try:
-        worker.boot()
+        try:
+            worker.boot()
+        finally:
+            gc.enable()
+        gc.collect()
+        gc.freeze()
         results.put(("ready", index, worker.session.pid))
         while True:
             job = tasks.get()
