@@ -81,17 +81,31 @@ def availability(df: pd.DataFrame, regions: list[str], years: list[int]) -> pd.D
     """
     data = _not_kolada(df[df["region"].isin(regions) & df["year"].isin(years)])
     is_example = data["example"].astype(bool) if "example" in data else pd.Series(False, index=data.index)
+    measure_of = pd.DataFrame([(s, m.key) for m in MEASURES for s in m.series], columns=["series", "measure"])
+    rows = pd.DataFrame({"region": data["region"].to_numpy(), "series": data["series"].to_numpy(),
+                         "year": data["year"].to_numpy(), "kind": data["kind"].to_numpy(),
+                         "example": is_example.to_numpy()}).merge(measure_of, on="series")
+    # One pass over the rows: per region, measure and year the kinds of real rows, their
+    # number and whether example rows exist.
+    kinds: dict[tuple, set[str]] = {}
+    n_real: dict[tuple, int] = {}
+    example: set[tuple] = set()
+    counts = rows.groupby(["region", "measure", "year", "example", "kind"], sort=False, dropna=False).size()
+    for (code, measure, y, ex, kind), n in counts.items():
+        cell = (code, measure, y)
+        if ex:
+            example.add(cell)
+        else:
+            kinds.setdefault(cell, set()).add(kind)
+            n_real[cell] = n_real.get(cell, 0) + int(n)
     records = []
     for code in regions:
         for m in MEASURES:
-            part = data[(data["region"] == code) & data["series"].isin(m.series)]
-            ex = is_example.loc[part.index]
             for y in years:
-                in_year = part["year"] == y
-                real_rows = part[in_year & ~ex]
-                status = _status(set(real_rows["kind"]), bool((in_year & ex).any()))
-                records.append({"region": code, "measure": m.key, "year": int(y), "status": status,
-                                "n_real": int(len(real_rows))})
+                cell = (code, m.key, y)
+                records.append({"region": code, "measure": m.key, "year": int(y),
+                                "status": _status(kinds.get(cell, set()), cell in example),
+                                "n_real": n_real.get(cell, 0)})
     return pd.DataFrame.from_records(records, columns=["region", "measure", "year", "status", "n_real"])
 
 
@@ -131,11 +145,13 @@ def has_real(avail: pd.DataFrame, measures: list[str], regions: list[str] | None
 def only_example(avail: pd.DataFrame, measures: list[str]) -> list[str]:
     """The regions where ``measures`` exist only as example data (no real figure in any year)."""
     part = avail[avail["measure"].isin(measures)]
-    out = []
-    for code, rows in part.groupby("region", sort=False):
-        if (rows["status"] == "exempel").any() and rows["status"].isin(["exempel", "saknas"]).all():
-            out.append(code)
-    return out
+    example: dict[str, bool] = {}  # region -> has an example cell, in order of appearance
+    real_somewhere: set[str] = set()
+    for code, status in zip(part["region"], part["status"]):
+        example[code] = example.get(code, False) or status == "exempel"
+        if status not in ("exempel", "saknas"):
+            real_somewhere.add(code)
+    return [code for code, ex in example.items() if ex and code not in real_somewhere]
 
 
 def matrix_reading(avail: pd.DataFrame) -> str:
@@ -179,26 +195,23 @@ def results_history(df: pd.DataFrame, regions: list[str], years: list[int]) -> p
     data = real(df)
     data = data[data["region"].isin(regions) & (data["org"] == "region") & (data["category"] == "")
                 & (data["freq"] == "Y") & data["series"].isin(RESULT_MEASURES) & data["year"].isin(years)]
+    by_region = {code: rows for code, rows in data.groupby("region", sort=False)}
     records = []
     for code in regions:
-        mine = data[data["region"] == code]
+        mine = by_region.get(code, data.iloc[:0])
         # One measure per region where it can be: the one with the most outcomes first, so a
         # region's bars compare like with like; other measures fill only years it lacks.
         counts = mine[mine["kind"] == "utfall"].groupby("series")["year"].nunique()
         order = sorted(RESULT_MEASURES, key=lambda s: (-int(counts.get(s, 0)), RESULT_MEASURES.index(s)))
+        first: dict[tuple, int] = {}  # (year, kind, series) -> position of its first row
+        for pos, key in enumerate(zip(mine["year"], mine["kind"], mine["series"])):
+            first.setdefault(key, pos)
         for y in years:
-            rows = mine[mine["year"] == y]
-            chosen = None
-            for kind in ("utfall", "prognos"):
-                for series in order:
-                    hit = rows[(rows["series"] == series) & (rows["kind"] == kind)]
-                    if not hit.empty:
-                        chosen = hit.iloc[0]
-                        break
-                if chosen is not None:
-                    break
-            if chosen is None:
+            hit = next((first[(y, kind, series)] for kind in ("utfall", "prognos") for series in order
+                        if (y, kind, series) in first), None)
+            if hit is None:
                 continue
+            chosen = mine.iloc[hit]
             note = str(chosen.get("note", "") or "")
             records.append({
                 "region": code, "year": int(y), "series": chosen["series"], "measure": RESULT_SHORT[chosen["series"]],
@@ -408,14 +421,16 @@ def growth_table(df: pd.DataFrame, regions: list[str], year: int) -> pd.DataFram
     """Net cost and revenue growth for ``year`` where the data states them (or both amounts
     exist for two years), with the source's precision. Regions without both are left out.
     Columns: region, år, nettokostnader, skatt och statsbidrag, skillnad (procentenheter), källa."""
-    from regionanalys.analysis.keyfigures import COST, REVENUE, _figure, key_figures
+    from regionanalys.analysis.keyfigures import COST, REVENUE, _figure, key_figures, stated_figures
 
+    data = real(df)
     rows = []
     for code in regions:
         kf = key_figures(df, code, year)
         if kf.cost_growth is None or kf.revenue_growth is None:
             continue
-        sources = [f.source for f in (_figure(real(df), code, s, year, "utfall") for s in (COST, REVENUE)) if f]
+        stated = stated_figures(data, code)
+        sources = [f.source for f in (_figure(stated, s, year, "utfall") for s in (COST, REVENUE)) if f]
         rows.append({"region": region_name(code), "år": year,
                      "nettokostnader": fmt_number(kf.cost_growth[0], kf.cost_growth[1]) + "\u00a0%",
                      "skatt och statsbidrag": fmt_number(kf.revenue_growth[0], kf.revenue_growth[1]) + "\u00a0%",

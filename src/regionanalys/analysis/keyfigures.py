@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from regionanalys.analysis.indicators import forecast_as_of, growth_pct, select
+from regionanalys.analysis.memo import per_frame
 from regionanalys.analysis.requirements import Decision, decisions
 from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
 from regionanalys.data.registry import label
@@ -93,71 +94,106 @@ def real(df: pd.DataFrame) -> pd.DataFrame:
     return df[~df["example"].astype(bool)] if "example" in df else df
 
 
-def _figure(df: pd.DataFrame, code: str, series: str, year: int, kind: str) -> Figure | None:
-    rows = select(df, region=code, org="region", series=series, kind=kind, category="", freq="Y", year=year)
-    if rows.empty:
+#: (series, kind, year) -> (value, unit, source, note) of the first such row.
+Stated = dict[tuple[str, str, int], tuple]
+
+
+def stated_figures(df: pd.DataFrame, code: str) -> Stated:
+    """The region's annual figures for the region as a whole (org ``region``, no category),
+    the first row per series, kind and year: what :func:`key_figures` chooses from, looked
+    up by key instead of a select over the whole table per figure."""
+    rows = select(df, region=code, org="region", category="", freq="Y")
+    notes = rows["note"] if "note" in rows else [""] * len(rows)
+    out: Stated = {}
+    for series, kind, year, *fields in zip(rows["series"], rows["kind"], rows["year"], rows["value"], rows["unit"],
+                                           rows["source"], notes):
+        out.setdefault((series, kind, year), tuple(fields))
+    return out
+
+
+def _figure(stated: Stated, series: str, year: int, kind: str) -> Figure | None:
+    hit = stated.get((series, kind, year))
+    if hit is None:
         return None
-    row = rows.iloc[0]
-    return Figure(series, year, float(row["value"]), kind, row["unit"], row["source"], row.get("note", "") or "")
+    value, unit, source, note = hit
+    return Figure(series, year, float(value), kind, unit, source, note or "")
 
 
-def _growth(df: pd.DataFrame, code: str, series: str, year: int) -> tuple[float, int] | None:
-    stated = _figure(df, code, STATED_GROWTH[series], year, "utfall")
-    if stated is not None:
-        text = str(stated.value)
-        decimals = 0 if float(stated.value).is_integer() else len(text.split(".")[1])
-        return stated.value, decimals  # quoted with the precision of its source
-    now, before = _figure(df, code, series, year, "utfall"), _figure(df, code, series, year - 1, "utfall")
+def _growth(stated: Stated, series: str, year: int) -> tuple[float, int] | None:
+    stated_growth = _figure(stated, STATED_GROWTH[series], year, "utfall")
+    if stated_growth is not None:
+        text = str(stated_growth.value)
+        decimals = 0 if float(stated_growth.value).is_integer() else len(text.split(".")[1])
+        return stated_growth.value, decimals  # quoted with the precision of its source
+    now, before = _figure(stated, series, year, "utfall"), _figure(stated, series, year - 1, "utfall")
     if now is None or before is None:
         return None
     return growth_pct(now.value, before.value), 1
 
 
-def decisions_in_data(df: pd.DataFrame, region: str) -> list[Decision]:
+def decisions_in_data(df: pd.DataFrame, region: str, *, through: int | None = None) -> list[Decision]:
     """:func:`decisions` for the years ``df`` reaches: a decision linked to a later year
-    than the data holds (a report for 2019) is left out instead of raising."""
+    than the data holds (a report for 2019) is left out instead of raising.
+
+    ``through`` is the last year of the data when ``df`` holds only a part of it (the
+    region's rows)."""
     from regionanalys.data.documents import load_decisions
 
     code = resolve_region(region)
-    if df.empty:
-        return []
+    if through is None:
+        if df.empty:
+            return []
+        through = int(df["year"].max())
     meta = load_decisions()
     meta = meta[meta["region"] == code]
-    beyond = set(meta.loc[meta["period"].astype(str).str[:4].astype(int) > int(df["year"].max()), "decision"])
+    beyond = set(meta.loc[meta["period"].astype(str).str[:4].astype(int) > through, "decision"])
     return decisions(df, region=code, meta=meta[~meta["decision"].isin(beyond)])
 
 
+def _last_real_year(df: pd.DataFrame) -> int | None:
+    """The last year of the real rows (None if there are none), without copying them."""
+    years = df["year"][~df["example"].astype(bool)] if "example" in df else df["year"]
+    return int(years.max()) if len(years) else None
+
+
+@per_frame
 def key_figures(df: pd.DataFrame, region: str, year: int) -> KeyFigures:
-    """The key figures of ``region`` for ``year`` from real (non-example) rows only."""
+    """The key figures of ``region`` for ``year`` from real (non-example) rows only.
+
+    Cached per table (a report asks twice per region: its top and its growth table)."""
     code = resolve_region(region)
-    data = real(df)
+    mine = select(df, region=code)
+    data = real(mine)
+    stated = stated_figures(data, code)
     kf = KeyFigures(region=code, year=year)
     for series in RESULT_MEASURES:
-        fig = _figure(data, code, series, year, "utfall")
+        fig = _figure(stated, series, year, "utfall")
         if fig is not None:
             kf.result = fig
-            kf.result_previous = _figure(data, code, series, year - 1, "utfall")
+            kf.result_previous = _figure(stated, series, year - 1, "utfall")
             break
     if kf.result is not None and kf.result.series != "verksamhetens_resultat":
-        kf.operating = _figure(data, code, "verksamhetens_resultat", year, "utfall")
-        kf.operating_previous = _figure(data, code, "verksamhetens_resultat", year - 1, "utfall")
+        kf.operating = _figure(stated, "verksamhetens_resultat", year, "utfall")
+        kf.operating_previous = _figure(stated, "verksamhetens_resultat", year - 1, "utfall")
     # A forecast of the same measure as the outcome first (−937 against −878), else any.
     order = ([kf.result.series] if kf.result is not None else []) + list(RESULT_MEASURES)
     for series in order:
-        fig = _figure(data, code, series, year, "prognos")
+        fig = _figure(stated, series, year, "prognos")
         if fig is not None:
             kf.forecast = fig
             break
-    kf.balanskrav = _figure(data, code, "balanskravsresultat", year, "utfall")
-    kf.cost_growth = _growth(data, code, COST, year)
-    kf.revenue_growth = _growth(data, code, REVENUE, year)
-    rev = _figure(data, code, REVENUE, year, "utfall")
+    kf.balanskrav = _figure(stated, "balanskravsresultat", year, "utfall")
+    kf.cost_growth = _growth(stated, COST, year)
+    kf.revenue_growth = _growth(stated, REVENUE, year)
+    rev = _figure(stated, REVENUE, year, "utfall")
     kf.revenue = rev.value if rev is not None else np.nan
-    whole = [d for d in decisions_in_data(data, code) if d.unit == "mnkr" and d.year in (year, year + 1)]
+    last = _last_real_year(df)
+    whole = [] if last is None else decisions_in_data(data, code, through=last)
+    whole = [d for d in whole if d.unit == "mnkr" and d.year in (year, year + 1)]
     # The requirement for the whole region outranks one for administration or a nämnd.
     whole.sort(key=lambda d: (d.scope != "hela_regionen", -d.year, -d.value))
     kf.requirement = whole[0] if whole else None
-    examples = df[(df["region"] == code) & df["example"].astype(bool)] if "example" in df else df.iloc[0:0]
+    examples = mine[mine["example"].astype(bool)] if "example" in mine else mine.iloc[0:0]
     kf.example_series = sorted({label(s) for s in examples["series"].unique()})
     if kf.result is None and kf.forecast is None:
         kf.missing.append("resultat")
@@ -224,15 +260,12 @@ def key_points(kf: KeyFigures) -> list[str]:
 
 def data_through(df: pd.DataFrame, region: str | None = None) -> dict[str, str]:
     """The latest period in the data per kind of source (``{"dokumenten": "2024", …}``)."""
-    rows = df if region is None else df[df["region"] == resolve_region(region)]
-    out: dict[str, str] = {}
-    folder = rows["source_file"].astype(str).str.split("/").str[0]
+    rows = df if region is None else select(df, region=region)
     # Plans and budgets reach into coming years: "data t.o.m." is about outcomes and forecasts.
-    rows, folder = rows[rows["kind"].isin(["utfall", "prognos"])], folder[rows["kind"].isin(["utfall", "prognos"])]
-    for key, name in SOURCE_KINDS.items():
-        part = rows[folder == key]
-        if part.empty:
-            continue
-        latest = max(part["period"], key=lambda p: (p.end_time, p.freqstr))
-        out[name] = str(latest)
-    return out
+    rows = rows[rows["kind"].isin(["utfall", "prognos"])]
+    periods: dict[str, set] = {}
+    for file, period in zip(rows["source_file"], rows["period"]):
+        periods.setdefault(str(file).split("/")[0], set()).add(period)
+    # The distinct periods per folder only: equal periods print alike, and the key is slow.
+    return {name: str(max(periods[key], key=lambda p: (p.end_time, p.freqstr)))
+            for key, name in SOURCE_KINDS.items() if key in periods}

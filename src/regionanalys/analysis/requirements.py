@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from regionanalys.data.documents import SCOPES, load_decisions
@@ -54,14 +55,22 @@ class Decision:
         return text
 
 
-def _observation(df: pd.DataFrame, row: pd.Series) -> pd.Series | None:
-    mask = (
-        (df["region"] == row["region"]) & (df["org"] == row["org"]) & (df["series"] == row["series"])
-        & (df["category"] == row["category"]) & (df["kind"] == row["kind"])
-        & (df["period"].astype(str) == str(row["period"]))
-    )
-    hit = df[mask]
-    return None if hit.empty else hit.iloc[0]
+def _observations(df: pd.DataFrame, links: pd.DataFrame) -> dict[tuple, int]:
+    """Position in ``df`` of the first observation per key (:func:`_link_key`) among the
+    rows ``links`` can point at: one pass instead of a mask over ``df`` per link."""
+    near = (df["region"].isin(links["region"]) & df["series"].isin(links["series"])
+            & df["kind"].isin(links["kind"])).to_numpy()
+    positions = np.flatnonzero(near)
+    rows = df.iloc[positions]
+    out: dict[tuple, int] = {}
+    for pos, *key in zip(positions, rows["region"], rows["org"], rows["series"], rows["category"], rows["kind"],
+                         rows["period"].astype(str)):
+        out.setdefault(tuple(key), pos)
+    return out
+
+
+def _link_key(link: pd.Series) -> tuple:
+    return (link["region"], link["org"], link["series"], link["category"], link["kind"], str(link["period"]))
 
 
 def decisions(df: pd.DataFrame, region: str | list[str] | None = None,
@@ -77,17 +86,21 @@ def decisions(df: pd.DataFrame, region: str | list[str] | None = None,
     if codes is not None:
         meta = meta[meta["region"].isin(codes)]
         df = df[df["region"].isin(codes)]
+    if df.empty and meta.empty:
+        return []  # a region without real rows or decisions (most of the country at first)
     out: list[Decision] = []
     used: set[tuple] = set()
+    found = _observations(df, meta)
     for name, group in meta.groupby("decision", sort=False):
         rows = []
         for _, link in group.iterrows():
-            obs = _observation(df, link)
-            if obs is None:
+            pos = found.get(_link_key(link))
+            if pos is None:
                 raise ValueError(
                     f"meta/decisions.csv, rad {link['line']}: beslutet '{name}' pekar på "
                     f"{link['org']}/{link['series']}/{link['category'] or '(totalt)'}/{link['period']}/{link['kind']}, "
                     "som inte finns bland observationerna")
+            obs = df.iloc[pos]
             used.add(tuple(str(obs[k]) for k in KEY))
             rows.append((link, obs))
         head_link, head = next((lk, ob) for lk, ob in rows if lk["role"] == "huvud")

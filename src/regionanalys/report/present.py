@@ -269,10 +269,11 @@ def _region_codes(df: pd.DataFrame, region: str | None, regions: Iterable[str] |
 
 def _key_sentences(df: pd.DataFrame, code: str, year: int) -> list[str]:
     """3–5 sentences for one region: :func:`key_points`, and what the data reaches when that is fewer than 3."""
+    from regionanalys.analysis.indicators import select
     from regionanalys.analysis.keyfigures import data_through, key_figures, key_points, real
     from regionanalys.data.regions import region_name
 
-    if real(df[df["region"] == code]).empty:
+    if real(select(df, region=code)).empty:
         # A template waiting for data: nothing real to state (and decisions need real rows).
         points = [f"Rapporten är en mall: underlaget innehåller ännu inga verkliga siffror för {region_name(code)}."]
     else:
