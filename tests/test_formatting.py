@@ -61,3 +61,21 @@ def test_month_names_in_swedish():
 
     assert [month_name(m) for m in (1, 3, 5, 8, 12)] == ["januari", "mars", "maj", "augusti", "december"]
     assert [month_abbr(m) for m in range(1, 13)] == ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def test_cached_formatting_is_babels_for_every_kind_of_key():
+    """The per-number cache keys on the float: ints, numpy floats, -0.0 and repeats format as
+    an uncached call does, in any order."""
+    import numpy as np
+
+    from regionanalys.data.formatting import _format_float
+
+    uncached = _format_float.__wrapped__
+    values = [0, 0.0, -0.0, -0.04, 0.04, 5, 5.0, np.float64(5.0), np.int64(-478), 2.675, 999.96, -1234567.891, 1e16, True]
+    for decimals in (0, 1, 2):
+        for sign in (False, True):
+            for percent in (False, True):
+                for value in values + values[::-1]:
+                    assert _format_float(float(value), decimals, sign, percent) == uncached(float(value), decimals, sign, percent)
+    assert fmt_number(-0.0, 1) == fmt_number(0.0, 1) == "0,0"
+    assert fmt_number(np.float64(-478.4)) == fmt_number(-478) == f"{MINUS}478"

@@ -28,13 +28,17 @@ def neutralize(value: object) -> object:
 
 def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The table as it goes into a file: plain column names, periods as text, formulas neutralized."""
-    out = df.reset_index(drop=True).copy()
+    out = df.reset_index(drop=True)  # a new frame (copy on write): df itself is never changed
     out.columns = [str(neutralize(str(c))) for c in out.columns]
     for col in out.columns:
         series = out[col]
-        if isinstance(series.dtype, pd.PeriodDtype) or series.map(lambda v: isinstance(v, pd.Period)).any():
+        if isinstance(series.dtype, pd.PeriodDtype):
             out[col] = series.astype(str)
-        elif not pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        elif pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue  # numbers and flags as they are (a numeric column cannot hold a Period)
+        elif any(isinstance(v, pd.Period) for v in series.tolist()):  # a plain loop: Series.map costs more
+            out[col] = series.astype(str)
+        else:
             out[col] = series.map(neutralize).astype(object)
     return out
 

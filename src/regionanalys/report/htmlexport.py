@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import unicodedata
 from datetime import datetime
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -129,13 +130,20 @@ _KEEP_MAX_ROWS = 18
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4")
+_KEEP_NAMES = frozenset(_KEEP_BLOCKS + _HEADINGS)
 
 
 def _keep_group(heading) -> list:
     """The headings right after ``heading`` and the first content block after them
     (across notebook cells): what print keeps together. Empty when there is no block."""
+    from bs4 import Tag
+
     group = []
-    for el in heading.find_all_next(_KEEP_BLOCKS + _HEADINGS):
+    # A lazy walk, not find_all_next: that collects every later element of the page before
+    # the first is looked at, for each heading (a third of finish_page's time).
+    for el in heading.next_elements:
+        if not isinstance(el, Tag) or el.name not in _KEEP_NAMES:
+            continue
         if el.name in _HEADINGS:
             if el.name == "h1":
                 return []
@@ -151,7 +159,16 @@ def _keep_group(heading) -> list:
 
 
 def finish_page(html: str) -> str:
-    """Post-process an exported report page.
+    """Post-process an exported report page (see :func:`finish_soup`)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    finish_soup(soup)
+    return str(soup)
+
+
+def finish_soup(soup) -> None:
+    """Post-process an exported report page, parsed, in place.
 
     * Every ``<h2>`` gets an id (kept if it has one) and the table of contents that
       :func:`regionanalys.report.present.begin` left empty lists them all.
@@ -159,15 +176,19 @@ def finish_page(html: str) -> str:
       ``div.ra-keep`` that print does not split, so a heading never ends a page. (CSS
       ``break-after: avoid`` alone does not work across notebook cells' output boxes.)
     """
-    from bs4 import BeautifulSoup
+    from bs4 import Tag
 
     from regionanalys.data.formatting import plain
 
-    soup = BeautifulSoup(html, "html.parser")
     main = soup.find("main") or soup
-    used = {el["id"] for el in soup.find_all(id=True)}
+    # One walk of the page in plain Python instead of a find_all per question: bs4's matching
+    # costs more than the walk. The lists are what those find_all calls returned, in page order.
+    # Nothing below adds an h2, h3 or table before they are used, so they can be gathered first.
+    page = [el for el in soup.descendants if isinstance(el, Tag)]
+    inside = page if main is soup else [el for el in main.descendants if isinstance(el, Tag)]
+    used = {el["id"] for el in page if el.get("id") is not None}
     entries = []
-    for n, h2 in enumerate(main.find_all("h2"), start=1):
+    for h2 in [el for el in inside if el.name == "h2"]:
         if not h2.get("id"):
             ascii_text = unicodedata.normalize("NFKD", plain(h2.get_text()).lower()).encode("ascii", "ignore").decode()
             base = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "avsnitt"
@@ -177,17 +198,19 @@ def finish_page(html: str) -> str:
             h2["id"] = slug
             used.add(slug)
         entries.append((h2["id"], h2.get_text(" ", strip=True)))
-    for nav in soup.select("nav[data-toc] ol"):
+    # What soup.select("nav[data-toc] ol") finds.
+    tocs = [el for el in page if el.name == "ol" and el.find_parent("nav", attrs={"data-toc": True}) is not None]
+    for nav in tocs:
         for ident, text in entries:
             li = soup.new_tag("li")
             a = soup.new_tag("a", href=f"#{ident}")
             a.string = text
             li.append(a)
             nav.append(li)
-    for table in main.find_all("table"):
+    for table in [el for el in inside if el.name == "table"]:
         if len(table.find_all("tr")) <= _KEEP_MAX_ROWS:
             table["class"] = [*(table.get("class") or []), "ra-short"]  # printed whole
-    for heading in main.find_all(["h2", "h3"]):
+    for heading in [el for el in inside if el.name in ("h2", "h3")]:
         if heading.find_parent("div", class_="ra-keep") is not None or heading.get("data-kept"):
             continue  # already kept with the heading above it
         group = _keep_group(heading)
@@ -205,18 +228,55 @@ def finish_page(html: str) -> str:
         block.insert_before(keep)
         for el in [*headings, block]:
             keep.append(el.extract())
-    for el in main.find_all(attrs={"data-kept": True}):
+    for el in [el for el in main.descendants if isinstance(el, Tag) and el.get("data-kept") is not None]:
         del el["data-kept"]
-    return str(soup)
+
+
+@cache
+def _page_exporter():
+    """nbconvert's HTMLExporter, but handing over the page it has parsed instead of the text.
+
+    ``HTMLExporter.from_notebook_node`` parses its own output with BeautifulSoup (to fill
+    missing image alt texts and focus order) and prints it again; :func:`finish_page` then
+    parsed that text once more. Parsing is most of an export, so the report takes the parsed
+    page as it is. (A class made on first use: nbconvert is a heavy import.)
+    """
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class PageExporter(HTMLExporter):
+        def page_soup(self, nb: Any, resources: dict) -> tuple[Any, str, dict]:
+            """``from_notebook_node`` of nbconvert 7's HTMLExporter, ending before ``str(soup)``:
+            the parsed page, the template's text it was parsed from, the resources."""
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources)
+            soup = BeautifulSoup(html, features="html.parser")
+            # nbconvert's three selections in one walk of the page (an img is never a div).
+            wanted = "img:not([alt]), .jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"
+            for elem in soup.select(wanted):
+                if elem.name == "img":
+                    elem.attrs["alt"] = "No description has been provided for this image"
+                else:
+                    elem.attrs["tabindex"] = "0"
+            return soup, html, resources
+
+    return PageExporter
 
 
 class ReportExporter:
     """nbconvert's HTMLExporter with the report template, compiled once, reused per report."""
 
     def __init__(self) -> None:
-        from nbconvert import HTMLExporter
-
-        self._exporter = HTMLExporter(
+        self._exporter = _page_exporter()(
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(config.TEMPLATES_DIR / "nbconvert")],
             exclude_input=True,
@@ -226,6 +286,9 @@ class ReportExporter:
             exclude_output_stdin=True,
             embed_images=True,
             language_code="sv",
+            # Validate the notebook once, after the preprocessors, not after each of the twelve
+            # (enabled or not): the same check, a twelfth of nbformat's cost.
+            optimistic_validation=True,
         )
         # Compile the template now, so the first report does not pay for it.
         import nbformat
@@ -234,6 +297,8 @@ class ReportExporter:
 
     def export(self, nb: Any, *, title: str, notebook: str, created: datetime | None = None) -> str:
         """The report page for an executed notebook; raises :class:`ExportError` if not self-contained."""
+        from bs4 import BeautifulSoup
+
         from regionanalys import __version__
 
         resources = {
@@ -246,9 +311,18 @@ class ReportExporter:
             },
         }
         resources["rapport"]["css_title"] = css_string(title)
-        body, _ = self._exporter.from_notebook_node(nb, resources=resources)
-        body = unlink_external_anchors(body)
-        body = finish_page(body)
+        soup, raw, _ = self._exporter.page_soup(nb, resources)
+        # External anchors are unlinked in the page as printed (the rule works on text). The
+        # printed page has a "<a" only where the template's text has one (bs4 escapes "<" in
+        # text and attributes and copies comments, styles and scripts verbatim), so without
+        # one there is nothing to unlink and the page needs neither printing nor parsing again.
+        if "<a" in raw.lower():
+            body = str(soup)
+            unlinked = unlink_external_anchors(body)
+            if unlinked != body:
+                soup = BeautifulSoup(unlinked, "html.parser")
+        finish_soup(soup)
+        body = str(soup)
         refs = external_references(body)
         if refs:
             shown = "; ".join(dict.fromkeys(refs))
