@@ -90,7 +90,7 @@ def decisions(df: pd.DataFrame, region: str | list[str] | None = None,
         return []  # a region without real rows or decisions (most of the country at first)
     out: list[Decision] = []
     used: set[tuple] = set()
-    found = _observations(df, meta)
+    found = _observations(df, meta) if len(meta) else {}
     for name, group in meta.groupby("decision", sort=False):
         rows = []
         for _, link in group.iterrows():
