@@ -15,6 +15,30 @@ from regionanalys.report.charts.items import figure_item
 from regionanalys.report.charts.style import COLOURS, apply_style, new_figure, region_colour, swedish_axis
 
 
+#: At most this many bars in a horizontal bar chart (about one A4 page); a region with
+#: dozens of decisions or programmes gets the largest ones, and the chart's title says so.
+MAX_BARS = 30
+
+
+def _largest_decisions(table: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Rows of the decisions with the largest requirement, each with its "varav" rows, at most
+    ``n`` rows (at least one decision), in their order in ``table``."""
+    if len(table) <= n:
+        return table
+    group = (table["rad"] != "varav").cumsum()
+    sizes = group.value_counts()
+    heads = table[table["rad"] != "varav"]
+    order = heads["krav_mnkr"].fillna(0.0).sort_values(ascending=False, kind="stable").index
+    keep, rows = set(), 0
+    for i in order:
+        g = group.loc[i]
+        if keep and rows + sizes[g] > n:
+            continue
+        keep.add(g)
+        rows += sizes[g]
+    return table[group.isin(keep)]
+
+
 def _who(r: pd.Series) -> str:
     return REGIONS[r["region"]].short + ("" if r["org"] == "region" else f", {r['org']}")
 
@@ -27,7 +51,10 @@ def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
     :func:`regionanalys.analysis.savings.coverage_table`."""
     if table.empty or table["täckning_pct"].isna().all():
         return None  # nothing has a plan: the reading says so, no chart of empty bars
-    t = table.reset_index(drop=True)
+    t = _largest_decisions(table.reset_index(drop=True), MAX_BARS)
+    if len(t) < len(table):
+        decisions = int((table["rad"] != "varav").sum())
+        title += f"\nDiagrammet visar de {int((t['rad'] != 'varav').sum())} största kraven av {decisions}; tabellen nedan har alla."
     fig, ax = new_figure(9, 0.9 + 0.55 * len(t))
     pct = t["täckning_pct"].to_numpy(dtype=float)
     top = max(120.0, float(np.nanmax(pct)) if np.isfinite(pct).any() else 120.0)
@@ -63,7 +90,11 @@ def per_post_chart(table: pd.DataFrame, title: str) -> Figure | None:
     Takes :func:`regionanalys.analysis.savings.per_post_table`."""
     if table.empty:
         return None
-    t = table.sort_values("tkr_per_post")
+    t = table
+    if len(t) > MAX_BARS:  # the largest amounts; a longer chart would not fit a page
+        t = t.loc[t["belopp_mnkr"].sort_values(ascending=False, kind="stable").index[:MAX_BARS]]
+        title += f"\nDiagrammet visar de {MAX_BARS} största beloppen av {len(table)}."
+    t = t.sort_values("tkr_per_post")
     fig, ax = new_figure(9, 0.9 + 0.5 * len(t))
     top = float(t["tkr_per_post"].max())
     for i, (_, r) in enumerate(t.iterrows()):
@@ -86,9 +117,15 @@ def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
     :func:`regionanalys.analysis.savings.buildup_table`."""
     if table.empty:
         return None
-    orgs = list(dict.fromkeys(table["org"]))
-    fig, axes = new_figure(4.5 * len(orgs) + 2, 4.2, ncols=len(orgs))
-    axes = np.atleast_1d(axes)
+    every = list(dict.fromkeys(table["org"]))
+    orgs = _largest_plans(table, every, MAX_BUILDUP_PANELS)
+    columns = min(len(orgs), BUILDUP_PANELS_PER_ROW)
+    rows = -(-len(orgs) // columns)
+    apply_style()
+    fig, axes = plt.subplots(rows, columns, figsize=(4.5 * columns + 2, 4.2 * rows), layout="constrained", squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[len(orgs):]:  # a last row that is not full
+        ax.set_visible(False)
     top = float(np.nanmax(table[["plan_mnkr", "plan_delar_mnkr", "krav_mnkr"]].to_numpy(dtype=float)))
     for ax, org in zip(axes, orgs):
         t = table[table["org"] == org].sort_values("år")
@@ -116,8 +153,26 @@ def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
         handles, labels = ax.get_legend_handles_labels()
         uniq = dict(zip(labels, handles))
         ax.legend(uniq.values(), uniq.keys(), loc="lower center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=8.5)
+    if len(orgs) < len(every):
+        title += f"\nDiagrammet visar de {len(orgs)} största planerna av {len(every)}."
     fig.suptitle(title, x=0.01, ha="left", weight="bold", fontsize=12)
     return fig
+
+
+#: At most this many org panels in the build-up chart (the largest plans), this many per
+#: row: a region with dozens of förvaltningar gets a readable chart of A4 width, and the
+#: table under the chart lists every org. With one to three orgs the chart is one row.
+MAX_BUILDUP_PANELS = 6
+BUILDUP_PANELS_PER_ROW = 3
+
+
+def _largest_plans(table: pd.DataFrame, orgs: list[str], n: int) -> list[str]:
+    """The ``n`` orgs with the largest plan in any year, in their order in ``table``."""
+    if len(orgs) <= n:
+        return orgs
+    largest = table.groupby("org", sort=False)["plan_mnkr"].max().fillna(0.0)
+    keep = set(largest.sort_values(ascending=False, kind="stable").index[:n])
+    return [o for o in orgs if o in keep]
 
 
 def effect_chart(result, title: str) -> Figure | None:
