@@ -89,6 +89,8 @@ if not phases.empty:
     p.figure(charts.segments_chart(phases, f"{name}: sparkravet, fördelat och ännu inte specificerat"), alt="Liggande staplar: den fördelade delen, resten och hela sparkravet", caption="; ".join(f"{r['del']}: {r['förklaring']}" for _, r in phases.iterrows()) + ".")
 
 # %%
+orgs = load_orgs(data_dir)
+adjustments = story.plans_against_areas(annual_df, region, year + 1, orgs)
 for org in deficits.orgs_with_result_statement(annual_df, region):
     p.section(f"{org}: resultatbudget och handlingsplan")
     statement = deficits.result_statement(annual_df, region, org)
@@ -97,10 +99,10 @@ for org in deficits.orgs_with_result_statement(annual_df, region):
     wages = story.wage_growth(annual_df, region, org)
     if not wages.empty:
         p.table(wages, f"{org}s lönekostnadsökningstakt (procent)", units={"procent": "procent"})
-    adjust = story.plan_against_areas(annual_df, region, org, year + 1, load_orgs(data_dir))
-    if not adjust.empty:
+    adjust = adjustments.get(org)
+    if adjust is not None:
         p.figure(charts.segments_chart(adjust, f"{org}s handlingsplan {year + 1}: områdena och den antagna planen"), alt=f"Liggande staplar: områdenas åtgärder, justeringen och {org}s antagna plan", caption=story.plan_against_areas_reading(adjust, org, year + 1))
-    p.table(story.plan_pivot(annual_df, region), f"{org}s handlingsplan per område och år (mnkr)", units="mnkr")
+    p.table(story.plan_pivot(annual_df, region, parent=org, orgs=orgs), f"{org}s handlingsplan per område och år (mnkr)", units="mnkr")
 
 # %%
 p.appendix(df)

@@ -206,3 +206,25 @@ def test_assessments_quoted_next_to_the_requirements():
     assert text.startswith("Dokumentens egna bedömningar: ”Förvaltningen har utmaningar att under 2023 uppnå kravet fullt ut")
     assert "anställningsstoppet bör kvarstå" in text and "(Hälso- och sjukvårdsnämnden, mitten av 2023)" in text
     assert story.assessments_reading(story.region_statements(load_statements(), "18").iloc[0:0]) == ""
+
+
+def test_each_namnd_gets_its_own_areas(all_df):
+    """A region with two nämnder: each nämnd's section shows its own områden, and the plans
+    against the områden are computed once for all nämnder (the same tables as one by one)."""
+    import pandas as pd
+
+    import regionanalys as ra
+
+    orgs = ra.load_orgs()
+    assert story.plan_pivot(all_df, "18", parent="Servicenämnden", orgs=orgs).equals(story.plan_pivot(all_df, "18"))
+    other = orgs.copy()
+    moved = other.index[(other["region"] == "18") & (other["org"] == "Område försörjning")]
+    other.loc[moved, "parent"] = "Annan nämnd"
+    mine = story.plan_pivot(all_df, "18", parent="Servicenämnden", orgs=other)
+    theirs = story.plan_pivot(all_df, "18", parent="Annan nämnd", orgs=other)
+    assert len(mine) == 6 and "Område försörjning" not in set(mine["område"])
+    assert list(theirs["område"]) == ["Område försörjning"]
+    every = story.plans_against_areas(all_df, "18", 2024, orgs)
+    assert list(every) == ["Servicenämnden"]
+    pd.testing.assert_frame_equal(every["Servicenämnden"], story.plan_against_areas(all_df, "18", "Servicenämnden", 2024, orgs))
+    assert story.plan_against_areas(all_df, "18", "Ingen nämnd", 2024, orgs).empty

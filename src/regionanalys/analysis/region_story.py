@@ -172,20 +172,29 @@ def plan_against_areas(df: pd.DataFrame, region: str, org: str, year: int, orgs:
     (``typ`` "justering"), and the adopted plan (``typ`` "antagen"). Empty unless the
     nämnd's plan has områden (``orgs`` as from :func:`regionanalys.load_orgs`).
     """
+    return plans_against_areas(df, region, year, orgs).get(org, pd.DataFrame(columns=ADJUSTMENT_COLUMNS))
+
+
+def plans_against_areas(df: pd.DataFrame, region: str, year: int, orgs: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`plan_against_areas` for every nämnd of the region whose plan has områden, by
+    nämnd: the region's adopted plans are computed once (a report with many nämnder asks
+    for each of them)."""
     from regionanalys.analysis.savings import adopted_plan
 
-    t = adopted_plan(real(df), region, year, orgs)
-    t = t[t["org"] == org]
-    if t.empty or not (t["typ"] == "område").any():
-        return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
-    areas = t[t["typ"] == "område"].sort_values("belopp_mnkr", ascending=False)
-    rows = [{"del": r["del"], "typ": "område", "belopp": float(r["belopp_mnkr"]), "källa": _without_column(r["källa"])}
-            for _, r in areas.iterrows()]
-    rows += [{"del": r["del"], "typ": "justering", "belopp": float(r["belopp_mnkr"]), "källa": r["källa"]}
-             for _, r in t[t["typ"] == "justering"].iterrows()]
-    rows += [{"del": f"{r['del']} {org}", "typ": "antagen", "belopp": float(r["belopp_mnkr"]), "källa": r["källa"]}
-             for _, r in t[t["typ"] == "summa"].iterrows()]
-    return pd.DataFrame(rows, columns=ADJUSTMENT_COLUMNS)
+    plans = adopted_plan(real(df), region, year, orgs)
+    out = {}
+    for org, t in plans.groupby("org", sort=False):
+        if not (t["typ"] == "område").any():
+            continue
+        areas = t[t["typ"] == "område"].sort_values("belopp_mnkr", ascending=False)
+        rows = [{"del": r["del"], "typ": "område", "belopp": float(r["belopp_mnkr"]), "källa": _without_column(r["källa"])}
+                for _, r in areas.iterrows()]
+        rows += [{"del": r["del"], "typ": "justering", "belopp": float(r["belopp_mnkr"]), "källa": r["källa"]}
+                 for _, r in t[t["typ"] == "justering"].iterrows()]
+        rows += [{"del": f"{r['del']} {org}", "typ": "antagen", "belopp": float(r["belopp_mnkr"]), "källa": r["källa"]}
+                 for _, r in t[t["typ"] == "summa"].iterrows()]
+        out[org] = pd.DataFrame(rows, columns=ADJUSTMENT_COLUMNS)
+    return out
 
 
 def plan_against_areas_reading(table: pd.DataFrame, org: str, year: int) -> str:
@@ -201,22 +210,29 @@ def plan_against_areas_reading(table: pd.DataFrame, org: str, year: int) -> str:
     return text + "."
 
 
-def plan_pivot(df: pd.DataFrame, region: str, org_prefix: str = "Område") -> pd.DataFrame:
+def plan_pivot(df: pd.DataFrame, region: str, org_prefix: str = "Område", *, parent: str | None = None,
+               orgs: pd.DataFrame | None = None) -> pd.DataFrame:
     """The handlingsplan as område × year (mnkr) with årsarbetare, one row per område.
 
     Columns: område, one column per plan year, "årsarbetare {first year}" where stated,
-    and källa (the sources of the område's rows). Replaces the long format.
+    and källa (the sources of the område's rows). Replaces the long format. With
+    ``parent`` and ``orgs`` (:func:`regionanalys.load_orgs`), only that nämnd's områden: a
+    region with several nämnder shows each nämnd its own.
     """
     code = resolve_region(region)
     data = real(df)
     plan = select(data, region=code, series="besparing", kind="plan", category="", freq="Y")
-    plan = plan[plan["org"].str.startswith(org_prefix)]
+    keep = plan["org"].str.startswith(org_prefix)
+    if parent is not None and orgs is not None and not orgs.empty:
+        mine = set(orgs.loc[(orgs["region"] == code) & (orgs["parent"] == parent), "org"])
+        keep &= plan["org"].isin(mine)
+    plan = plan[keep]
     if plan.empty:
         return pd.DataFrame()
     wide = plan.pivot_table(index="org", columns="year", values="value", aggfunc="sum")
     wide.columns = [str(c) for c in wide.columns]
     staff = select(data, region=code, series="besparing_arsarbetare", kind="plan", freq="Y")
-    staff = staff[staff["org"].str.startswith(org_prefix)]
+    staff = staff[staff["org"].isin(wide.index)]
     first = wide.columns[0]
     if not staff.empty:
         wide[f"årsarbetare {first}"] = staff.groupby("org")["value"].sum().reindex(wide.index)
