@@ -38,6 +38,10 @@ How a run works
   notebook recorded) and exported with one compiled ``HTMLExporter`` per worker.
   A kernel that dies at start is started once more with a longer start-up timeout; a cell
   that runs longer than ``timeout`` seconds is interrupted and the report fails.
+  Workers and kernels boot with the garbage collector off (their imports are then frozen),
+  and workers never import papermill's HDFS support (pyarrow). While reports run, the
+  index's key figures are computed in a low-priority thread of the main process
+  (:func:`regionanalys.report.landing.prepare`), on a core the workers leave idle.
 * **Safety**: files are written to ``<out>/.regionanalys-tmp`` and moved into place
   (atomically) only on success. A failed report keeps the last good HTML, is marked
   failed in the index with the failing cell and the error, and its executed notebook is
