@@ -69,3 +69,27 @@ def test_statements_are_quoted_with_sources():
     assert set(st["region"]) == {"17", "18", "24"}
     assert st["quote"].str.contains("anställningsstoppet bör kvarstå").any()
     assert st["source"].str.contains(r"rad \d", regex=True).all()
+
+
+def test_decisions_come_from_the_data_directory_the_table_was_loaded_from(tmp_path):
+    """A run with --data-dir elsewhere uses that folder's decisions.csv, not the project's;
+    a changed file is read again (the in-process cache is per version of the file)."""
+    import shutil
+
+    import regionanalys as ra
+    from regionanalys import config
+    from regionanalys.analysis import requirements
+
+    data = tmp_path / "data"
+    shutil.copytree(config.data_dir(None), data)
+    path = data / "meta" / "decisions.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("effektivisera administrationen med 80 mnkr", "effektivisera administrationen (annan mapp)"), encoding="utf-8")
+    df = ra.load(data)
+    assert df.attrs["data_dir"] == str(data.resolve())
+    labels = {d.label for d in requirements.decisions(df, region="17")}
+    assert any("(annan mapp)" in x for x in labels), labels
+    default = {d.label for d in requirements.decisions(ra.load(), region="17")}
+    assert not any("(annan mapp)" in x for x in default)
+    path.write_text(text.replace("effektivisera administrationen med 80 mnkr", "effektivisera administrationen (ändrad)"), encoding="utf-8")
+    assert any("(ändrad)" in d.label for d in requirements.decisions(df, region="17"))

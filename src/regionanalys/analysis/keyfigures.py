@@ -137,14 +137,14 @@ def decisions_in_data(df: pd.DataFrame, region: str, *, through: int | None = No
 
     ``through`` is the last year of the data when ``df`` holds only a part of it (the
     region's rows)."""
-    from regionanalys.data.documents import load_decisions
+    from regionanalys.data.documents import decisions_for
 
     code = resolve_region(region)
     if through is None:
         if df.empty:
             return []
         through = int(df["year"].max())
-    meta = load_decisions()
+    meta = decisions_for(df)
     meta = meta[meta["region"] == code]
     beyond = set(meta.loc[meta["period"].astype(str).str[:4].astype(int) > through, "decision"])
     return decisions(df, region=code, meta=meta[~meta["decision"].isin(beyond)])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from regionanalys.data.documents import SCOPES, load_decisions
+from regionanalys.data.documents import SCOPES, decisions_for
 from regionanalys.data.formatting import default_decimals, fmt_auto, fmt_number
 from regionanalys.data.regions import resolve_region
 
@@ -81,7 +81,7 @@ def decisions(df: pd.DataFrame, region: str | list[str] | None = None,
     Raises ``ValueError`` naming the line of decisions.csv when a linked observation is
     missing from ``df``: a decision that points at nothing must not count as zero.
     """
-    meta = load_decisions() if meta is None else meta
+    meta = decisions_for(df) if meta is None else meta
     codes = None if region is None else {resolve_region(r) for r in ([region] if isinstance(region, str) else region)}
     if codes is not None:
         meta = meta[meta["region"].isin(codes)]

@@ -137,9 +137,9 @@ def _decisions(df: pd.DataFrame, region, meta: pd.DataFrame | None = None) -> li
     measures whose observation is not in ``df`` (a data directory without the public figures):
     a missing alternate must not stop the report. A missing main figure is still an error."""
     from regionanalys.analysis.requirements import decisions
-    from regionanalys.data.documents import load_decisions
+    from regionanalys.data.documents import decisions_for
 
-    meta = load_decisions() if meta is None else meta
+    meta = decisions_for(df) if meta is None else meta
     meta = meta[meta["region"].isin(set(df["region"]))]  # a region without data has no decisions to show
     # the keys requirements._observation matches on, built once (not one pass over df per meta row)
     rows = df[df["series"].isin(set(meta["series"])) & df["region"].isin(set(meta["region"]))]

@@ -17,11 +17,13 @@ observation by its key (region, org, series, category, period, kind) and says it
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import pandas as pd
 
-from regionanalys.data.loading import _read_meta
+from regionanalys import config
+from regionanalys.data.loading import _log_reads, _read_meta
 from regionanalys.data.regions import UnknownRegionError, resolve_region
 from regionanalys.data.registry import KINDS
 from regionanalys.data.validation import DataError, Problem, errors
@@ -88,8 +90,32 @@ def load_decisions(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Savings decisions from ``data/meta/decisions.csv`` (one row per observation linked).
 
     Columns: region, decision, role, org, series, category, period, kind, scope, label,
-    source, line. Raises :class:`DataError` listing every problem in the file.
+    source, line. Raises :class:`DataError` listing every problem in the file. Read once
+    per version of the file in a process (a report asks for it about 25 times).
     """
+    path = config.data_dir(data_dir) / config.META_SUBDIR / "decisions.csv"
+    try:
+        st = path.stat()
+        version = (st.st_ino, st.st_mtime_ns, st.st_size)
+    except OSError:
+        version = None
+    if version is None:
+        return _checked_decisions(data_dir)
+    _log_reads([path])  # a report that reads it depends on it, also when it comes from the cache
+    return _decisions_of_version(str(path), version, data_dir).copy()
+
+
+def decisions_for(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`load_decisions` of the data directory ``df`` was loaded from (``df.attrs``)."""
+    return load_decisions(df.attrs.get("data_dir"))
+
+
+@functools.lru_cache(maxsize=4)
+def _decisions_of_version(path: str, version: tuple, data_dir) -> pd.DataFrame:
+    return _checked_decisions(data_dir)
+
+
+def _checked_decisions(data_dir) -> pd.DataFrame:
     df, problems = _read_decisions(data_dir)
     if errors(problems):
         raise DataError(errors(problems))

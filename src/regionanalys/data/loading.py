@@ -985,6 +985,8 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     out = pd.DataFrame(columns, copy=False)
     # Which series are still example data (real data has replaced the rest); see still_example.
     out.attrs["example_series"] = still_example(out)
+    # Where it came from: metadata files (decisions.csv) are read from the same folder.
+    out.attrs["data_dir"] = str(config.data_dir(data_dir))
     return out
 
 
