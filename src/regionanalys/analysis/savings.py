@@ -136,16 +136,13 @@ def _decisions(df: pd.DataFrame, region, meta: pd.DataFrame | None = None) -> li
     """:func:`regionanalys.analysis.requirements.decisions`, leaving out alternates, parts and
     measures whose observation is not in ``df`` (a data directory without the public figures):
     a missing alternate must not stop the report. A missing main figure is still an error."""
-    from regionanalys.analysis.requirements import decisions
+    from regionanalys.analysis.requirements import _link_key, _observations, decisions
     from regionanalys.data.documents import decisions_for
 
     meta = decisions_for(df) if meta is None else meta
     meta = meta[meta["region"].isin(set(df["region"]))]  # a region without data has no decisions to show
-    # the keys requirements._observation matches on, built once (not one pass over df per meta row)
-    rows = df[df["series"].isin(set(meta["series"])) & df["region"].isin(set(meta["region"]))]
-    have = set(zip(rows["region"], rows["org"], rows["series"], rows["category"], rows["kind"], rows["period"].astype(str)))
-    present = pd.Series([row["role"] == "huvud" or (row["region"], row["org"], row["series"], row["category"], row["kind"],
-                                                    str(row["period"])) in have for _, row in meta.iterrows()],
+    have = _observations(df, meta) if len(meta) else {}  # the keys requirements.decisions matches on
+    present = pd.Series([row["role"] == "huvud" or _link_key(row) in have for _, row in meta.iterrows()],
                         index=meta.index, dtype=bool)
     return decisions(df, region, meta[present])
 
