@@ -212,7 +212,11 @@ class _MemoLocator(Locator):
 
 def _tick_key(axis) -> tuple:
     """What an axis' ticks depend on once the chart is built: its view, its axes' place, the dpi."""
-    return (tuple(axis.get_view_interval()), tuple(axis.axes.get_position().bounds), axis.get_figure(root=True).dpi)
+    ax = axis.axes
+    # The active position as laid out; get_position() would apply the aspect on each of the
+    # ~50 calls per figure (our axes have aspect "auto": the two are the same).
+    where = ax._position.bounds if hasattr(ax, "_position") else tuple(ax.get_position().bounds)
+    return (tuple(axis.get_view_interval()), where, axis.get_figure(root=True).dpi)
 
 
 def _memo_update(axis) -> None:
