@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +26,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: id(frame) -> (weak reference to it, its fingerprint, the cells it saw, {call key: result})
 _frames: dict[int, tuple[weakref.ref, tuple, list, dict]] = {}
+
+
+#: id(frame) -> its cache, for frames whose fingerprint an enclosing cached call has checked
+#: (the frame is alive while that call runs, so its id cannot be reused meanwhile).
+_checked: dict[int, dict] = {}
 
 
 def _raw(values: pd.Index | pd.Series) -> np.ndarray:
@@ -92,16 +98,36 @@ def per_frame(func: F) -> F:
     arguments. Calls whose arguments cannot be hashed are computed without the cache.
     """
 
+    signature = inspect.signature(func)
+
     @functools.wraps(func)
     def wrapper(df: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
-        key = (func, _freeze(args), tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
+        # One key per call however it is written: f(df, "17"), f(df, region="17") and
+        # f(df, "17", orgs=False) with orgs=False the default are the same question.
+        try:
+            bound = signature.bind(df, *args, **kwargs)
+        except TypeError:
+            return func(df, *args, **kwargs)  # let the function raise its own error
+        bound.apply_defaults()
+        key = (func, tuple((k, _freeze(v)) for k, v in list(bound.arguments.items())[1:]))
         try:
             hash(key)
         except TypeError:
             return func(df, *args, **kwargs)
-        store = _frame_cache(df)
+        # A call made while an enclosing cached call on the same frame runs needs no new
+        # fingerprint: the functions are pure, so the frame cannot have changed meanwhile.
+        store = _checked.get(id(df))
+        outer = store is None
+        if outer:
+            store = _frame_cache(df)
         if key not in store:
-            store[key] = func(df, *args, **kwargs)
+            if outer:
+                _checked[id(df)] = store
+            try:
+                store[key] = func(df, *args, **kwargs)
+            finally:
+                if outer:
+                    del _checked[id(df)]
         return copy.deepcopy(store[key])
 
     wrapper.uncached = func  # type: ignore[attr-defined]
