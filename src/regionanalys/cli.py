@@ -17,13 +17,88 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from regionanalys import cli_sv
 
 cli_sv.install()  # Click's own texts (Usage, Options, errors) in Swedish like ours
+
+
+def _plain_values_without_pydantic() -> None:
+    """Let Typer take plain valid option values without pydantic.
+
+    Typer (0.2x) converts every option value through a pydantic ``TypeAdapter``; importing
+    pydantic and building the adapters is about half the CPU of a ``run`` with nothing to do.
+    A valid value of the types our commands use (str, int, float, Path, bool and lists of
+    them, no custom parser) is converted here as pydantic would; anything else (an invalid or
+    out-of-range value, another type) goes through Typer's own pydantic path, so its error
+    messages, and their Swedish in cli_sv, stay exactly Typer's. Idempotent.
+    """
+    import re
+    from dataclasses import dataclass, field
+
+    try:  # Typer's internals: without them (another Typer) values go Typer's own way
+        import typer.core as tcore
+        from typer import _coercion
+        from typer._param_types import coerce_cli_path
+
+        _coercion.RuntimeParam, _coercion.TypeDescriptor, tcore.build_runtime_param  # noqa: B018
+    except (ImportError, AttributeError):
+        return
+    if getattr(tcore.build_runtime_param, "_regionanalys", False):
+        return
+    typers_own = _coercion.build_runtime_param
+    numbers = {int: re.compile(r"[+-]?[0-9]+"), float: re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")}
+    not_plain = object()
+
+    def plain(annotation: Any, info: Any, value: Any, param: Any, ctx: Any) -> Any:
+        """``value`` converted, or ``not_plain`` to leave it to Typer."""
+        if annotation in (str, bool) and type(value) is annotation:
+            return value
+        if annotation in numbers:
+            if isinstance(value, str) and numbers[annotation].fullmatch(value):
+                number = annotation(value)
+            elif type(value) is int or type(value) is annotation:
+                number = annotation(value)
+            else:
+                return not_plain
+            out_of_range = (info.min is not None and number < info.min) or (info.max is not None and number > info.max)
+            return not_plain if out_of_range or info.clamp else number
+        if annotation is Path and info.path_type in (None, Path) and isinstance(value, (str, Path)) and value != "":
+            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+        if getattr(annotation, "__origin__", None) is list and isinstance(value, (list, tuple)):
+            (item_type,) = annotation.__args__
+            items = [plain(item_type, info, item, param, ctx) for item in value]
+            return not_plain if any(item is not_plain for item in items) else items
+        return not_plain
+
+    @dataclass(frozen=True)
+    class PlainRuntimeParam(_coercion.RuntimeParam):
+        descriptor: Any = None
+        typers: list = field(default_factory=list)  # Typer's own runtime param, built on first need
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.parameter_info.parser is None:
+                converted = plain(self.annotation, self.parameter_info, value, param, ctx)
+                if converted is not not_plain:
+                    return converted
+            if not self.typers:
+                self.typers.append(typers_own(self.descriptor))
+            return self.typers[0]._coerce_value(value, param, ctx)
+
+    def build_runtime_param(descriptor: Any) -> Any:
+        if descriptor.file_annotation is not None:
+            return typers_own(descriptor)
+        return PlainRuntimeParam(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
+                                 descriptor=descriptor)
+
+    build_runtime_param._regionanalys = True
+    tcore.build_runtime_param = build_runtime_param
+
+
+_plain_values_without_pydantic()
 
 from regionanalys import config
 
