@@ -48,14 +48,17 @@ import difflib
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from regionanalys.data.formatting import fmt_number, plain
 from regionanalys.data.registry import CATEGORY_LABELS, KINDS, UNITS, series_registry
 from regionanalys.data.regions import REGIONS
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Columns every observation file must have, in this order in the files we ship.
 REQUIRED_COLUMNS = ("region", "org", "series", "category", "period", "kind", "value", "unit", "source")
@@ -168,6 +171,10 @@ def observation_schema(check_types: bool = True, unique: bool = True) -> pa.Data
     which is much faster than pandera's element-wise type check and its hashing of Period
     objects on a million rows.
     """
+    # imported here: the loader's own frames never need pandera (_schema_problems_fast), and
+    # its import (with pydantic and typeguard) cost every report kernel ~0.3 CPU-s and 12 MB
+    import pandera.pandas as pa
+
     text = str if check_types else None
     # Fast mode trusts the loader for types and missing values (its text columns are
     # never null); pandera's null check walks every cell of an object column.
@@ -334,10 +341,12 @@ def _schema_problems_fast(df: pd.DataFrame) -> list[Problem]:
 
 def _schema_problems(df: pd.DataFrame) -> list[Problem]:
     """The checks of :func:`observation_schema` run by pandera, as located problems."""
+    from pandera.errors import SchemaErrors
+
     problems: list[Problem] = []
     try:
         observation_schema(check_types=True, unique=False).validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         cases = exc.failure_cases
         seen: set = set()
         for case in cases.itertuples(index=False):
