@@ -61,3 +61,15 @@ def test_per_post_chart_draws_the_largest_amounts():
     fig = charts.per_post_chart(table, "Per post")
     assert len(fig.axes[0].get_yticks()) == charts.MAX_BARS and "30 största beloppen av 50" in _title(fig)
     close(fig)
+
+
+def test_requirements_chart_draws_the_largest_per_scope():
+    from regionanalys.report.charts import comparison
+
+    rows = [{"code": "17", "år": 2024, "scope": scope, "kr_per_inv": float(i + 1), "mnkr": float(i)}
+            for scope, n in (("hela_regionen", 45), ("administration", 5)) for i in range(n)]
+    fig = comparison.requirements_chart(pd.DataFrame(rows), "Krav")
+    bars = [len(ax.patches) for ax in fig.axes]
+    assert bars == [30, 5] and "35 av 50" in _title(fig)
+    assert min(p.get_width() for p in fig.axes[0].patches) == 16.0, "the 30 largest of 45"
+    close(fig)

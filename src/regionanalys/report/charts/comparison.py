@@ -11,7 +11,7 @@ from regionanalys.analysis.comparison import bar_label
 from regionanalys.data.documents import SCOPES
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.regions import REGIONS, region_name
-from regionanalys.report.charts.style import COLOURS, apply_style, region_colour, swedish_axis
+from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, region_colour, swedish_axis
 
 
 def _grid(width: float, height: float, nrows: int, **kwargs):
@@ -73,6 +73,12 @@ def requirements_chart(table: pd.DataFrame, title: str) -> Figure | None:
     if data.empty:
         return None
     scopes = list(dict.fromkeys(data["scope"]))
+    # At most MAX_BARS per scope: the largest requirements per invånare, in the table's order.
+    largest = data.groupby("scope", sort=False)["kr_per_inv"].rank(method="first", ascending=False)
+    shown = data[largest <= MAX_BARS]
+    if len(shown) < len(data):
+        title += f"\nDiagrammet visar de {MAX_BARS} största kraven per omfattning, {len(shown)} av {len(data)}; tabellen ovan har alla beslut."
+    data = shown
     fig, axes = _grid(8.2, 1.0 + 0.42 * len(data) + 0.5 * len(scopes), len(scopes),
                       height_ratios=[max(1, int((data["scope"] == s).sum())) for s in scopes])
     for ax, scope in zip(axes[:, 0], scopes):

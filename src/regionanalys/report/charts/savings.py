@@ -12,12 +12,7 @@ from matplotlib.figure import Figure
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.regions import REGIONS, region_name
 from regionanalys.report.charts.items import figure_item
-from regionanalys.report.charts.style import COLOURS, apply_style, new_figure, region_colour, swedish_axis
-
-
-#: At most this many bars in a horizontal bar chart (about one A4 page); a region with
-#: dozens of decisions or programmes gets the largest ones, and the chart's title says so.
-MAX_BARS = 30
+from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, new_figure, region_colour, swedish_axis
 
 
 def _largest_decisions(table: pd.DataFrame, n: int) -> pd.DataFrame:
