@@ -49,9 +49,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-import httpx
 
 from regionanalys import config
 from regionanalys.data.csvout import safe_row
@@ -61,6 +60,9 @@ from regionanalys.data.fileio import atomic_write_text
 from regionanalys.data.regions import REGIONS, UnknownRegionError, all_regions, resolve_region
 from regionanalys.data.registry import get_series
 from regionanalys.data.validation import DataError
+
+if TYPE_CHECKING:  # httpx is imported where a request is made: report kernels read only cached files
+    import httpx
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 #: Environment variable overriding the API's base URL (e.g. a proxy or a test server).
@@ -290,6 +292,8 @@ class KoladaClient:
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
     ):
+        import httpx  # noqa: PLC0415 - only when talking to Kolada
+
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         if min_interval is None:
             min_interval = float(os.environ.get(MIN_INTERVAL_ENV, DEFAULT_MIN_INTERVAL))
@@ -338,6 +342,8 @@ class KoladaClient:
 
     def check_origin(self, url: str, what: str = "adressen") -> None:
         """Raise :class:`KoladaOffsiteError` unless ``url`` is on the base URL's scheme, host and port."""
+        import httpx  # noqa: PLC0415 - only when talking to Kolada
+
         if _origin(httpx.URL(url)) != self._origin:
             raise KoladaOffsiteError(
                 f"Kolada-klienten följer inte {what} {url}: den ligger inte på bas-URL:ens server "
@@ -387,6 +393,8 @@ class KoladaClient:
 
     def get_json(self, url: str, params: dict | None = None) -> dict:
         """One GET returning a JSON object, with retries; raises a :class:`KoladaError`."""
+        import httpx  # noqa: PLC0415 - only when talking to Kolada
+
         url = self.url(url)
         shown = str(httpx.URL(url, params=params)) if params else url
         last: str = ""
@@ -436,6 +444,8 @@ class KoladaClient:
 
     def pages(self, path: str, params: dict | None = None) -> Iterator[tuple[str, dict]]:
         """Every page of a listing as (url, payload), following next_url/next_page."""
+        import httpx  # noqa: PLC0415 - only when talking to Kolada
+
         url: str | None = self.url(path)
         seen: set[str] = set()
         while url:
