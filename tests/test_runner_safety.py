@@ -396,22 +396,3 @@ def test_books_are_saved_at_most_every_interval_and_marked_unsaved_between(tmp_p
     assert len(writes) == 2 and not books.unsaved
     assert json.loads((tmp_path / runner.MANIFEST_NAME).read_text(encoding="utf-8"))["reports"] == {}
 
-
-def test_worker_outputs_are_the_ones_nbformat_builds(monkeypatch):
-    """The worker's nbclient builds outputs without checking each one; they are the same."""
-    import nbclient.client
-    from nbformat.v4 import nbbase
-
-    from regionanalys.report.runner.worker import _check_outputs_once
-
-    monkeypatch.setattr(nbclient.client, "output_from_msg", nbclient.client.output_from_msg)  # restored after
-
-    msgs = [
-        {"header": {"msg_type": "stream"}, "content": {"name": "stdout", "text": "hej\n"}},
-        {"header": {"msg_type": "display_data"}, "content": {"data": {"text/html": "<b>x</b>", "text/plain": "x"}, "metadata": {}}},
-        {"header": {"msg_type": "error"}, "content": {"ename": "E", "evalue": "v", "traceback": ["t"]}},
-    ]
-    expected = [nbbase.output_from_msg(m) for m in msgs]
-    _check_outputs_once()
-    assert [nbclient.client.output_from_msg(m) for m in msgs] == expected
-    assert nbbase.validate is not None and nbbase.output_from_msg(msgs[0]) == expected[0]

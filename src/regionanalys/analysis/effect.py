@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from regionanalys.analysis.indicators import select
 from regionanalys.analysis.memo import Lookup
 from regionanalys.data.formatting import fmt_auto
 from regionanalys.data.registry import category_label, label, series_registry
@@ -369,7 +370,7 @@ def effects_for_region(
     results = []
     # the region's monthly outcomes split once: a mask over the table per series is
     # quadratic when the series grow with the data (one per org)
-    outcomes = Lookup(df[(df["region"] == code) & (df["freq"] == "M") & (df["kind"] == "utfall")], ["series", "org", "category"])
+    outcomes = Lookup(select(df, region=code, freq="M", kind="utfall"), ["series", "org", "category"])
     for _, m in monthly_series(df, code, targets).iterrows():
         rows = outcomes(m["series"], m["org"], m["category"])
         values = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="M"))

@@ -152,7 +152,3 @@ class Lookup:
     def __call__(self, *key: Any) -> pd.DataFrame:
         """The rows whose key columns equal ``key`` (one value per key column)."""
         return self._groups.get(tuple(key), self.empty)
-
-    def keys_present(self) -> list[tuple]:
-        """The keys that have rows, in order of first appearance."""
-        return list(self._groups)

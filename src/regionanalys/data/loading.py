@@ -677,35 +677,37 @@ def _frame(columns: dict) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def _parse_file(path: Path, root: Path) -> tuple[tuple[pd.DataFrame, list[Problem], set], str]:
-    """The valid rows of one file, the problems of the others, and the keys of the unreadable
-    rows; with the file's cache key.
-
-    The keys (region, org, series, kind, period or None) let the rules across rows skip a
-    total or a month gap that only an unreadable row causes. Results are cached by the
-    file's content (:mod:`regionanalys.data.parsecache`); the cache key is ``""`` when the
-    cache is off and names the problem when the file could not be read.
-    """
+def _read_file(path: Path, root: Path) -> tuple[str, bytes | None, list[Problem], str]:
+    """A file's name as shown (relative to ``root``), its bytes (None when it cannot be
+    read), the problems of reading it, and its cache key: ``""`` with the cache off, the
+    problem's text when it could not be read (:mod:`regionanalys.data.parsecache`)."""
     display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     raw, problems = _read_bytes(path, display)
     if raw is None:
-        return (_EMPTY_FRAME(), problems, set()), "unreadable:" + repr(problems)
-    if not parsecache.enabled():
-        return _parse_bytes(raw, path, display), ""  # no hash of the bytes for a cache that is off
-    key = parsecache.key(raw, display, config.MAX_FILE_BYTES)
+        return display, None, problems, "unreadable:" + repr(problems)
+    key = parsecache.key(raw, display, config.MAX_FILE_BYTES) if parsecache.enabled() else ""
+    return display, raw, problems, key
+
+
+def _parse_file(path: Path, read: tuple[str, bytes | None, list[Problem], str]) -> tuple[pd.DataFrame, list[Problem], set]:
+    """The valid rows of one file (``read`` as from :func:`_read_file`), the problems of the
+    others, and the keys of the unreadable rows.
+
+    The keys (region, org, series, kind, period or None) let the rules across rows skip a
+    total or a month gap that only an unreadable row causes. Results are cached by the
+    file's content (:mod:`regionanalys.data.parsecache`).
+    """
+    display, raw, problems, key = read
+    if raw is None:
+        return _EMPTY_FRAME(), problems, set()
+    if not key:
+        return _parse_bytes(raw, path, display)  # the cache is off
     hit = parsecache.get(key)
     if hit is not None:
-        return hit, key
+        return hit
     result = _parse_bytes(raw, path, display)
     parsecache.put(key, result)
-    return result, key
-
-
-def _file_key(path: Path, root: Path) -> str:
-    """The cache key :func:`_parse_file` gives ``path``, without parsing it."""
-    display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    raw, problems = _read_bytes(path, display)
-    return "unreadable:" + repr(problems) if raw is None else parsecache.key(raw, display, config.MAX_FILE_BYTES)
+    return result
 
 
 def _EMPTY_FRAME() -> pd.DataFrame:
@@ -789,19 +791,25 @@ def _read_files(files: list[Path], root: Path, problems: list[Problem]) -> tuple
     problems found before reading: the three reports of a region load the same files, and
     the checks across rows cost more than reading the parsed files back.
     """
-    scanned = repr(sorted(problems))
+    table_key = None
+    reads: list = [None] * len(files)
     if parsecache.enabled():
-        hit = parsecache.get(parsecache.table_key([_file_key(path, root) for path in files], scanned))
+        # Every file is read (and hashed) first: on a hit the table comes back without a
+        # parse, on a miss the same bytes are parsed (read once, kept until parsed).
+        reads = [_read_file(path, root) for path in files]
+        table_key = parsecache.table_key([read[3] for read in reads], repr(sorted(problems)))
+        hit = parsecache.get(table_key)
         if hit is not None:
             return hit
     incomplete: set = set()
     problems = list(problems)
-    frames, file_keys = [], []
-    for path in files:
-        (frame, probs, keys), file_key = _parse_file(path, root)
+    frames = []
+    for i, path in enumerate(files):
+        read, reads[i] = reads[i] or _read_file(path, root), None  # the bytes go once parsed
+        frame, probs, keys = _parse_file(path, read)
+        del read
         pa.default_memory_pool().release_unused()  # give the file's buffers back before the next
         frames.append(frame)
-        file_keys.append(file_key)
         problems.extend(probs)
         incomplete |= keys
     df = pd.concat(frames, ignore_index=True) if frames else _EMPTY_FRAME()
@@ -812,8 +820,8 @@ def _read_files(files: list[Path], root: Path, problems: list[Problem]) -> tuple
     problems.extend(notes)
     df = with_key_codes(df)  # integer codes per key column, shared by the checks and the sort
     problems.extend(check_table(df, incomplete, trusted=True))
-    if parsecache.enabled():  # under the keys of the bytes actually read (a file may have changed since)
-        parsecache.put(parsecache.table_key(file_keys, scanned), (df, problems))
+    if table_key is not None:
+        parsecache.put(table_key, (df, problems))
     return df, problems
 
 

@@ -63,34 +63,8 @@ def _warm_engine():
             return client.execute()
 
     papermill_engines.register(ENGINE_NAME, WarmEngine)
-    _check_outputs_once()
     _ENGINE = WarmEngine
     return WarmEngine
-
-
-def _check_outputs_once() -> None:
-    """Make nbclient build each output without its own JSON-schema check.
-
-    ``nbformat.v4.output_from_msg`` validates every output as it arrives, with jsonschema
-    (the fast validator cannot check a part of the schema): ~6 ms per report (0,4 CPU-s at
-    64 reports), for outputs that are validated again, whole, when papermill writes the
-    executed notebook (``nbformat.writes``) and when the exporter reads it. The worker is
-    single-threaded, so swapping the check off around the call is safe.
-    """
-    import nbclient.client
-    from nbformat.v4 import nbbase
-
-    checked = nbbase.output_from_msg
-
-    def output_from_msg(msg: dict):
-        validate = nbbase.validate
-        nbbase.validate = lambda node, ref=None: None
-        try:
-            return checked(msg)
-        finally:
-            nbbase.validate = validate
-
-    nbclient.client.output_from_msg = output_from_msg
 
 
 # --- the worker process ----------------------------------------------------------------
