@@ -20,7 +20,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.ticker import Locator, NullLocator
 
 from regionanalys.data.formatting import axis_formatter, fmt_date
 
@@ -188,33 +187,6 @@ def _footer_band(text: str, width_px: int, dpi: int):
     return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
 
 
-class _MemoLocator(Locator):
-    """A figure's tick locator that computes each set of ticks once.
-
-    Laying out and drawing a figure asks an axis for its ticks about 30 times at the same
-    view and size (every layout pass, every label position, every minor-tick check), and
-    date locators are slow (dateutil rules). The key holds everything a locator may depend
-    on (view interval, the axes' position, dpi), so the ticks are the same as without it.
-    """
-
-    def __init__(self, inner: Locator):
-        self.inner = inner
-        self._memo: dict = {}
-
-    def set_axis(self, axis) -> None:
-        self.axis = axis
-        self.inner.set_axis(axis)
-
-    def tick_values(self, vmin, vmax):
-        return self.inner.tick_values(vmin, vmax)
-
-    def __call__(self):
-        key = _tick_key(self.axis)
-        if key not in self._memo:
-            self._memo[key] = self.inner()
-        return self._memo[key]
-
-
 def _tick_key(axis) -> tuple:
     """What an axis' ticks depend on once the chart is built: its view, its axes' place, the dpi."""
     ax = axis.axes
@@ -247,17 +219,10 @@ def _memo_update(axis) -> None:
 
 
 def _memo_ticks(fig: Figure) -> None:
-    """Wrap the tick locators of every axis in :class:`_MemoLocator` (shared axes share one)
-    and memoize each axis' tick update (:func:`_memo_update`)."""
+    """Memoize each axis' tick update (:func:`_memo_update`)."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             _memo_update(axis)
-            for ticker in (axis.major, axis.minor):
-                inner = ticker.locator
-                if not isinstance(inner, (_MemoLocator, NullLocator)):
-                    memo = _MemoLocator(inner)
-                    memo.axis = inner.axis  # the axis the locator already serves (shared axes share it)
-                    ticker.locator = memo
 
 
 def _raster(fig: Figure, dpi: int):
