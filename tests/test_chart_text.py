@@ -4,8 +4,9 @@ The report notebooks (``notebooks/0[1-4]_*.py``, the jupytext sources) are execu
 process for each report the suite makes (region reports for the three first users, the
 comparison), with the page output switched off. Every figure on its way to the page is
 checked as it is embedded (after :func:`style.png_bytes` has wrapped long titles): each
-visible text artist lies inside the figure, and no two overlap (a pixel or two of
-antialiasing tolerated). Every public ``*_chart`` function of ``report/charts`` must have
+visible text artist lies inside the figure, no two overlap (a pixel or two of
+antialiasing tolerated), and no text of one panel (a bar label) runs out of its frame
+towards another panel. Every public ``*_chart`` function of ``report/charts`` must have
 been drawn at least once, so a new chart cannot escape the check.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from regionanalys import config  # noqa: E402
 from regionanalys.report import present  # noqa: E402
@@ -66,7 +68,8 @@ def _drawn_texts(fig: Figure, renderer) -> list[tuple[str, object]]:
 
 
 def text_problems(fig: Figure) -> list[str]:
-    """Texts outside the figure and pairs of texts that overlap (empty list: all clear)."""
+    """Texts outside the figure, pairs of texts that overlap and texts of one panel that run
+    towards another (empty list: all clear)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     width, height = fig.bbox.width, fig.bbox.height
@@ -80,6 +83,66 @@ def text_problems(fig: Figure) -> list[str]:
         h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
         if w > TOLERANCE and h > TOLERANCE:
             problems.append(f"överlappar: {a!r} och {b!r} ({w:.0f}×{h:.0f} px)")
+    problems += _panel_crossings(fig, renderer)
+    return problems
+
+
+def _panel_title(ax) -> str:
+    """The heading a reader knows the panel by (its first non-empty title)."""
+    return next((t.get_text() for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()), "utan rubrik")
+
+
+def _overlap(a, b) -> tuple[float, float]:
+    """Width and height (pixels) that two boxes share; either is <= 0 when they do not meet."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+
+
+def _panel_crossings(fig: Figure, renderer) -> list[str]:
+    """Texts of one axes (bar labels, notes: ``ax.text``/``ax.annotate``) that cross out of
+    their own panel towards another panel of the figure.
+
+    The overlap check above compares texts with texts only: a label that runs below its
+    panel into the gap above the next panel (or into that panel's heading or frame) overlaps
+    no other text, yet a reader cannot tell which panel it belongs to. For each pair of axes
+    A and B, the part of the figure between them is the smallest box holding A's frame and
+    B's frame, heading and tick labels, less A's frame; a text of A reaching into it (more
+    than :data:`TOLERANCE`) is reported, when B lies on the side of the edge the text
+    passes. A text above the top panel of a column lies towards no other panel and is left
+    alone (event numbers sit on the frame)."""
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    if len(axes) < 2:
+        return []
+    # B's own area: its frame, ticks, tick labels and titles, without its texts (those may
+    # be the very labels that spill; they must not widen B).
+    areas = {id(b): Bbox.union([b.bbox, b.get_tightbbox(renderer, bbox_extra_artists=[])]) for b in axes}
+    problems = []
+    for a in axes:
+        frame = a.bbox
+        for text in a.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            # The part of the text beyond each edge of its own frame, how deep it reaches
+            # there, and whether another frame lies on that side.
+            sides = [
+                (Bbox.from_extents(box.x0, box.y0, box.x1, min(box.y1, frame.y0)), lambda o: o[1], lambda f: f.y1 <= frame.y0),  # below
+                (Bbox.from_extents(box.x0, max(box.y0, frame.y1), box.x1, box.y1), lambda o: o[1], lambda f: f.y0 >= frame.y1),  # above
+                (Bbox.from_extents(box.x0, box.y0, min(box.x1, frame.x0), box.y1), lambda o: o[0], lambda f: f.x1 <= frame.x0),  # left
+                (Bbox.from_extents(max(box.x0, frame.x1), box.y0, box.x1, box.y1), lambda o: o[0], lambda f: f.x0 >= frame.x1),  # right
+            ]
+            for b in axes:
+                if b is a:
+                    continue
+                between = Bbox.union([frame, areas[id(b)]])
+                reach = 0.0
+                for part, depth, facing in sides:
+                    if part.width <= 0 or part.height <= 0 or not facing(b.bbox):
+                        continue
+                    shared = _overlap(part, between)
+                    if min(shared) > TOLERANCE:
+                        reach = max(reach, depth(shared))
+                if reach > TOLERANCE:
+                    problems.append(f"ur sin panel: {text.get_text()!r} i {_panel_title(a)!r} når {reach:.0f} px mot {_panel_title(b)!r}")
     return problems
 
 
@@ -181,6 +244,31 @@ def test_the_check_finds_overlap_and_text_outside():
     assert any(p.startswith("utanför figuren: 'En mycket") for p in found)
     style.fit_titles(fig)
     assert not any(p.startswith("utanför figuren") for p in text_problems(fig)), "fit_titles wraps the title"
+    plt.close(fig)
+
+
+def test_the_check_finds_a_label_crossing_into_another_panel():
+    """A bar label of the upper panel that runs down past its frame (the comparison chart's
+    Örebro 2024 label did) is found, though it overlaps no other text; a label inside its
+    frame and an event number on top of the upper frame are not."""
+    fig, axes = plt.subplots(2, 1, figsize=(4, 4), layout="constrained")
+    top, bottom = axes
+    top.set_title("Övre")
+    bottom.set_title("Nedre")
+    for ax in axes:
+        ax.set_ylim(-10, 10)
+        ax.bar([1], [-8])
+    long = top.annotate("\n".join(["−600", "balanskravs-", "resultat", "prognos per", "periodrapport", "januari–mars", "2024"]),
+                        (1, -8), xytext=(0, -3), textcoords="offset points", ha="center", va="top", fontsize=8)
+    long.set_in_layout(False)  # as drawn by a layout that does not make room for it
+    top.annotate("ryms", (1, 5), ha="center", fontsize=8)
+    top.annotate("1", xy=(1, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
+                 ha="center", va="bottom", annotation_clip=False)
+    found = text_problems(fig)
+    crossing = [p for p in found if p.startswith("ur sin panel")]
+    assert crossing and all(p.startswith("ur sin panel: '−600") and "mot 'Nedre'" in p for p in crossing), found
+    long.set_visible(False)
+    assert not [p for p in text_problems(fig) if p.startswith("ur sin panel")]
     plt.close(fig)
 
 

@@ -4,8 +4,10 @@ side by side only within one scope."""
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Annotation
 
 from regionanalys.analysis.comparison import bar_label
 from regionanalys.data.documents import SCOPES
@@ -22,32 +24,48 @@ def _grid(width: float, height: float, nrows: int, **kwargs):
     return plt.subplots(nrows, 1, figsize=(width, height), layout="constrained", squeeze=False, **kwargs)
 
 
+#: Bar labels of the results chart: font size (points), gap between bar end and label and the
+#: margin kept between a label and its panel's frame (points).
+LABEL_FONT_PT = 6.5
+LABEL_GAP_PT = 3.0
+LABEL_MARGIN_PT = 4.0
+#: The least height (points) a results panel keeps for the bars themselves, beside the labels'
+#: room, so that the bars stay long enough to compare.
+BAR_ROOM_PT = 60.0
+
+
 def results_history_chart(history: pd.DataFrame, regions: list[str], title: str) -> Figure | None:
     """One panel per region with a result: a bar per year, labelled with amount, measure and
     kind; prognoses hatched and never drawn in the same bar as an outcome.
 
-    Takes :func:`regionanalys.analysis.comparison.results_history`; None when it is empty.
+    Every panel has the same y scale (the regions' bars compare) and the room above and below
+    the bars, and the panels' height, are sized to the labels' drawn extents, so a long label
+    ("−600 balanskravsresultat prognos per periodrapport januari–mars 2024") stays inside its
+    own panel. Takes :func:`regionanalys.analysis.comparison.results_history`; None when it
+    is empty.
     """
     if history.empty:
         return None
     shown = [r for r in regions if (history["region"] == r).any()]
     years = list(range(int(history["year"].min()), int(history["year"].max()) + 1))
     fig, axes = _grid(8.2, 1.9 * len(shown) + 0.6, len(shown), sharex=True)
-    # One scale for every panel, so the regions' bars compare; room above and below for the labels.
-    low, high = min(history["value"].min(), 0), max(history["value"].max(), 0)
-    span = max(high - low, 1)
-    limits = (low - (0.9 * span if low < 0 else 0.05 * span), high + (0.9 * span if high > 0 else 0.05 * span))
+    labels: list[tuple[Annotation, float]] = []
     for ax, code in zip(axes[:, 0], shown):
         rows = history[history["region"] == code]
-        ax.set_ylim(*limits)
         colour = region_colour(code)
         for _, r in rows.iterrows():
             prognos = r["kind"] == "prognos"
             ax.bar(r["year"], r["value"], width=0.62, color="white" if prognos else colour, edgecolor=colour,
                    hatch="///" if prognos else None, linewidth=1.2)
             up = r["value"] >= 0
-            ax.annotate(bar_label(r), (r["year"], r["value"]), xytext=(0, 3 if up else -3), textcoords="offset points",
-                        ha="center", va="bottom" if up else "top", fontsize=6.5, linespacing=0.95)
+            label = ax.annotate(bar_label(r), (r["year"], r["value"]), xytext=(0, LABEL_GAP_PT if up else -LABEL_GAP_PT),
+                                textcoords="offset points", ha="center", va="bottom" if up else "top",
+                                fontsize=LABEL_FONT_PT, linespacing=0.95)
+            # The room for the labels is made inside the frame below (_fit_label_room); a label
+            # counted by constrained layout as a decoration would instead push the panels apart
+            # by however far it sticks out, which is what hid the defect.
+            label.set_in_layout(False)
+            labels.append((label, float(r["value"])))
         ax.axhline(0, color=COLOURS["referens"], linewidth=0.8)
         swedish_axis(ax)
         ax.set_ylabel("mnkr")
@@ -55,12 +73,60 @@ def results_history_chart(history: pd.DataFrame, regions: list[str], title: str)
     last = axes[-1, 0]
     last.set_xticks(years)
     last.set_xticklabels([str(y) for y in years])
-    last.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     fig.legend(handles=[Patch(facecolor=COLOURS["resultat"], label="utfall"),
                         Patch(facecolor="white", edgecolor=COLOURS["resultat"], hatch="///", label="prognos")],
                loc="upper right", ncols=2, fontsize=8)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    _fit_label_room(fig, list(axes[:, 0]), labels, years)
     return fig
+
+
+def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation, float]], years: list[int]) -> None:
+    """Give the results panels the height and the common y limits their bar labels need.
+
+    A label's height in points does not change with the data, so it is measured as drawn;
+    the panels are made tall enough for the tallest label above plus the tallest below plus
+    :data:`BAR_ROOM_PT` (never lower than the default), and the one y range shared by every
+    panel is the least that puts each label, with :data:`LABEL_MARGIN_PT`, inside the frame.
+    The x range likewise leaves half the widest end label beside the first and last bar.
+    """
+    renderer = fig.canvas.get_renderer()
+    to_pt = 72.0 / fig.dpi
+    # (value, points the label needs beyond the bar end) above and below; the zero line
+    # itself keeps a margin from the frame on both sides.
+    above, below = [(0.0, LABEL_MARGIN_PT)], [(0.0, LABEL_MARGIN_PT)]
+    half_width = 0.0
+    for label, value in labels:
+        box = label.get_window_extent(renderer)
+        need = LABEL_GAP_PT + box.height * to_pt + LABEL_MARGIN_PT
+        (above if value >= 0 else below).append((value, need))
+        if label.xy[0] in (years[0], years[-1]):
+            half_width = max(half_width, box.width * to_pt / 2 + LABEL_MARGIN_PT)
+    engine = fig.get_layout_engine()
+    engine.execute(fig)
+    wanted = max(n for _, n in above) + max(n for _, n in below) + BAR_ROOM_PT
+    height = axes[0].bbox.height * to_pt
+    if wanted > height:
+        # Constrained layout keeps the titles' and ticks' room, so each panel grows by the
+        # figure's growth divided among the panels (they have equal heights).
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w, h + len(axes) * (wanted - height) / 72.0)
+        engine.execute(fig)
+        height = axes[0].bbox.height * to_pt
+    # The y range L = high - low with high >= v + n·L/H for each label above (v, n) and
+    # low <= v - n·L/H for each below, H the panel's height: the least L is the largest
+    # (v_a - v_b) / (1 - (n_a + n_b)/H) over pairs (wanted keeps the denominator positive).
+    span = max((va - vb) / (1 - (na + nb) / height) for va, na in above for vb, nb in below)
+    span = max(span, 1.0)
+    high = max(v + n * span / height for v, n in above)
+    low = min(v - n * span / height for v, n in below)
+    high = max(high, low + span)  # only when the 1-mnkr floor widened the range
+    width = axes[0].bbox.width * to_pt
+    gaps = len(years) - 1
+    margin = max(0.6, half_width * gaps / max(width - 2 * half_width, 1.0))
+    for ax in axes:
+        ax.set_ylim(low, high)
+        ax.set_xlim(years[0] - margin, years[-1] + margin)
 
 
 def requirements_chart(table: pd.DataFrame, title: str) -> Figure | None:
