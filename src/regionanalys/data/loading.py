@@ -48,6 +48,7 @@ from regionanalys.data.validation import (
     errors,
     codes_and_uniques,
     factorize_pairs,
+    pairs_of_codes,
     with_key_codes,
 )
 
@@ -387,7 +388,7 @@ def _fast_table(raw: bytes) -> tuple[list[str], dict[str, "pa.Array"], np.ndarra
     line numbers are exact. Anything else returns None and is read row by row by
     :func:`_read_table`, whose messages name the odd line.
     """
-    if (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")) or not raw[:1].strip():
+    if not raw[:1].strip():
         return None
     first_end = raw.find(b"\n")
     try:
@@ -401,36 +402,46 @@ def _fast_table(raw: bytes) -> tuple[list[str], dict[str, "pa.Array"], np.ndarra
     if len(header) < 2 or "" in header or len(set(header)) != len(header):
         return None
     arr = np.frombuffer(raw, dtype=np.uint8)
+    # Column-wise byte scans instead of bytes.count (which cost more than pyarrow's read):
+    # every CR must start a CRLF, else a lone CR ends a line pyarrow would not count.
+    cr = np.flatnonzero(arr == 13)
+    if len(cr) and (cr[-1] == len(arr) - 1 or (arr[cr + 1] != 10).any()):
+        return None
     ends = np.flatnonzero(arr == 10)
     if len(ends) == 0 or ends[-1] != len(arr) - 1:
         ends = np.append(ends, len(arr))  # no newline after the last line
-    starts = np.concatenate(([0], ends[:-1] + 1))
     quotes = np.flatnonzero(arr == ord('"'))
     if len(quotes):
         # Quoted fields are fine as long as none spans lines: then every line still holds
         # one row (pyarrow checks the fields; a blank line shows as a missing row below).
+        starts = np.concatenate(([0], ends[:-1] + 1))
         per_line = np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)
         if (per_line % 2).any():
             return None
-    else:
-        at = np.flatnonzero(arr == ord(delimiter))
-        per_line = np.searchsorted(at, ends) - np.searchsorted(at, starts)
-        if not (per_line == len(header) - 1).all():
-            return None  # a blank or ragged line: the row reader says which
     if len(ends) < 2:
         return None  # the header alone
+    # Text columns are read dictionary-encoded: _Column needs their distinct cells anyway, and
+    # a long source repeated on every row is then stored once. A ragged line makes pyarrow
+    # raise (a wrong number of fields) and a blank line is skipped (one row short, below):
+    # both go to the row reader, which says which line.
+    text = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=max(1 << 20, 2 * len(header_line) + 1024)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"' if len(quotes) else False, double_quote=True, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() if h == "value" else text for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
+        if table.num_rows != len(ends) - 1:
+            return None
+        cols = {h: c.combine_chunks() for h, c in zip(header, table.unify_dictionaries().columns)}
+        for c in cols.values():
+            # pyarrow checks UTF-8 of plain string columns only: check each dictionary (every
+            # distinct cell) here, so that a non-UTF-8 file still goes to read_text's message.
+            if pa.types.is_dictionary(c.type):
+                c.dictionary.validate(full=True)
     except pa.ArrowInvalid:
         return None  # whatever pyarrow cannot read, the row reader reports
-    if table.num_rows != len(ends) - 1:
-        return None
-    cols = {h: table.column(h).combine_chunks() for h in header}
     return header, cols, np.arange(2, table.num_rows + 2, dtype=np.int64)
 
 
@@ -442,7 +453,7 @@ class _Column:
     """
 
     def __init__(self, array: "pa.Array"):
-        encoded = array.dictionary_encode()
+        encoded = array if pa.types.is_dictionary(array.type) else array.dictionary_encode()
         self.codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         self.uniques: list[str] = encoded.dictionary.to_pylist()
 
@@ -620,15 +631,17 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
         example = parsed["example"].take(rule("example", parse_bool)).astype(bool)
     else:
         example = np.zeros(n, dtype=bool)
-    unit_in = parsed["unit"].take([None if v is None else _unit_or_keep(v) for v in norm["unit"]])
+    unit_cells = [None if v is None else _unit_or_keep(v) for v in norm["unit"]]
+    unit_in = parsed["unit"].take(unit_cells)
     kind = parsed["kind"].take([None if v is None else v.lower() for v in norm["kind"]])
 
-    # Conversion per distinct (series, unit): money in tkr or kr is stored in mnkr.
-    pair_codes, pairs = factorize_pairs(clean["series"], unit_in)
+    # Conversion per distinct (series, unit): money in tkr or kr is stored in mnkr. Pairs
+    # come from the columns' cell codes (factorizing the text of every row cost more).
+    series_cells = [v if v is not None else "" for v in norm["series"]]  # as in clean["series"]
+    pair_codes, pairs = pairs_of_codes(parsed["series"].codes, series_cells, parsed["unit"].codes, unit_cells)
     conv = [_conversion(s, u) for s, u in pairs]
     factor = np.array([c[0] for c in conv] + [1.0], dtype=float)[pair_codes]
     unit = np.array([c[1] for c in conv] + [""], dtype=object)[pair_codes]
-    suffix = np.array([c[2] for c in conv] + [""], dtype=object)[pair_codes]
     value = value * factor
     source = clean["source"]
     empty_source = (source == "") & ok1
@@ -639,7 +652,8 @@ def _parse_columns(display: str, owner: str | None, header: list[str], cols: dic
     if len(converted):
         # One annotated string per distinct (source, note), shared by its rows: a source
         # is long, and most rows of a monthly tkr export share it.
-        pc_codes, pc_pairs = factorize_pairs(source[converted], suffix[converted])
+        source_cells = [v if v is not None else "" for v in norm["source"]]  # as in clean["source"]
+        pc_codes, pc_pairs = pairs_of_codes(parsed["source"].codes[converted], source_cells, pair_codes[converted], [c[2] for c in conv])
         joined = np.empty(len(pc_pairs), dtype=object)
         joined[:] = [a + b for a, b in pc_pairs]
         source = source.copy()
@@ -912,7 +926,14 @@ class PairList(list):
 
 def still_example(df: pd.DataFrame) -> PairList:
     """The (region, series) pairs of a loaded table that are still example data, sorted."""
-    rows = df.loc[df["example"].to_numpy(dtype=bool), ["region", "series"]].drop_duplicates()
+    example = df["example"].to_numpy(dtype=bool)
+    if "_k_region" in df and "_k_series" in df:
+        # The loader's frame has integer codes per column: pairs of codes, not of texts.
+        rc, ru = codes_and_uniques(df, "region")
+        sc, su = codes_and_uniques(df, "series")
+        _, pairs = pairs_of_codes(rc[example], ru, sc[example], su)
+        return PairList(sorted(pairs))
+    rows = df.loc[example, ["region", "series"]].drop_duplicates()
     return PairList(sorted(zip(rows["region"], rows["series"])))
 
 
@@ -978,6 +999,9 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
     freqs = np.array(["M" if p.freqstr.startswith("M") else "Y" for p in periods], dtype=object)[codes]
     # The result is built column by column from the rows in order; the loader's helper
     # columns (codes, factors, resolutions) are dropped first and never copied.
+    # Which series are still example data (real data has replaced the rest); see
+    # still_example. Taken before the key codes are dropped below: the rows are the same.
+    example_series = still_example(df)
     source = {"source_file": "_file", "source_line": "_line"}
     df = df[[source.get(c, c) for c in COLUMNS if c not in ("year", "freq")]]
     columns = {}
@@ -991,8 +1015,7 @@ def load(data_dir: str | os.PathLike | None = None, regions: Iterable[str | int]
             columns[c] = pd.Series(values, dtype=object if values.dtype == object else None, copy=False)
     del df
     out = pd.DataFrame(columns, copy=False)
-    # Which series are still example data (real data has replaced the rest); see still_example.
-    out.attrs["example_series"] = still_example(out)
+    out.attrs["example_series"] = example_series
     # Where it came from: metadata files (decisions.csv) are read from the same folder.
     out.attrs["data_dir"] = str(config.data_dir(data_dir))
     return out

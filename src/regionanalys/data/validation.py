@@ -150,9 +150,19 @@ def factorize_pairs(a, b) -> tuple[np.ndarray, list[tuple]]:
     """Codes per row and the distinct (a, b) pairs, without building a tuple per row."""
     ca, ua = factorize(np.asarray(a, dtype=object))
     cb, ub = factorize(np.asarray(b, dtype=object))
-    codes, combined = pd.factorize(ca.astype(np.int64) * max(len(ub), 1) + cb)
-    pairs = [(ua[c // max(len(ub), 1)], ub[c % max(len(ub), 1)]) for c in combined]
-    return codes, pairs
+    return pairs_of_codes(ca, ua, cb, ub)
+
+
+def pairs_of_codes(ca: np.ndarray, ua, cb: np.ndarray, ub) -> tuple[np.ndarray, list[tuple]]:
+    """Per row the code of its (a, b) pair and the pairs, from two columns already coded
+    (``ca`` indexes ``ua``, ``cb`` indexes ``ub``): integers are factorized, not the text of every row.
+
+    Codes are unique per pair of codes; if ``ua`` or ``ub`` repeats a value, one (a, b)
+    pair may get two codes.
+    """
+    n = max(len(ub), 1)
+    codes, combined = pd.factorize(ca.astype(np.int64) * n + cb)
+    return codes, [(ua[c // n], ub[c % n]) for c in combined]
 
 
 def _lookup(column: pd.Series, table: dict) -> pd.Series:
@@ -321,9 +331,7 @@ def _schema_problems_fast(df: pd.DataFrame) -> list[Problem]:
     failures.append((~np.isfinite(value), "value", "ändligt tal"))
     # Unit and minimum per distinct (series, unit) pair.
     s_codes, s_uniques = codes_and_uniques(df, "series")
-    u_codes, u_uniques = codes_and_uniques(df, "unit")
-    pair, combined = pd.factorize(s_codes.astype(np.int64) * max(len(u_uniques), 1) + u_codes)
-    pairs = [(s_uniques[c // max(len(u_uniques), 1)], u_uniques[c % max(len(u_uniques), 1)]) for c in combined]
+    pair, pairs = pairs_of_codes(s_codes, s_uniques, *codes_and_uniques(df, "unit"))
     fits = np.array([units.get(sid) is None or u not in UNITS or u == units[sid] for sid, u in pairs], dtype=bool)
     failures.append((~fits[pair], "", "enheten passar serien"))
     lowest = np.array([minimums.get(sid, np.nan) for sid in s_uniques], dtype=float)[s_codes]
@@ -700,10 +708,7 @@ def check_categories(df: pd.DataFrame) -> list[Problem]:
         return []
     # Checked once per distinct (series, category) pair; the rows of a bad pair are then found.
     if "_k_series" in df:
-        sc, su = codes_and_uniques(df, "series")
-        cc, cu = codes_and_uniques(df, "category")
-        pair_codes, combined = pd.factorize(sc.astype(np.int64) * max(len(cu), 1) + cc)
-        pairs = [(su[c // max(len(cu), 1)], cu[c % max(len(cu), 1)]) for c in combined]
+        pair_codes, pairs = pairs_of_codes(*codes_and_uniques(df, "series"), *codes_and_uniques(df, "category"))
     else:
         pair_codes, pairs = factorize_pairs(df["series"], df["category"])
     bad_pairs = [i for i, (sid, c) in enumerate(pairs) if c != "" and sid in registry and c not in registry[sid].categories]
