@@ -8,9 +8,11 @@ are defined here and nowhere else; all of them are from colour-blind-safe sets
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import textwrap
+import warnings
 
 # No matplotlib.use() here: the backend is the caller's choice (inline in JupyterLab);
 # the report runner selects a headless one for its kernels (MPLBACKEND=Agg).
@@ -225,6 +227,73 @@ def _memo_ticks(fig: Figure) -> None:
             _memo_update(axis)
 
 
+#: Text layouts (the box and line positions of a text relative to its anchor) by what they
+#: depend on; shared by the charts of a process: tick labels repeat across charts.
+_LAYOUTS: dict[tuple, tuple] = {}
+_LAYOUTS_MAX = 50_000
+
+
+#: The settings that change how the Agg renderer measures text (absent ones are skipped).
+_TEXT_RC = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.antialiased")
+
+
+def _layout_key(text: Text, renderer, settings: tuple) -> tuple | None:
+    """Everything matplotlib's ``Text._get_layout`` reads, or None for a text whose layout
+    depends on more (wrapped text depends on its place in the figure)."""
+    if text.get_wrap():
+        return None
+    return (
+        text.get_text(), hash(text._fontproperties), text.get_usetex(), text.get_parse_math(),
+        text._linespacing, text.get_rotation(), text.get_rotation_mode(), text._horizontalalignment,
+        text._verticalalignment, text._get_multialignment(), text.get_figure(root=True).dpi,
+        type(renderer), getattr(renderer, "dpi", None), settings,
+    )
+
+
+@contextlib.contextmanager
+def _cached_text_layout():
+    """Lay each distinct text out once while a chart is laid out and drawn.
+
+    matplotlib's ``Text._get_layout`` (private, present since 3.x) measures a text again on
+    each of the ~4 calls per tick label and title (layout engine, tick label boxes, label and
+    title placement, draw): 97 % of the calls repeat a layout already made (measured over the
+    195 charts of 21 regions). Only inside this block, so analysts' own figures are untouched.
+    """
+    original = Text._get_layout
+    with warnings.catch_warnings():  # a setting deprecated in a newer matplotlib warns when read
+        warnings.simplefilter("ignore")
+        settings = tuple(plt.rcParams[k] for k in _TEXT_RC if k in plt.rcParams)
+
+    def cached(self, renderer):
+        key = _layout_key(self, renderer, settings)
+        if key is None:
+            return original(self, renderer)
+        hit = _LAYOUTS.get(key)
+        if hit is None:
+            if len(_LAYOUTS) >= _LAYOUTS_MAX:
+                _LAYOUTS.clear()
+            hit = _LAYOUTS[key] = original(self, renderer)
+        bbox, info, rest = hit
+        return bbox.frozen(), list(info), rest  # callers get their own copies of the mutable parts
+
+    Text._get_layout = cached
+    try:
+        yield
+    finally:
+        Text._get_layout = original
+
+
+def lay_out(fig: Figure) -> None:
+    """Lay the figure out now, as :func:`png_bytes` will (same tick memo and text-layout
+    cache): for a chart that sizes itself to its laid-out axes before it is drawn."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    _memo_ticks(fig)
+    with _cached_text_layout():
+        engine.execute(fig)
+
+
 def _raster(fig: Figure, dpi: int):
     """The figure drawn once at ``dpi`` on a white background, as an RGB Pillow image.
 
@@ -243,9 +312,10 @@ def _raster(fig: Figure, dpi: int):
     fig.set_dpi(dpi)
     fig.set_facecolor("white")
     _memo_ticks(fig)
-    fit_titles(fig)
-    fig.set_layout_engine("none")  # keep the layout just made; the draw below must not redo it
-    fig.canvas.draw()
+    with _cached_text_layout():
+        fit_titles(fig)
+        fig.set_layout_engine("none")  # keep the layout just made; the draw below must not redo it
+        fig.canvas.draw()
     image = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba()).convert("RGB")
     _drop_raster(fig)
     return image
