@@ -505,3 +505,17 @@ def test_every_file_a_run_writes_respects_the_umask(lifecycle):
     out = lifecycle["paths"]["out_dir"]
     for name in ("index.html", "manifest.json", ".regionanalys-reports", "region_17_2023.html", "region_17_2023.ipynb"):
         assert (out / name).stat().st_mode & 0o777 == 0o666 & ~mask, name
+
+
+def test_missing_kernel_is_named_with_how_to_install_it(tmp_path, monkeypatch):
+    from regionanalys.report.runner.pool import _kernel_installed
+    from regionanalys.report.runner.results import RunError
+
+    with pytest.raises(RunError, match="kärnan 'ingen-sadan-karna' är inte installerad; kör `make setup`"):
+        _kernel_installed("ingen-sadan-karna")
+    # a spec found on Jupyter's data path is enough, without jupyter_client's lookup
+    spec = tmp_path / "kernels" / "bara-en-fil"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text('{"argv": ["python"], "display_name": "x", "language": "python"}', encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    _kernel_installed("bara-en-fil")

@@ -24,6 +24,11 @@ META_SUBDIR = "meta"
 #: Kernel the notebooks run in; installed into the project's venv by ``make``.
 KERNEL_NAME = "regionanalys"
 
+#: Environment variable naming a file to which :func:`regionanalys.load` appends every file
+#: it reads; the report runner uses it to know which data files a report depends on. (Here,
+#: not in the loader: the runner's main process must not import pandas to name it.)
+READ_LOG_ENV = "REGIONANALYS_READ_LOG"
+
 #: Largest data file the loader accepts; anything bigger is not a hand-made export.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

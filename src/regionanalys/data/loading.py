@@ -164,9 +164,7 @@ def _not_regular(p: Path, root: Path, rel: str) -> Problem | None:
     return None
 
 
-#: Environment variable naming a file to which :func:`load` appends every file it reads;
-#: the report runner uses it to know which data files a report depends on.
-READ_LOG_ENV = "REGIONANALYS_READ_LOG"
+READ_LOG_ENV = config.READ_LOG_ENV  # where load() logs the files it reads (see config)
 
 
 def _log_reads(paths: list[Path]) -> None:

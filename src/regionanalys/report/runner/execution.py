@@ -179,7 +179,6 @@ def execute(
         if to_run:
             # the worker side (multiprocessing, psutil, the record of a finished report) is
             # imported only when something runs: a run with nothing to do stays fast
-            from regionanalys.data.loading import READ_LOG_ENV
             from regionanalys.report.runner.pool import _kernel_installed, _run_pool, default_jobs
             from regionanalys.report.runner.record import _finish
             from regionanalys.report.runner.worker import WorkerConfig
@@ -190,7 +189,7 @@ def execute(
             reasons = {j.id: r for j, r in to_run}
             cfg = WorkerConfig(kernel_name, start_timeout, timeout,
                                tuple(notebook_imports({j.notebook_path for j, _ in to_run})),
-                               tmp_dir, reuse_kernels, READ_LOG_ENV, os.getpid())
+                               tmp_dir, reuse_kernels, config.READ_LOG_ENV, os.getpid())
             n_workers = max(1, min(jobs or default_jobs(), len(to_run)))
             for job, _ in to_run:
                 emit("queued", job, None)
