@@ -142,3 +142,13 @@ def test_two_functions_of_the_same_name_do_not_share_answers():
     once, twice = make(1), make(2)
     df = frame()
     assert once(df) == 6 and twice(df) == 12
+
+
+def test_first_positions_finds_what_a_mask_per_key_finds():
+    from regionanalys.analysis.memo import first_positions
+
+    df = pd.DataFrame({"a": ["x", "y", "x", "y", "z"], "b": [1, 1, 1, 2, 1]})
+    first = first_positions(df["a"], df["b"])
+    assert first == {("x", 1): 0, ("y", 1): 1, ("y", 2): 3, ("z", 1): 4}
+    for (a, b), pos in first.items():
+        assert df.index[(df["a"] == a) & (df["b"] == b)][0] == pos

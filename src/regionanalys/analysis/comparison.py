@@ -17,6 +17,7 @@ import pandas as pd
 
 from regionanalys.analysis.indicators import forecast_as_of
 from regionanalys.analysis.keyfigures import RESULT_MEASURES, real
+from regionanalys.analysis.memo import first_positions
 from regionanalys.analysis.requirements import Decision, comparable
 from regionanalys.data.documents import SCOPES
 from regionanalys.data.formatting import fmt_auto, fmt_number
@@ -203,9 +204,7 @@ def results_history(df: pd.DataFrame, regions: list[str], years: list[int]) -> p
         # region's bars compare like with like; other measures fill only years it lacks.
         counts = mine[mine["kind"] == "utfall"].groupby("series")["year"].nunique()
         order = sorted(RESULT_MEASURES, key=lambda s: (-int(counts.get(s, 0)), RESULT_MEASURES.index(s)))
-        first: dict[tuple, int] = {}  # (year, kind, series) -> position of its first row
-        for pos, key in enumerate(zip(mine["year"], mine["kind"], mine["series"])):
-            first.setdefault(key, pos)
+        first = first_positions(mine["year"], mine["kind"], mine["series"])
         for y in years:
             hit = next((first[(y, kind, series)] for kind in ("utfall", "prognos") for series in order
                         if (y, kind, series) in first), None)

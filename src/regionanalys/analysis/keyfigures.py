@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from regionanalys.analysis.indicators import forecast_as_of, growth_pct, select
-from regionanalys.analysis.memo import per_frame
+from regionanalys.analysis.memo import first_positions, per_frame
 from regionanalys.analysis.requirements import Decision, decisions
 from regionanalys.data.formatting import fmt_mnkr, fmt_number, fmt_pct
 from regionanalys.data.registry import label
@@ -103,12 +103,8 @@ def stated_figures(df: pd.DataFrame, code: str) -> Stated:
     the first row per series, kind and year: what :func:`key_figures` chooses from, looked
     up by key instead of a select over the whole table per figure."""
     rows = select(df, region=code, org="region", category="", freq="Y")
-    notes = rows["note"] if "note" in rows else [""] * len(rows)
-    out: Stated = {}
-    for series, kind, year, *fields in zip(rows["series"], rows["kind"], rows["year"], rows["value"], rows["unit"],
-                                           rows["source"], notes):
-        out.setdefault((series, kind, year), tuple(fields))
-    return out
+    fields = list(zip(rows["value"], rows["unit"], rows["source"], rows["note"] if "note" in rows else [""] * len(rows)))
+    return {key: fields[i] for key, i in first_positions(rows["series"], rows["kind"], rows["year"]).items()}
 
 
 def _figure(stated: Stated, series: str, year: int, kind: str) -> Figure | None:

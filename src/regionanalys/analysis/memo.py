@@ -134,6 +134,16 @@ def per_frame(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def first_positions(*columns) -> dict[tuple, int]:
+    """Position of the first row per distinct key, the key being a row's values in
+    ``columns`` (equal-length sequences): what a mask per key and ``.iloc[0]`` would find,
+    in one pass instead of a pass over the rows per key."""
+    out: dict[tuple, int] = {}
+    for pos, key in enumerate(zip(*columns)):
+        out.setdefault(key, pos)
+    return out
+
+
 class Lookup:
     """The rows of a frame by the values of some key columns, split once.
 

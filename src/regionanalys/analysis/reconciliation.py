@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regionanalys.analysis.memo import Lookup
+from regionanalys.analysis.memo import Lookup, first_positions
 from regionanalys.data.formatting import fmt_auto, fmt_number
 from regionanalys.data.registry import category_label, label, series_registry
 from regionanalys.data.regions import region_name, resolve_region
@@ -159,10 +159,9 @@ def _outcomes(df: pd.DataFrame) -> dict[tuple, float]:
     """The outcome (kind utfall) of each region, org, series, category and period: the
     first row's value, as a mask would find it."""
     hit = df[df["kind"] == "utfall"]
-    out: dict[tuple, float] = {}
-    for key in zip(hit["region"], hit["org"], hit["series"], hit["category"], hit["period"], hit["value"]):
-        out.setdefault(key[:5], float(key[5]))
-    return out
+    values = hit["value"].to_numpy()
+    first = first_positions(hit["region"], hit["org"], hit["series"], hit["category"], hit["period"])
+    return {key: float(values[i]) for key, i in first.items()}
 
 
 def _shown(value: float, unit: str, display_unit: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from regionanalys.analysis.memo import first_positions
 from regionanalys.data.documents import SCOPES, decisions_for
 from regionanalys.data.formatting import default_decimals, fmt_auto, fmt_number
 from regionanalys.data.regions import resolve_region
@@ -62,11 +63,9 @@ def _observations(df: pd.DataFrame, links: pd.DataFrame) -> dict[tuple, int]:
             & df["kind"].isin(links["kind"])).to_numpy()
     positions = np.flatnonzero(near)
     rows = df.iloc[positions]
-    out: dict[tuple, int] = {}
-    for pos, *key in zip(positions, rows["region"], rows["org"], rows["series"], rows["category"], rows["kind"],
-                         rows["period"].astype(str)):
-        out.setdefault(tuple(key), pos)
-    return out
+    first = first_positions(rows["region"], rows["org"], rows["series"], rows["category"], rows["kind"],
+                            rows["period"].astype(str))
+    return {key: int(positions[i]) for key, i in first.items()}
 
 
 def _link_key(link: pd.Series) -> tuple:

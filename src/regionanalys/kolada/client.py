@@ -54,7 +54,7 @@ from urllib.parse import urljoin
 
 from regionanalys import config
 from regionanalys.data.csvout import safe_row
-from regionanalys.data.loading import READ_LOG_ENV, load, observation_files, validate
+from regionanalys.data.loading import load, observation_files, validate
 from regionanalys.data.parsing import CellError, parse_number
 from regionanalys.data.fileio import atomic_write_text
 from regionanalys.data.regions import REGIONS, UnknownRegionError, all_regions, resolve_region
@@ -695,12 +695,12 @@ def _sort_key(r: dict) -> tuple:
 @contextlib.contextmanager
 def _no_read_log() -> Iterator[None]:
     """Validation reads temporary files; keep them out of the report runner's read log."""
-    saved = os.environ.pop(READ_LOG_ENV, None)
+    saved = os.environ.pop(config.READ_LOG_ENV, None)
     try:
         yield
     finally:
         if saved is not None:
-            os.environ[READ_LOG_ENV] = saved
+            os.environ[config.READ_LOG_ENV] = saved
 
 
 def validate_cache_text(text: str, data_dir: Path, cache_path: Path) -> None:

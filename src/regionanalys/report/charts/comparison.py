@@ -143,6 +143,7 @@ def requirements_chart(table: pd.DataFrame, title: str) -> Figure | None:
     largest = data.groupby("scope", sort=False)["kr_per_inv"].rank(method="first", ascending=False)
     shown = data[largest <= MAX_BARS]
     if len(shown) < len(data):
+        # a cap per scope, so not style.cap_note's "de N största av M"
         title += f"\nDiagrammet visar de {MAX_BARS} största kraven per omfattning, {len(shown)} av {len(data)}; tabellen ovan har alla beslut."
     data = shown
     fig, axes = _grid(8.2, 1.0 + 0.42 * len(data) + 0.5 * len(scopes), len(scopes),

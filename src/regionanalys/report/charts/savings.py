@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.regions import REGIONS, region_name
 from regionanalys.report.charts.items import figure_item
-from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, new_figure, region_colour, swedish_axis
+from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, cap_note, new_figure, region_colour, swedish_axis
 
 
 def _largest_decisions(table: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -49,7 +49,7 @@ def coverage_chart(table: pd.DataFrame, title: str) -> Figure | None:
     t = _largest_decisions(table.reset_index(drop=True), MAX_BARS)
     if len(t) < len(table):
         decisions = int((table["rad"] != "varav").sum())
-        title += f"\nDiagrammet visar de {int((t['rad'] != 'varav').sum())} största kraven av {decisions}; tabellen nedan har alla."
+        title += cap_note(int((t["rad"] != "varav").sum()), decisions, "kraven", "tabellen nedan")
     fig, ax = new_figure(9, 0.9 + 0.55 * len(t))
     pct = t["täckning_pct"].to_numpy(dtype=float)
     top = max(120.0, float(np.nanmax(pct)) if np.isfinite(pct).any() else 120.0)
@@ -88,7 +88,7 @@ def per_post_chart(table: pd.DataFrame, title: str) -> Figure | None:
     t = table
     if len(t) > MAX_BARS:  # the largest amounts; a longer chart would not fit a page
         t = t.loc[t["belopp_mnkr"].sort_values(ascending=False, kind="stable").index[:MAX_BARS]]
-        title += f"\nDiagrammet visar de {MAX_BARS} största beloppen av {len(table)}."
+        title += cap_note(MAX_BARS, len(table), "beloppen")
     t = t.sort_values("tkr_per_post")
     fig, ax = new_figure(9, 0.9 + 0.5 * len(t))
     top = float(t["tkr_per_post"].max())
@@ -149,7 +149,7 @@ def buildup_chart(table: pd.DataFrame, title: str) -> Figure | None:
         uniq = dict(zip(labels, handles))
         ax.legend(uniq.values(), uniq.keys(), loc="lower center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=8.5)
     if len(orgs) < len(every):
-        title += f"\nDiagrammet visar de {len(orgs)} största planerna av {len(every)}."
+        title += cap_note(len(orgs), len(every), "planerna")
     fig.suptitle(title, x=0.01, ha="left", weight="bold", fontsize=12)
     return fig
 

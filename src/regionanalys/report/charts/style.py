@@ -74,6 +74,13 @@ FOOTER_IN = 0.28
 MAX_BARS = 30
 
 
+def cap_note(shown: int, total: int, what: str, table: str = "") -> str:
+    """The line a chart capped at :data:`MAX_BARS` (or panels) adds to its title: how many of
+    how many it shows, and which table lists them all (the same words in every report)."""
+    rest = f"; {table} har alla" if table else ""
+    return f"\nDiagrammet visar de {shown} största {what} av {total}{rest}."
+
+
 def region_colour(code: str) -> str:
     """The region's one colour (grey for an unknown code)."""
     return REGION_COLOURS.get(str(code), OTHER_REGION)
@@ -283,14 +290,22 @@ def _cached_text_layout():
         Text._get_layout = original
 
 
+@contextlib.contextmanager
+def _quick_layout(fig: Figure):
+    """The tick memo (:func:`_memo_ticks`) and the text-layout cache
+    (:func:`_cached_text_layout`) for laying out and drawing ``fig``."""
+    _memo_ticks(fig)
+    with _cached_text_layout():
+        yield
+
+
 def lay_out(fig: Figure) -> None:
     """Lay the figure out now, as :func:`png_bytes` will (same tick memo and text-layout
     cache): for a chart that sizes itself to its laid-out axes before it is drawn."""
     engine = fig.get_layout_engine()
     if engine is None:
         return
-    _memo_ticks(fig)
-    with _cached_text_layout():
+    with _quick_layout(fig):
         engine.execute(fig)
 
 
@@ -311,8 +326,7 @@ def _raster(fig: Figure, dpi: int):
         return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     fig.set_dpi(dpi)
     fig.set_facecolor("white")
-    _memo_ticks(fig)
-    with _cached_text_layout():
+    with _quick_layout(fig):
         fit_titles(fig)
         fig.set_layout_engine("none")  # keep the layout just made; the draw below must not redo it
         fig.canvas.draw()
