@@ -328,3 +328,77 @@ def test_every_region_and_riket_has_its_own_colour():
     for key in ("krav", "referens", "budget"):
         r, g, b = (int(style.COLOURS[key][i:i + 2], 16) for i in (1, 3, 5))
         assert max(r, g, b) - min(r, g, b) < 8, f"{key} is grey or black"
+
+
+def _event_line_xs(ax) -> list[float]:
+    """Pixel x of each decision line :func:`style.mark_events` drew on ``ax``."""
+    return [ax.transData.transform((ln.get_xdata(orig=False)[0], 0.0))[0] for ln in ax.lines if ln.get_gid() == style.EVENT_GID]
+
+
+def _touching(box, xs: list[float], gap: float) -> list[float]:
+    """The lines (pixel x) that come closer than ``gap`` pixels to ``box`` (less half a pixel of rounding)."""
+    return [x for x in xs if box.x0 - gap + 0.5 < x < box.x1 + gap - 0.5]
+
+
+def test_results_history_value_labels_keep_clear_of_decision_lines():
+    """Örebro's "uppgivna resultat per år" (region report 2023): the rotated labels −155 and
+    −909 sat on the dashed lines of the decisions of 21 June and 19 October 2023. Every value
+    label now keeps :data:`style.EVENT_GAP` points from every decision line, says the same,
+    and still stands over its own bar; labels no line comes near are where they were."""
+    from regionanalys import load_events, load_region
+    from regionanalys.analysis import deficits, region_story as story
+    from regionanalys.analysis.indicators import select
+    from regionanalys.data.formatting import fmt_number
+
+    data = load_region("18")
+    loaded = deficits.with_annual_from_monthly(data.df, data.code)
+    annual = select(story.economy_rows(story.report_scope(loaded[loaded["region"] == data.code], 2023)), freq="Y")
+    history = story.results_history(annual, data.code)
+    fig = economy.results_history_chart(history, "Region Örebro län: uppgivna resultat per år", data.code,
+                                        story.events_in_scope(load_events(), data.code, 2023))
+    style.png_bytes(fig)  # as the report embeds it
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    xs = _event_line_xs(ax)
+    gap = renderer.points_to_pixels(style.EVENT_GAP)
+    labels = [t for t in ax.texts if isinstance(t, style.ClearOfEvents)]
+    assert len(xs) == 2 and len(labels) == len(history)
+    assert sorted(t.get_text() for t in labels) == sorted(fmt_number(v, 0, sign=True) for v in history["belopp"])
+    moved = []
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert not _touching(box, xs, gap), f"{label.get_text()!r} ({box.x0:.1f}–{box.x1:.1f} px) touches a decision line at {xs}"
+        bar = next(p for p in ax.patches if abs(p.get_x() + p.get_width() / 2 - label.xy[0]) < 1e-9 and p.get_height() == label.xy[1])
+        left, right = (ax.transData.transform((x, 0.0))[0] for x in (bar.get_x(), bar.get_x() + bar.get_width()))
+        assert left <= (box.x0 + box.x1) / 2 <= right, f"{label.get_text()!r} has left its bar"
+        if tuple(label.xyann) != label._asked:
+            moved.append(label.get_text())
+    assert {"−155", "−909"} <= set(moved), moved
+    assert set(moved) <= {"−155", "−909", "−1 000"}, "labels far from the lines stay where they were"
+    plt.close(fig)
+
+
+def test_a_label_on_a_decision_line_moves_sideways_the_least():
+    """A label with a decision line through its middle moves to the nearer side, keeping
+    :data:`style.EVENT_GAP` points; one with a line drawn later far away does not move."""
+    import pandas as pd
+
+    fig, ax = style.new_figure(6, 3)
+    ax.bar([2022, 2023], [-500, -800], 0.6)
+    ax.set_xlim(2021.5, 2023.5)
+    ax.set_ylim(-1500, 100)
+    ax.set_xticks([2022, 2023], ["2022", "2023"])
+    on = style.label_clear_of_events(ax, "−800", (2023, -800), (0, -2), ha="center", va="top", rotation=90, fontsize=7)
+    far = style.label_clear_of_events(ax, "−500", (2022, -500), (0, -2), ha="center", va="top", rotation=90, fontsize=7)
+    # 2 July is a hair right of the middle of the year on the annual axis: the label goes left.
+    style.mark_events(ax, pd.DataFrame({"start": [pd.Timestamp("2023-07-03")], "label": ["Beslut"]}))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (x,) = _event_line_xs(ax)
+    box = on.get_window_extent(renderer)
+    assert box.x1 <= x - renderer.points_to_pixels(style.EVENT_GAP) + 0.5 and on.xyann[0] < 0 and on.xyann[1] == -2
+    assert box.x1 >= x - renderer.points_to_pixels(style.EVENT_GAP) - 0.5, "no further than needed"
+    assert tuple(far.xyann) == (0, -2)
+    assert text_problems(fig) == []
+    plt.close(fig)

@@ -106,6 +106,38 @@ def test_requirement_in_own_terms(seed_df):
     assert plain(s.terms_view(t)["andel enligt källan"]).str.contains("ca 7 % av").any()
 
 
+def _rows(seed_df, rows):
+    """Observations like the seed's first row with ``rows`` (region, org, series, kind, value, unit, year) set."""
+    extra = seed_df.iloc[[0] * len(rows)].copy()
+    extra[["region", "org", "series", "category", "kind", "value", "unit"]] = [[r, o, sid, "", k, v, u] for r, o, sid, k, v, u, _ in rows]
+    extra["period"], extra["year"] = [pd.Period(str(y), freq="Y") for *_, y in rows], [y for *_, y in rows]
+    return extra
+
+
+def test_a_requirement_is_set_only_against_costs_of_its_own_scope(seed_df):
+    # Värmland's 80 mnkr is for the administration: not 0,8 % of the whole region's net costs 2022 (10 478 mnkr).
+    t = s.requirement_in_own_terms(seed_df, "17")
+    admin = t[t["omfattning"] == "administrationen"].iloc[0]
+    assert admin["krav_mnkr"] == 80 and np.isnan(admin["andel_av_bas_pct"]) and np.isnan(admin["basbelopp_mnkr"])
+    assert admin["bas"] == "" and "administrationen" in admin["bas_kommentar"] and "hela regionens" in admin["bas_kommentar"]
+    whole = t[t["omfattning"] == "hela regionen"].iloc[0]
+    assert whole["andel_av_bas_pct"] == pytest.approx(500 / 11776 * 100) and whole["bas_kommentar"] == ""
+    text = plain(s.requirement_reading(t))
+    assert "10 478" not in text and "0,8 %" not in text
+    assert "Kravet 80 mnkr (administrationen, 2022) motsvarar 282 kr per invånare." in text
+    assert "inte mot hela regionens kostnader" in text and "4,2 % av nettokostnaderna 2023 (11 776 mnkr)" in text
+    # Västerbotten's 100 mnkr (58 + 32 + 8) is for the administration too: with the region's net
+    # costs and a nämnd's cost budget in the data, neither the total nor a part gets a share.
+    df = pd.concat([seed_df, _rows(seed_df, [("24", "region", "nettokostnader", "utfall", 11000.0, "mnkr", 2023),
+                                             ("24", "Hälso- och sjukvårdsnämnden", "kostnader", "budget", 9000.0, "mnkr", 2024)])],
+                   ignore_index=True)
+    t = s.requirement_in_own_terms(df, "24")
+    assert set(t["omfattning"]) == {"administrationen"} and t["andel_av_bas_pct"].isna().all()
+    hs = t[t["org"] == "Hälso- och sjukvårdsnämnden"].iloc[0]
+    assert "Hälso- och sjukvårdsnämndens kostnader" in hs["bas_kommentar"]
+    assert "%" not in plain(s.requirement_reading(t))
+
+
 def test_tax_krona_from_data_only(seed_df):
     value, how = s.tax_krona_value(seed_df, "18", 2024)
     assert np.isnan(value) and "öre" in how

@@ -56,6 +56,13 @@ class Decision:
         return text
 
 
+def org_scope(org: str) -> str:
+    """The scope (a key of :data:`~regionanalys.data.documents.SCOPES`) that an org's own
+    figures cover: ``hela_regionen`` for ``"region"``, ``namnd`` for a nämnd or förvaltning.
+    No org's figures cover ``administration``: that is a part of an org, not an org."""
+    return "hela_regionen" if org == "region" else "namnd"
+
+
 def _observations(df: pd.DataFrame, links: pd.DataFrame) -> dict[tuple, int]:
     """Position in ``df`` of the first observation per key (:func:`_link_key`) among the
     rows ``links`` can point at: one pass instead of a mask over ``df`` per link."""
@@ -125,7 +132,7 @@ def decisions(df: pd.DataFrame, region: str | list[str] | None = None,
             continue
         out.append(Decision(
             region=obs["region"], decision=f"{obs['region']}_{obs['org']}_{obs['category']}_{obs['period']}",
-            label=f"Sparkrav {obs['org']}", scope="hela_regionen" if obs["org"] == "region" else "namnd",
+            label=f"Sparkrav {obs['org']}", scope=org_scope(obs["org"]),
             year=int(obs["period"].year), kind="krav", value=float(obs["value"]), unit=obs["unit"],
             source=obs["source"], linked=False))
     return out

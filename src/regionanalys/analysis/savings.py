@@ -468,7 +468,7 @@ def buildup_reading(table: pd.DataFrame, region: str) -> str:
 
 TERMS_COLUMNS = [
     "region", "beslut", "rad", "omfattning", "org", "kategori", "år", "krav_mnkr", "kravet", "bas", "basbelopp_mnkr",
-    "andel_av_bas_pct", "uppgiven_andel_pct", "uppgiven_andel_avser", "folkmängd_år", "kr_per_invånare", "skattekrona_mnkr",
+    "andel_av_bas_pct", "bas_kommentar", "uppgiven_andel_pct", "uppgiven_andel_avser", "folkmängd_år", "kr_per_invånare", "skattekrona_mnkr",
     "skattesats_kr", "skattesats_kommentar", "källa",
 ]
 
@@ -506,16 +506,27 @@ BASE_SERIES = (("kostnader", ("budget",), "kostnadsbudgeten"), (COST_SERIES, ("u
 TAX_SERIES = ["skatteunderlag", "intaktsatgard", "skattesats_forandring"]
 
 
-def _requirement_base(df: pd.DataFrame, code: str, org: str, year: int) -> tuple[str, float]:
-    """The figure a requirement is measured against: a nämnd's cost budget, the region's net costs."""
+def _requirement_base(df: pd.DataFrame, code: str, org: str, year: int, scope: str) -> tuple[str, float, str]:
+    """The figure a requirement is measured against, of the requirement's own ``scope``: a
+    nämnd's cost budget, the region's net costs. Returns (what, mnkr, why there is none).
+
+    ``org``'s figures cover :func:`~regionanalys.analysis.requirements.org_scope`; a requirement
+    on less than that (the administration of the region or of a nämnd) is never set against
+    them: 80 mnkr for the administration is not 0,8 % of the whole region's net costs."""
+    from regionanalys.analysis.requirements import org_scope
+
+    if scope != org_scope(org):
+        whose = "hela regionens" if org == "region" else f"{org}s"
+        return "", np.nan, (f"Underlaget har inga kostnader för {_scope_text(SCOPES_LABEL(scope))}; kravet ställs "
+                            f"därför inte mot {whose} kostnader.")
     for series, kinds, text in BASE_SERIES:
         for kind in kinds:
             s = annual(df, series, code, org=org, kind=kind)
             s = s[(s.index <= year) & (s > 0)]
             if len(s):
                 y = int(s.index[-1])
-                return f"{text} {y} ({kind})", float(s.iloc[-1])
-    return "", np.nan
+                return f"{text} {y} ({kind})", float(s.iloc[-1]), ""
+    return "", np.nan, ""
 
 
 def population_year(df: pd.DataFrame, regions: list[str], year: int | None = None) -> int | None:
@@ -541,7 +552,9 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
 
     * ``andel_av_bas_pct``: the requirement as a share of the org's cost budget (a nämnd)
       or, for the region, of its net costs in the latest year with an outcome at or before
-      the requirement's year. ``bas`` names the figure used; NaN when the data has none.
+      the requirement's year, only when the requirement's scope is what those figures cover
+      (see :func:`_requirement_base`). ``bas`` names the figure used; NaN when the data has
+      none, and ``bas_kommentar`` says why when the scope is narrower (the administration).
     * ``uppgiven_andel_pct``: a share the source itself states, with what it is a share of.
     * ``kr_per_invånare``: per invånare of the region on ONE reference date for every row,
       31 december of ``folkmängd_år`` (see :func:`population_year`; ``year`` defaults to the
@@ -564,12 +577,12 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
     pop_source = population_source(df, pop_year) if pop_year is not None else ""
     rows = []
     for d in items:
-        entries = [("beslut", d.label, d.scope_label, "region", d.value, d.amount_text(), d.source)]
-        entries += [("varav", f"varav {p['label']}", _scope_text(SCOPES_LABEL(p["scope"])), p["org"], p["value"],
+        entries = [("beslut", d.label, d.scope, d.scope_label, "region", d.value, d.amount_text(), d.source)]
+        entries += [("varav", f"varav {p['label']}", p["scope"], _scope_text(SCOPES_LABEL(p["scope"])), p["org"], p["value"],
                      fmt_auto(p["value"], p["unit"]), p["source"]) for p in d.parts if p["kind"] == "krav"]
-        for rad, name, scope, org, amount, text, src in entries:
+        for rad, name, scope_id, scope, org, amount, text, src in entries:
             code, yr = d.region, d.year
-            base_text, base = _requirement_base(bases(code, org), code, org, yr)
+            base_text, base, no_base = _requirement_base(bases(code, org), code, org, yr, scope_id)
             pop = pops[code]
             if (code, yr) not in krona_of:
                 krona_of[code, yr] = tax_krona_value(taxes(code), code, yr)
@@ -579,6 +592,7 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
                 "region": code, "beslut": name, "rad": rad, "omfattning": scope, "org": org,
                 "kategori": "", "år": yr, "krav_mnkr": amount, "kravet": text,
                 "bas": base_text, "basbelopp_mnkr": base, "andel_av_bas_pct": amount / base * 100.0 if not np.isnan(base) else np.nan,
+                "bas_kommentar": no_base,
                 "uppgiven_andel_pct": float(stated["value"].iloc[0]) if len(stated) else np.nan,
                 "uppgiven_andel_avser": "de externa kostnaderna" if len(stated) else "",
                 "folkmängd_år": pop_year, "kr_per_invånare": round(amount * 1e6 / pop) if not np.isnan(pop) else np.nan,
@@ -590,7 +604,9 @@ def requirement_in_own_terms(df: pd.DataFrame, region: str | list[str] | None = 
 
 
 def requirement_reading(table: pd.DataFrame) -> str:
-    """One sentence per decision on :func:`requirement_in_own_terms`: share and kr per invånare."""
+    """One sentence per decision on :func:`requirement_in_own_terms`: share and kr per invånare;
+    a requirement on less than the region (the administration) gets no share of the whole
+    region's costs, and a sentence saying so."""
     if table.empty:
         return "Underlaget innehåller inga sparkrav."
     parts = []
@@ -605,6 +621,8 @@ def requirement_reading(table: pd.DataFrame) -> str:
         if not np.isnan(r["uppgiven_andel_pct"]):
             s += f"; källan anger ca {fmt_number(r['uppgiven_andel_pct'], decimals_of(r['uppgiven_andel_pct']))} % av {r['uppgiven_andel_avser']}"
         parts.append(s + ".")
+        if np.isnan(r["andel_av_bas_pct"]) and r["bas_kommentar"]:
+            parts.append(r["bas_kommentar"])
     years = table["folkmängd_år"].dropna()
     if len(years):
         parts.append(f"Per invånare räknas mot folkmängden 31 december {int(years.iloc[0])}.")

@@ -64,12 +64,13 @@ def results_history_chart(table: pd.DataFrame, title: str, region: str, events: 
 
     Takes :func:`regionanalys.analysis.region_story.results_history`. Bars of one year
     stand side by side, never stacked or mixed. Decisions (``events``) are marked on the
-    year axis (at most one marker per 75 days, so numbers do not collide).
+    year axis (at most one marker per 75 days, so numbers do not collide); a value label
+    moves sideways off a decision's dashed line (:class:`style.ClearOfEvents`).
     """
     from matplotlib.patches import Patch
 
     from regionanalys.data.formatting import fmt_number
-    from regionanalys.report.charts.style import CATEGORY_PALETTE, mark_events
+    from regionanalys.report.charts.style import CATEGORY_PALETTE, label_clear_of_events, mark_events
 
     if table.empty:
         return None
@@ -86,9 +87,9 @@ def results_history_chart(table: pd.DataFrame, title: str, region: str, events: 
             solid = r["typ"] == "utfall"
             ax.bar(x, r["belopp"], w * 0.9, color=colour[r["mått"]] if solid else "white", edgecolor=colour[r["mått"]],
                    hatch=_KIND_HATCH.get(r["typ"], ""), linewidth=1.0, zorder=2)
-            ax.annotate(fmt_number(r["belopp"], 0, sign=True), (x, r["belopp"]), xytext=(0, 2 if r["belopp"] >= 0 else -2),
-                        textcoords="offset points", ha="center", va="bottom" if r["belopp"] >= 0 else "top", fontsize=7,
-                        rotation=90 if len(g) > 1 else 0)
+            label_clear_of_events(ax, fmt_number(r["belopp"], 0, sign=True), (x, r["belopp"]), (0, 2 if r["belopp"] >= 0 else -2),
+                                  ha="center", va="bottom" if r["belopp"] >= 0 else "top", fontsize=7,
+                                  rotation=90 if len(g) > 1 else 0)
     ax.axhline(0, color=COLOURS["referens"], linewidth=0.8)
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)

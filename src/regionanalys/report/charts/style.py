@@ -21,7 +21,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import IdentityTransform
 
 from regionanalys.data.formatting import axis_formatter, fmt_date
 
@@ -60,6 +61,10 @@ COLOURS = {
 CATEGORY_PALETTE = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499", "#DDDDDD"]
 #: Decision markers on time axes.
 EVENT_COLOUR = "#6D4C41"
+#: The gid of each decision line :func:`mark_events` draws, so :class:`ClearOfEvents` finds them.
+EVENT_GID = "regionanalys-event"
+#: Points between a value label and a decision line (:class:`ClearOfEvents`).
+EVENT_GAP = 2.0
 
 EXAMPLE_MARK = "Exempeldata"
 #: Resolution of the embedded PNGs: sharp on A4 paper (a 17 cm wide chart at 150 dpi is
@@ -404,7 +409,7 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True)
         if not lo <= pos <= hi:
             continue
         n += 1
-        ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
+        ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (4, 3)), linewidth=1.0, zorder=1, gid=EVENT_GID)
         if numbered:
             ax.annotate(
                 str(n), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2), textcoords="offset points",
@@ -416,6 +421,52 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True)
         label = ev.label if len(ev.label) <= 60 else ev.label[:57] + "…"
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}" if numbered else f"{day}: {label}"))
     return handles
+
+
+class ClearOfEvents(Annotation):
+    """A value label (text at ``xytext`` offset points from ``xy``) that never touches a
+    decision line of :func:`mark_events` on its axes, whether the lines are drawn before or
+    after it: each time it is placed (drawing, measuring, the layout) it moves sideways by
+    the least that keeps :data:`EVENT_GAP` points between its box and every line. Where no
+    line is near it stays where it was asked to be. Make one with :func:`label_clear_of_events`.
+    """
+
+    def __init__(self, text: str, xy, xytext=(0.0, 0.0), **kwargs):
+        super().__init__(text, xy, xytext=xytext, textcoords="offset points", **kwargs)
+        self._asked = tuple(xytext)
+
+    def update_positions(self, renderer) -> None:
+        super().update_positions(renderer)
+        ax = self.axes
+        lines = [] if ax is None else [ln for ln in ax.lines if ln.get_gid() == EVENT_GID and ln.get_visible()]
+        xs = [ax.transData.transform((ln.get_xdata(orig=False)[0], 0.0))[0] for ln in lines]
+        shift = 0.0
+        if xs:
+            box = Text.get_window_extent(self, renderer)
+            pt, gap = renderer.points_to_pixels(1.0), renderer.points_to_pixels(EVENT_GAP)
+            back = (self._asked[0] - self.xyann[0]) * pt  # the box where it was asked to be
+            x0, x1 = box.x0 + back, box.x1 + back
+
+            def clear(s: float) -> bool:
+                return all(x <= x0 + s - gap or x >= x1 + s + gap for x in xs)
+
+            # Left of or right of one of the lines, whichever moves it least and clears them all.
+            options = [0.0, *(x - gap - x1 for x in xs), *(x + gap - x0 for x in xs)]
+            shift = min((s for s in options if clear(s)), key=abs, default=0.0) / pt
+        # Set only when it moves: a stale figure would be drawn again in an interactive backend.
+        if abs(self.xyann[0] - (self._asked[0] + shift)) > 1e-6 or self.xyann[1] != self._asked[1]:
+            self.xyann = (self._asked[0] + shift, self._asked[1])
+
+
+def label_clear_of_events(ax: Axes, text: str, xy, xytext=(0.0, 0.0), **kwargs) -> ClearOfEvents:
+    """``ax.annotate(text, xy, xytext=xytext, textcoords="offset points", **kwargs)`` as a
+    :class:`ClearOfEvents`: a label that moves sideways off the decision lines of :func:`mark_events`."""
+    label = ClearOfEvents(text, xy, xytext, **kwargs)
+    label.set_transform(IdentityTransform())  # as Axes.annotate; placed in update_positions
+    ax.add_artist(label)
+    if not kwargs.get("clip_on", False):
+        label.set_clip_path(None)  # as Axes.annotate: clipped to the axes only when asked
+    return label
 
 
 def close(fig: Figure) -> None:
