@@ -68,7 +68,7 @@ else:
     p.figure(savings_charts.per_post_chart(posts, f"{name}: besparing per tjänst eller årsarbetare"), alt=f"Liggande stapeldiagram över besparing i tkr per tjänst eller årsarbetare för {name}", caption=savings.per_post_reading(posts))
 
 # %%
-p.timeline(events[events["region"] == region], load_statements()[lambda t: t["region"] == region])
+p.timeline(events[events["region"] == region], load_statements(data_dir)[lambda t: t["region"] == region])
 
 # %%
 bridge = deficits.result_bridge(df, region, year - 1, year)

@@ -49,6 +49,24 @@ def test_report_specs_point_at_notebooks_with_the_right_parameters(name):
     assert expected <= set(params)
 
 
+@pytest.mark.parametrize("name", sorted(SPECS), ids=str)
+def test_report_reads_every_file_from_its_data_dir(name):
+    """A loader called without ``data_dir`` reads the project's own data/, not the folder the
+    run was given (the savings report once took its quotes from there)."""
+    import ast
+
+    nb = nbformat.read(config.NOTEBOOKS_DIR / SPECS[name]["notebook"], as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+                called = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+                if called == "load" or called.startswith("load_"):
+                    names = [a.id for a in node.args if isinstance(a, ast.Name)] + [k.arg for k in node.keywords]
+                    assert "data_dir" in names, f"{SPECS[name]['notebook']}: {ast.unparse(node)} läser inte data_dir"
+
+
 def _cells(nb) -> list[tuple[str, str, bool]]:
     """What a pair must agree on: each cell's type and source and whether it is the parameters cell."""
     return [(c.cell_type, c.source, "parameters" in c.metadata.get("tags", [])) for c in nb.cells]
