@@ -1,9 +1,12 @@
 """The runner's order and cache key: longest report first, the critical path, package
-versions in the cache key, and the kernel's frozen pre-imports."""
+versions and the Python in the cache key, and the worker's frozen pre-imports."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,7 +48,7 @@ def _fresh_entry(job, cur: _Current, out: Path) -> dict:
         "status": "ok", "html": f"{job.id}.html", "ipynb": f"{job.id}.ipynb",
         "inputs": {
             "notebook": cur.info.hash(job.notebook_path), "library": cur.library,
-            "parameters": cache._canonical(job.parameters), "kernel": cur.kernel,
+            "parameters": cache._canonical(job.parameters), "python": cur.python,
             "packages": dict(cur.packages), "data_scope": ["17"], "data": cur.data.inputs(["17"]),
         },
     }
@@ -79,23 +82,41 @@ def test_metadata_files_are_inputs_only_when_read(suite):
     assert "meta/events.csv" in data.inputs(["17"], ["meta/events.csv"])
 
 
-@pytest.mark.slow
-def test_kernel_freezes_its_pre_imports_and_watches_its_worker(tmp_path):
-    session = runner.KernelSession("regionanalys", 60, ["pandas"], tmp_path, "X")
-    session.watch_pid = os.getpid()
-    session.start()
-    try:
-        session._send(
-            "import gc, sys, threading\n"
-            "state = sys.modules['_regionanalys_runner_state']\n"
-            "assert 'pandas' in sys.modules and not state.failed, state.failed\n"
-            "assert state.frozen > 10000 and gc.get_freeze_count() > 10000, state.frozen\n"
-            "assert any(t.name == 'regionanalys-parent-watchdog' for t in threading.enumerate())\n",
-            "kontroll",
-        )
-        session.wait(60)  # raises if an assertion in the kernel failed
-    finally:
-        session.shutdown()
+_BOOT = """
+import gc, json, os, sys
+from pathlib import Path
+from regionanalys.report.runner.worker import WorkerConfig, _Worker, log_path
+tmp = Path(sys.argv[1])
+cfg = WorkerConfig(60, ("pandas", "regionanalys.ingen_sadan_modul"), tmp, True, "X", os.getpid())
+worker = _Worker(cfg)
+worker.start()
+print("till loggen", flush=True)  # the process's own output goes to its log, not to the run's terminal
+(tmp / "found.json").write_text(json.dumps({
+    "pandas": "pandas" in sys.modules, "failed": worker.failed_imports, "frozen": gc.get_freeze_count(),
+    "log": log_path(tmp, os.getpid()).read_text(encoding="utf-8")}))
+"""
+
+
+def test_worker_freezes_its_pre_imports_and_logs_its_own_output(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", _BOOT, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == ""
+    found = json.loads((tmp_path / "found.json").read_text(encoding="utf-8"))
+    assert found["pandas"] and found["failed"] == ["regionanalys.ingen_sadan_modul"]
+    assert found["frozen"] > 10000
+    assert "till loggen" in found["log"]
+
+
+def test_another_python_makes_the_report_again(suite, tmp_path):
+    plan = runner.plan_run(["region"], ["17"], **suite)
+    out = tmp_path / "o"
+    out.mkdir()
+    cur = _Current("lib", cache.python_identity(), runner.DataFiles(plan.data_dir), plan.info)
+    entry = _fresh_entry(plan.jobs[0], cur, out)
+    assert _why_stale(entry, plan.jobs[0], cur, out) is None
+    assert _why_stale(entry, plan.jobs[0], _Current("lib", "cpython 3.99.0", cur.data, plan.info), out) == "annan Python"
+    old = dict(entry, inputs={k: v for k, v in entry["inputs"].items() if k != "python"})  # made with kernels
+    assert _why_stale(old, plan.jobs[0], cur, out) == "gjord av en äldre version av körningen"
 
 
 # --- the regions a run covers: reports.toml and every region that has data ------------------

@@ -8,7 +8,7 @@
 
 Exit codes: 0 ok; 1 a report (or the data check) failed; 2 an invalid choice (unknown
 region, notebook or parameter) or a broken reports.toml; 3 the run could not start
-(kernel not installed, Chromium missing, another run in progress).
+(Chromium missing, another run in progress).
 
 When stdout is not a terminal (cron, systemd) ``run`` prints nothing on success and one
 line per failed report on stderr; ``--verbose`` prints a line per report as well.
@@ -152,7 +152,7 @@ def run(
     notebooks_dir: Annotated[Optional[Path], typer.Option("--notebooks-dir", help="Katalog med notebooks.", show_default=False)] = None,
     spec: Annotated[Optional[Path], typer.Option("--spec", help="Rapportlista. Standard: reports.toml i notebook-katalogen.", show_default=False)] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Sekunder en cell får köra innan rapporten avbryts (se docs/scheduling.md).")] = 120,
-    fresh_kernels: Annotated[bool, typer.Option("--fresh-kernels", help="Ny kärna för varje rapport (långsammare; för felsökning).")] = False,
+    fresh_workers: Annotated[bool, typer.Option("--fresh-workers", help="Ny arbetsprocess för varje rapport (långsammare; för felsökning).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Ingen utskrift utom fel.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="En rad per rapport även när utdata inte går till en terminal (loggfiler).")] = False,
     log_file: Annotated[Optional[Path], typer.Option("--log-file", metavar="FIL", help="Lägg till en rad per rapport (tid, rapport, status, sekunder, orsak till fel) och sist en rad JSON med sammanfattning och slutkod i FIL.", show_default=False)] = None,
@@ -189,7 +189,7 @@ def run(
                         data_dir=data_dir, out_dir=out)
     except (ParameterError, SpecError) as exc:
         stop(EXIT_USAGE, str(exc))
-    options = {"jobs": jobs, "force": force, "pdf": pdf, "timeout": timeout, "reuse_kernels": not fresh_kernels}
+    options = {"jobs": jobs, "force": force, "pdf": pdf, "timeout": timeout, "reuse_workers": not fresh_workers}
     also = log.on_event if log is not None else None
     try:
         if sys.stdout.isatty() and not quiet:

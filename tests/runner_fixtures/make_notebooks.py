@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/runner_fixtures/make_notebooks.py
 
-The region notebook checks that a reused kernel starts clean (no variable, matplotlib
+The region notebook checks that a reused worker starts it clean (no variable, matplotlib
 setting or environment left from the previous report) and has switches (parameters
 ``fail`` and ``hang``, a region code) to make one region's report fail or hang, and one
 (``touch``, a file) that changes a data file after reading it.
@@ -49,7 +49,7 @@ from IPython.display import HTML, display
 from regionanalys import load
 '''),
     ("code", '''
-# a reused kernel must start every report clean
+# a reused worker must start every report clean
 assert "leak_marker" not in globals(), "variabel kvar från en tidigare rapport"
 assert matplotlib.rcParams["lines.linewidth"] == 1.5, "matplotlib-inställning kvar"
 assert "FIXTURE_LEAK" not in os.environ, "miljövariabel kvar"

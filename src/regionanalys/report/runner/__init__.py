@@ -30,16 +30,17 @@ How a run works
   only for the reports that read them. ``force=True`` executes everything.
 * **Execution**: ``jobs`` worker processes (default: one per core), longest report first
   (by the last duration in the manifest); the summary names the critical path. Each
-  worker starts one kernel, pre-imports what the notebooks import (then ``gc.freeze()``),
-  and reuses the kernel for report
-  after report, resetting it in between (user namespace, matplotlib figures and rc,
-  pandas options, warnings, environment, working directory); a failed report gets a new
-  kernel. Notebooks are executed with papermill's API (parameters injected, executed
-  notebook recorded) and exported with one compiled ``HTMLExporter`` per worker.
-  A kernel that dies at start is started once more with a longer start-up timeout; a cell
-  that runs longer than ``timeout`` seconds is interrupted and the report fails.
-  Workers and kernels boot with the garbage collector off (their imports are then frozen),
-  and workers never import papermill's HDFS support (pyarrow). While reports run, the
+  worker imports what the notebooks import, papermill and the HTML template once (with
+  the garbage collector off; then ``gc.freeze()``) and executes report after report **in
+  its own process**, no Jupyter kernel (:mod:`.inprocess`): papermill's API injects the
+  parameters and records the executed notebook, its in-process engine runs the code cells
+  in an IPython shell whose outputs become the cells' outputs as a kernel's would. Between
+  reports the worker resets what a report may change (user namespace, matplotlib figures
+  and rc, pandas options, warnings, environment, ``sys.path``, working directory). A
+  report that fails ends its worker (it may have left any state) and a new worker takes
+  the next report. A cell that runs longer than ``timeout`` seconds is interrupted and
+  the report fails. Reports are exported with one compiled ``HTMLExporter`` per worker;
+  workers never import papermill's HDFS support (pyarrow). While reports run, the
   index's key figures are computed in a low-priority thread of the main process
   (:func:`regionanalys.report.landing.prepare`), on a core the workers leave idle.
 * **Safety**: files are written to ``<out>/.regionanalys-tmp`` and moved into place
@@ -47,18 +48,19 @@ How a run works
   failed in the index with the failing cell and the error, and its executed notebook is
   kept as ``<id>.failed.ipynb``. ``manifest.json`` and ``index.html`` are written
   together, atomically, with the umask's mode. A lock file (``filelock``) stops two runs
-  from writing the same directory at once. Workers and kernels end with the run
+  from writing the same directory at once. Workers end with the run
   (:mod:`.orphans`); the next run stops what a killed run left and removes its files.
 
 Modules
 -------
 ``plan`` (choices, :func:`plan_run`), ``cache`` (hashes, manifest, why a report is
-stale), ``kernel`` (the warm kernel), ``worker`` (a worker process), ``pool`` (the
+stale), ``inprocess`` (the shell, the papermill engine, the reset between reports),
+``worker`` (a worker process), ``pool`` (the
 parent's side of the workers), ``record`` (a finished report into place), ``execution``
 (:func:`execute`, :func:`run`), ``index`` (index.html), ``pdf``, ``lock``, ``results``,
 ``outdir`` (which folders we write), ``orphans`` (processes that must not outlive a
 run), ``memory`` (psutil figures), ``runlog`` (``--log-file``).
-Imports point one way: results → cache → plan → kernel → worker → pool → execution.
+Imports point one way: results → cache → plan → inprocess → worker → pool → execution.
 """
 from __future__ import annotations
 
@@ -67,7 +69,6 @@ from regionanalys.report.runner.cache import (
 )
 from regionanalys.report.runner.execution import DEFAULT_TIMEOUT, TMP_DIRNAME, execute, run
 from regionanalys.report.runner.index import INDEX_NAME, render_index, write_index
-from regionanalys.report.runner.kernel import DEFAULT_START_TIMEOUT, RETRY_START_FACTOR, KernelSession, KernelStartError
 from regionanalys.report.runner.lock import LOCK_NAME, _Lock
 from regionanalys.report.runner.outdir import MARKER_NAME, OutDirError, check_out_dir
 from regionanalys.report.runner.plan import RunChoices, RunPlan, notebook_parameters, plan_run
@@ -76,16 +77,16 @@ from regionanalys.report.specs import ParameterError, SpecError
 
 #: names of the worker side, imported on first use (PEP 562): multiprocessing and psutil
 #: are not needed by a run with nothing to do
-_LAZY = {"default_jobs": "pool", "ENGINE_NAME": "worker", "KERNEL_RSS_LIMIT_MB": "worker", "WorkerConfig": "worker"}
+_LAZY = {"default_jobs": "pool", "ENGINE_NAME": "inprocess", "WORKER_RSS_LIMIT_MB": "worker", "WorkerConfig": "worker"}
 
 __all__ = [
     "ParameterError", "SpecError", "RunError", "RunChoices", "RunPlan", "RunSummary", "ReportResult", "Event",
     "plan_run", "execute", "run", "library_hash", "notebook_parameters", "write_index", "format_error",
     "DataFiles", "file_region", "scope_of", "read_manifest", "write_manifest", "default_jobs",
-    "KernelSession", "KernelStartError", "WorkerConfig", "_Lock", "OutDirError", "check_out_dir", "render_index",
+    "WorkerConfig", "_Lock", "OutDirError", "check_out_dir", "render_index",
     "os_error_text", "MARKER_NAME",
     "MANIFEST_NAME", "MANIFEST_FORMAT", "INDEX_NAME", "LOCK_NAME", "TMP_DIRNAME", "ENGINE_NAME",
-    "DEFAULT_TIMEOUT", "DEFAULT_START_TIMEOUT", "RETRY_START_FACTOR", "KERNEL_RSS_LIMIT_MB",
+    "DEFAULT_TIMEOUT", "WORKER_RSS_LIMIT_MB",
 ]
 
 

@@ -194,6 +194,11 @@ def package_versions(names: Sequence[str] = OUTPUT_PACKAGES) -> dict[str, str]:
     return {n: found.get(n, "-") for n in names}
 
 
+def python_identity() -> str:
+    """The Python that executes the reports: its implementation and version."""
+    return f"{sys.implementation.name} {sys.version.split()[0]}"
+
+
 def _library_version() -> str:
     from regionanalys import __version__
 
@@ -203,7 +208,8 @@ def _library_version() -> str:
 @dataclass
 class _Current:
     library: str
-    kernel: str
+    #: the Python the workers run (``python_identity()``): the reports execute in it
+    python: str
     data: DataFiles
     info: _NotebookInfo
     #: versions of the packages that shape a report's output (see :func:`package_versions`)
@@ -223,8 +229,8 @@ def _why_stale(entry: Mapping | None, job: Job, cur: _Current, out_dir: Path) ->
         return "biblioteket ändrat"
     if inputs.get("parameters") != _canonical(job.parameters):
         return "nya parametrar"
-    if inputs.get("kernel") != cur.kernel:
-        return "annan kärna"
+    if inputs.get("python") != cur.python:
+        return "annan Python" if "python" in inputs else "gjord av en äldre version av körningen"
     if inputs.get("packages") != cur.packages:
         was = inputs.get("packages") or {}
         changed = [f"{name} {was.get(name, '?')} → {v}" for name, v in cur.packages.items() if was.get(name) != v]

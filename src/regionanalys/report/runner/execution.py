@@ -16,10 +16,10 @@ from regionanalys.report.runner.cache import (
     _Current,
     _why_stale,
     library_hash,
+    python_identity,
     read_manifest,
 )
 from regionanalys.report.runner.index import INDEX_NAME, render_index
-from regionanalys.report.runner.kernel import DEFAULT_START_TIMEOUT
 from regionanalys.report.runner.lock import LOCK_NAME, _Lock
 from regionanalys.report.runner.outdir import check_out_dir, claim_out_dir, remove_leftovers
 from regionanalys.report.runner.plan import CHOICE_NAMES, RunPlan, plan_run
@@ -129,9 +129,7 @@ def execute(
     force: bool = False,
     pdf: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
-    start_timeout: float = DEFAULT_START_TIMEOUT,
-    reuse_kernels: bool = True,
-    kernel_name: str = config.KERNEL_NAME,
+    reuse_workers: bool = True,
     on_event: Event | None = None,
 ) -> RunSummary:
     """Make the planned reports (see the package docstring).
@@ -161,7 +159,7 @@ def execute(
         manifest["notebooks"] = plan.manifest.get("notebooks", {})
         entries: dict = manifest["reports"]
         books = _Books(out, manifest, plan.specs)
-        cur = _Current(library_hash(), kernel_name, DataFiles(plan.data_dir), plan.info)
+        cur = _Current(library_hash(), python_identity(), DataFiles(plan.data_dir), plan.info)
         results: dict[str, ReportResult] = {}
         to_run: list[tuple[Job, str]] = []
         for job in plan.jobs:
@@ -179,17 +177,15 @@ def execute(
         if to_run:
             # the worker side (multiprocessing, psutil, the record of a finished report) is
             # imported only when something runs: a run with nothing to do stays fast
-            from regionanalys.report.runner.pool import _kernel_installed, _run_pool, default_jobs
+            from regionanalys.report.runner.pool import _run_pool, default_jobs
             from regionanalys.report.runner.record import _finish
             from regionanalys.report.runner.worker import WorkerConfig
 
-            _kernel_installed(kernel_name)
             tmp_dir = out / TMP_DIRNAME
             tmp_dir.mkdir(exist_ok=True)
             reasons = {j.id: r for j, r in to_run}
-            cfg = WorkerConfig(kernel_name, start_timeout, timeout,
-                               tuple(notebook_imports({j.notebook_path for j, _ in to_run})),
-                               tmp_dir, reuse_kernels, config.READ_LOG_ENV, os.getpid())
+            cfg = WorkerConfig(timeout, tuple(notebook_imports({j.notebook_path for j, _ in to_run})),
+                               tmp_dir, reuse_workers, config.READ_LOG_ENV, os.getpid())
             n_workers = max(1, min(jobs or default_jobs(), len(to_run)))
             for job, _ in to_run:
                 emit("queued", job, None)
@@ -208,7 +204,7 @@ def execute(
                 emit("finished", job, res)
 
             queue_jobs = _longest_first([j for j, _ in to_run], entries)
-            cur.data.snapshot()  # before any kernel reads (see DataFiles.snapshot)
+            cur.data.snapshot()  # before any worker reads (see DataFiles.snapshot)
             _prepare_landing(entries, plan)
             try:
                 _run_pool(queue_jobs, n_workers, cfg, lambda job: emit("started", job, None), on_done, lock.record_pids)
@@ -229,7 +225,7 @@ def execute(
                 raise
             import shutil
 
-            shutil.rmtree(tmp_dir, ignore_errors=True)  # kernel logs, read logs, leftovers of failures
+            shutil.rmtree(tmp_dir, ignore_errors=True)  # worker logs, read logs, leftovers of failures
         _mark_stale_regions(entries, plan)
         ordered = [results[j.id] for j in plan.jobs]
         pdf_errors: list[str] = []
@@ -298,6 +294,6 @@ def _longest_first(jobs: list[Job], entries: Mapping) -> list[Job]:
 def run(*args: Any, **kwargs: Any) -> RunSummary:
     """Plan and execute in one call: the choices of :class:`RunChoices` go to
     :func:`plan_run`, the other keywords to :func:`execute` (jobs, force, pdf, timeout,
-    start_timeout, reuse_kernels, on_event)."""
+    reuse_workers, on_event)."""
     choices = {k: kwargs.pop(k) for k in list(kwargs) if k in CHOICE_NAMES}
     return execute(plan_run(*args, **choices), **kwargs)

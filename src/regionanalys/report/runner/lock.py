@@ -2,7 +2,7 @@
 
 ``filelock`` gives an OS lock that works on Windows too and that the OS releases when
 the holding process dies, so a killed run never leaves a lock that blocks the next one.
-The lock file also records the holder's pid and the pids of its workers and kernels,
+The lock file also records the holder's pid and the pids of its workers,
 so that the next run can stop what a killed run left behind (see :mod:`.orphans`).
 """
 from __future__ import annotations
@@ -50,7 +50,7 @@ class _Lock:
         return doc if isinstance(doc, dict) else {}
 
     def record_pids(self, children: dict[int, float] | None = None) -> None:
-        """Record this process and its workers/kernels (pid -> create time) for the next run."""
+        """Record this process and its workers (pid -> create time) for the next run."""
         from regionanalys.data.fileio import atomic_write_text
         from regionanalys.report.runner.orphans import create_time
 

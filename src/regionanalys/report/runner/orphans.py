@@ -1,6 +1,6 @@
 """Processes that must not outlive their run, and what a killed run leaves behind.
 
-Workers and kernels end with their parent: on Linux the kernel sends them a signal when
+Workers end with their parent: on Linux the OS kernel sends them a signal when
 the parent dies (``prctl(PR_SET_PDEATHSIG)``); everywhere (Windows and macOS too) a
 watchdog thread polls the parent and ends the process when it is gone. A new run also
 stops the processes an earlier, killed run recorded next to its lock (see

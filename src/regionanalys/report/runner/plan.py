@@ -1,4 +1,4 @@
-"""Planning a run: validate every choice and list the reports (no kernel is started)."""
+"""Planning a run: validate every choice and list the reports (nothing is executed)."""
 from __future__ import annotations
 
 import os
@@ -131,7 +131,7 @@ CHOICE_NAMES = frozenset(f.name for f in fields(RunChoices) if f.name != "_")
 
 
 def plan_run(*args: Any, **kwargs: Any) -> RunPlan:
-    """Validate every choice and list the reports to make; no kernel is started.
+    """Validate every choice and list the reports to make; nothing is executed.
 
     Takes one :class:`RunChoices`, or its fields as arguments (``notebooks``, ``regions``,
     ``year``, ``parameters``; keywords ``notebooks_dir``, ``spec_path``, ``data_dir``,

@@ -11,34 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from regionanalys.report.runner.kernel import RETRY_START_FACTOR
-from regionanalys.report.runner.orphans import create_time, kill_process
+from regionanalys.report.runner.orphans import create_time
 from regionanalys.report.runner.results import RunError, _now_iso
-from regionanalys.report.runner.worker import WorkerConfig, _worker_main
+from regionanalys.report.runner.worker import WorkerConfig, _worker_main, log_path
 from regionanalys.report.specs import Job
-
-def _kernel_installed(name: str) -> None:
-    """Raise a RunError that says how to install the kernel ``name`` if it is missing.
-
-    A kernel spec is a folder ``kernels/<name>/kernel.json`` on Jupyter's data path:
-    looking there first needs only jupyter_core, while jupyter_client's KernelSpecManager
-    (the full lookup, also for kernels provided otherwise) costs the run's main process
-    ~0,2 s before it can start its workers.
-    """
-    from jupyter_core.paths import jupyter_path
-
-    if any(Path(base, "kernels", name, "kernel.json").is_file() for base in jupyter_path()):
-        return
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec(name)
-    except NoSuchKernel:
-        raise RunError(
-            f"kärnan {name!r} är inte installerad; kör `make setup` eller "
-            f"`python -m ipykernel install --sys-prefix --name {name}`"
-        ) from None
-
 
 def default_jobs() -> int:
     try:
@@ -77,8 +53,9 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
               on_pids: Callable[[dict[int, float]], None] | None = None) -> None:
     """Run jobs on ``n_workers`` worker processes; every job gets exactly one result.
 
-    ``on_pids`` gets the workers' and kernels' pids (with start times) whenever they
-    change, so that a later run can stop them if this one is killed.
+    ``on_pids`` gets the workers' pids (with start times) whenever they change, so that a
+    later run can stop them if this one is killed. A worker that ends after a report (it
+    failed, or the worker grew too large) is replaced while reports are still waiting.
     """
     ctx = mp.get_context("spawn")
     tasks, results = ctx.Queue(), ctx.Queue()
@@ -88,7 +65,7 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
     for _ in range(n_workers):
         tasks.put(None)
     procs: dict[int, Any] = {}
-    current: dict[int, tuple[str, float, int | None]] = {}
+    current: dict[int, tuple[str, float]] = {}
     pending = set(by_id)
     exited: set[int] = set()
     next_index = 0
@@ -110,10 +87,12 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
         note_pid(p.pid)
         next_index += 1
 
+    def waiting() -> int:
+        """Reports not yet taken by a worker."""
+        return len(pending) - len(current)
+
     def fail(index: int, why: str) -> None:
-        job_id, started_at, kpid = current.pop(index)
-        if kpid:
-            kill_process(kpid)
+        job_id, started_at = current.pop(index)
         if job_id in pending:
             pending.discard(job_id)
             on_done(by_id[job_id], {"id": job_id, "status": "failed", "started": _now_iso(), "worker": index,
@@ -121,7 +100,7 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                                     "error": {"ename": "Avbruten", "evalue": why}, "reads": []})
 
     def limit(job: Job) -> float:
-        return cfg.timeout * (max(job.code_cells, 1) + 2) + cfg.start_timeout * (1 + RETRY_START_FACTOR) + 60
+        return cfg.timeout * (max(job.code_cells, 1) + 2) + 60
 
     boot_crashes = 0
     for _ in range(n_workers):
@@ -136,16 +115,16 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
             if kind == "ready":
                 note_pid(payload)
             elif kind == "start":
-                job_id, kpid = payload
-                note_pid(kpid)
-                current[index] = (job_id, time.monotonic(), kpid)
-                on_start(by_id[job_id])
+                current[index] = (payload, time.monotonic())
+                on_start(by_id[payload])
             elif kind == "done":
                 current.pop(index, None)
                 if payload["id"] in pending:
                     pending.discard(payload["id"])
                     payload["worker"] = index
                     on_done(by_id[payload["id"]], payload)
+                if payload.get("retired") and waiting() > 0:
+                    spawn()  # it ends after this report; its sentinel stays in the queue
             elif kind == "crash":
                 if index in current:
                     fail(index, f"arbetsprocessen kraschade: {payload.splitlines()[0]}")
@@ -171,7 +150,8 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                 elif not proc.is_alive() and index not in exited and proc.exitcode != 0:
                     # died without saying goodbye (killed, out of memory, segfault)
                     if index in current:
-                        fail(index, f"arbetsprocessen dog (kod {proc.exitcode})")
+                        tail = _log_tail(log_path(cfg.tmp_dir, proc.pid))
+                        fail(index, f"arbetsprocessen dog (kod {proc.exitcode})" + (f": {tail}" if tail else ""))
                     del procs[index]
                     if pending:
                         spawn()
@@ -181,7 +161,7 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                 spawn()
         finished = True
     finally:
-        if not finished:  # Ctrl-C or an error here: stop the workers (they shut their kernels down)
+        if not finished:  # Ctrl-C or an error here: stop the workers
             for proc in procs.values():
                 proc.terminate()
         for proc in procs.values():
@@ -190,4 +170,13 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
                 proc.kill()
         tasks.cancel_join_thread()
         results.cancel_join_thread()
+
+
+def _log_tail(path: Path, lines: int = 3) -> str:
+    """The last lines of a dead worker's log (a segfault's traceback, for instance)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return " / ".join(line.strip() for line in text.strip().splitlines()[-lines:])
 

@@ -42,17 +42,16 @@ def _finish(job: Job, payload: dict, reason: str, entries: dict, cur: _Current, 
             "notebook": cur.info.hash(job.notebook_path),
             "library": cur.library,
             "parameters": _canonical(job.parameters),
-            "kernel": cur.kernel,
+            "python": cur.python,
             "packages": cur.packages,
             "data_scope": scope,
             "data": cur.data.inputs(scope, extra),
         },
         "error": None,
-        # peak resident memory of the worker process and of its kernel so far (MB)
-        "peak_rss_mb": {"worker": payload.get("worker_peak_mb", 0.0), "kernel": payload.get("kernel_peak_mb", 0.0)},
+        # peak resident memory of the worker process so far (MB)
+        "peak_rss_mb": {"worker": payload.get("worker_peak_mb", 0.0)},
     }
     res = ReportResult(job, payload["status"], False, float(payload.get("seconds", 0.0)), reason,
-                       kernel_peak_mb=float(payload.get("kernel_peak_mb", 0.0)),
                        worker_peak_mb=float(payload.get("worker_peak_mb", 0.0)))
     moved = False
     if payload["status"] == "ok" and payload.get("tmp_html") and payload.get("tmp_ipynb"):

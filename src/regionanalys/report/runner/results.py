@@ -11,7 +11,7 @@ from typing import Any
 from regionanalys.report.specs import Job
 
 class RunError(RuntimeError):
-    """The run cannot start (kernel not installed, Chromium missing, directory locked …)."""
+    """The run cannot start (Chromium missing, directory locked …)."""
 
 
 
@@ -35,7 +35,6 @@ class ReportResult:
     ipynb: Path | None = None
     failed_ipynb: Path | None = None
     pdf: Path | None = None
-    kernel_peak_mb: float = 0.0
     worker_peak_mb: float = 0.0
 
     @property
@@ -104,8 +103,8 @@ class RunSummary:
 
     @property
     def peak_rss_per_worker_mb(self) -> float:
-        """Largest worker + kernel peak resident memory seen (MB)."""
-        return max((r.kernel_peak_mb + r.worker_peak_mb for r in self.executed), default=0.0)
+        """Largest peak resident memory of a worker process seen (MB)."""
+        return max((r.worker_peak_mb for r in self.executed), default=0.0)
 
 
 Event = Callable[[str, Job, "ReportResult | None"], None]
