@@ -1,14 +1,15 @@
-"""The floor of the benchmark: the reports' work with no kernel, in ``JOBS`` warm processes.
+"""The floor of the benchmark: the reports' work alone, in ``JOBS`` warm processes.
 
     python bench/floor.py PLAN.json OUT_DIR JOBS [DURATIONS.json]
 
 PLAN.json lists the reports (id, title, notebook path, parameters) as the runner plans
 them. The floor starts ``JOBS`` worker processes, as many as the runner's workers; each
-imports what the notebooks import (then ``gc.freeze()``, as the runner's kernels do) and
+imports what the notebooks import (then ``gc.freeze()``, as the runner's workers do) and
 compiles the report template: that start-up is timed apart and is not part of the floor.
 Then, from one shared queue ordered longest first (by DURATIONS.json, the runner's last
 durations, else plan order), each worker takes report after report and does in its own
-process what the runner does through a kernel:
+process what the runner's workers do, but with no process start, no boot, no messages
+to a main process, no manifest and no index:
 
 * papermill's API injects the parameters (``papermill.parameterize.parameterize_notebook``,
   the same injected cell the runner gets);
@@ -90,11 +91,11 @@ def _work(index: int, plan_path: str, out_dir: str, tasks, results, go) -> None:
             pass
 
     shell = Shell.instance()
-    shell.enable_matplotlib("inline")  # as in the kernel: figures left open are shown as PNG
+    shell.enable_matplotlib("inline")  # as in the runner: figures left open are shown as PNG
     exporter = ReportExporter()
     sources = {j["notebook"]: load_notebook_node(j["notebook"]) for j in plan}  # as papermill reads them
     gc.collect()
-    gc.freeze()  # as the runner's kernels do after their pre-imports
+    gc.freeze()  # as the runner's workers do after their pre-imports
     startup = time.perf_counter() - t0
     results.put(("ready", index, startup))
     go.wait()

@@ -17,8 +17,8 @@ are snapshotted at the start, so edits made while the bench runs do not leak in.
   comparison report alone (``run -n jamforelse --force``), and the floor (bench/floor.py:
   as many warm processes as the runner has workers, the notebooks' code in-process with
   papermill's parameters and the runner's nbconvert exporter). Wall and CPU seconds
-  (``getrusage`` of the process tree), peak RSS per worker (psutil, the worker plus its
-  kernel, sampled every 0.1 s), the largest report.
+  (``getrusage`` of the process tree), peak RSS per worker (psutil, the worker plus any
+  process it started, sampled every 0.1 s), the largest report.
 
 Timed rows are medians of ``--runs`` runs, taken in rounds (one of each row per round) so
 that slow phases of a shared machine spread over all rows; every ratio is between medians
@@ -151,14 +151,14 @@ def snapshot(work: Path) -> dict:
     The working tree may be edited while the bench runs; a notebook and the library it
     calls must come from the same moment, and the warm runs must not see the library
     hash change. Subprocesses get the copy first on PYTHONPATH (before the editable
-    install's path), kernels inherit it.
+    install's path), the naive runs' kernels inherit it.
     """
     from regionanalys import config
 
     src = work / "snapshot" / "src"
     shutil.copytree(ROOT / "src" / "regionanalys", src / "regionanalys", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # Byte-compiled as an installed package is: with PYTHONDONTWRITEBYTECODE set (this
-    # machine sets it) every worker, kernel and naive process would compile the library
+    # machine sets it) every worker and naive process would compile the library
     # from source again (~0.2 CPU-s each), which no user's installation does.
     import compileall
 
@@ -243,9 +243,10 @@ def change_region_file(s: dict, i: int) -> None:
 class TreeSampler:
     """Peak resident memory of a process tree, sampled with psutil every ``interval`` s.
 
-    ``groups``: per direct child of the root (a runner worker with its kernel, a floor
-    worker) the largest sum of that child's and its descendants' RSS at one moment;
-    ``tree``: the largest sum over the whole tree.
+    ``groups``: per worker (a direct child of the root: a floor worker, a spawned runner
+    worker; or a child of the runner's fork server, which forks the workers on Linux) the
+    largest sum of its and its descendants' RSS at one moment; ``tree``: the largest sum
+    over the whole tree (the fork server included).
     """
 
     def __init__(self, pid: int, interval: float = 0.1):
@@ -273,7 +274,17 @@ class TreeSampler:
             except Exception:  # noqa: BLE001 - the root has ended
                 return
             total = self._rss(self.root)
+            workers = []
             for k in kids:
+                if self._is_fork_server(k):
+                    total += self._rss(k)
+                    try:
+                        workers.extend(k.children())
+                    except Exception:  # noqa: BLE001
+                        pass
+                else:
+                    workers.append(k)
+            for k in workers:
                 try:
                     sub = k.children(recursive=True)
                 except Exception:  # noqa: BLE001
@@ -283,6 +294,13 @@ class TreeSampler:
                 self.groups[k.pid] = max(self.groups.get(k.pid, 0.0), mb)
             self.tree = max(self.tree, total)
             self._stop.wait(self.interval)
+
+    @staticmethod
+    def _is_fork_server(p) -> bool:
+        try:
+            return any("multiprocessing.forkserver" in part for part in p.cmdline())
+        except Exception:  # noqa: BLE001
+            return False
 
     def stop(self) -> None:
         self._stop.set()
@@ -573,7 +591,7 @@ def runner_table(sets: list[dict], jobs: int) -> list[str]:
     row("cold / floor, **CPU** (wall)",
         lambda r: f"{rtxt(ratio(m(r, 'cold', 'cpu'), m(r, 'floor', 'cpu')))} ({rtxt(ratio(m(r, 'cold'), m(r, 'floor')))})",
         lambda r: target(ratio(m(r, "cold", "cpu"), m(r, "floor", "cpu")), T_COLD_FLOOR_CPU, f"≤ {T_COLD_FLOOR_CPU:g}× CPU"))
-    row("Peak RSS per worker (worker + kernel), cold", lambda r: f"{max(r['rss_worker_mb']):.0f} MB",
+    row("Peak RSS per worker, cold", lambda r: f"{max(r['rss_worker_mb']):.0f} MB",
         lambda r: target(max(r["rss_worker_mb"]), T_RSS_WORKER_MB, f"< {T_RSS_WORKER_MB} MB"))
     row("Peak RSS per floor process", lambda r: f"{max(r['floor_rss_worker_mb']):.0f} MB" if r["floor_rss_worker_mb"] else "–")
     row("Peak RSS of a naive papermill (+ kernel)", lambda r: f"{max(r['naive_tree_mb']):.0f} MB" if r["naive_tree_mb"] else "–")

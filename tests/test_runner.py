@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -102,6 +103,21 @@ def test_cold_run_makes_every_report_in_two_workers(lifecycle):
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert injected and "region = \"18\"" in "".join(injected[0]["source"])
     assert nb["metadata"]["papermill"]["parameters"]["region"] == "18"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
+def test_workers_are_forked_from_a_booted_server_that_ends_with_the_run(tmp_path):
+    from multiprocessing import forkserver
+
+    paths = _copy_suite(tmp_path)
+    seen = []
+    s = _run(paths, notebooks=["region"], on_event=lambda kind, job, res: seen.append(forkserver._forkserver._forkserver_pid))
+    assert s.exit_code == 0
+    server = {pid for pid in seen if pid}
+    assert len(server) == 1, seen  # one server for the run, booted once
+    assert forkserver._forkserver._forkserver_pid is None  # stopped: the next run may have another library
+    assert "zygote.log" not in {p.name for p in paths["out_dir"].rglob("*")}  # the run's temporary folder is gone
 
 
 @pytest.mark.slow

@@ -48,6 +48,25 @@ def results_history_chart(history: pd.DataFrame, regions: list[str], title: str)
         return None
     shown = [r for r in regions if (history["region"] == r).any()]
     years = list(range(int(history["year"].min()), int(history["year"].max()) + 1))
+    fig, axes, labels = _results_panels(history, shown, years, title)
+    # Sizing needs the panels' laid-out height. Constrained layout costs about the same for
+    # each panel, and png_bytes lays the figure out once more after it is sized, so a tall
+    # chart is measured on a probe of its first and last panel (same width, titles, legend
+    # and axes): the heights above, below and between panels do not depend on their number.
+    probe = None
+    if len(shown) > 2:
+        probe, probe_axes, _ = _results_panels(history, [shown[0], shown[-1]], years, title)
+    _fit_label_room(fig, list(axes[:, 0]), labels, years, list(probe_axes[:, 0]) if probe is not None else None)
+    if probe is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(probe)  # never shown: the inline backend shows the figures left open
+    return fig
+
+
+def _results_panels(history: pd.DataFrame, shown: list[str], years: list[int], title: str):
+    """The results chart's figure for the regions ``shown``: its axes and bar labels (with the
+    value each stands at)."""
     fig, axes = _grid(8.2, 1.9 * len(shown) + 0.6, len(shown), sharex=True)
     labels: list[tuple[Annotation, float]] = []
     for ax, code in zip(axes[:, 0], shown):
@@ -77,11 +96,30 @@ def results_history_chart(history: pd.DataFrame, regions: list[str], title: str)
                         Patch(facecolor="white", edgecolor=COLOURS["resultat"], hatch="///", label="prognos")],
                loc="upper right", ncols=2, fontsize=8)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    _fit_label_room(fig, list(axes[:, 0]), labels, years)
-    return fig
+    return fig, axes, labels
 
 
-def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation, float]], years: list[int]) -> None:
+def _panel_geometry(fig: Figure, axes: list[Axes], probe: list[Axes] | None) -> tuple[float, float]:
+    """The height and width (points) of each of ``axes`` when ``fig`` is laid out.
+
+    Without a probe: lay ``fig`` out and measure. With ``probe`` (the first and last panel
+    in a figure of their own, see :func:`results_history_chart`): lay the probe out and read
+    the room above the first panel, below the last and between two panels; ``fig``'s panels
+    share what is left of its height equally, as constrained layout shares it.
+    """
+    if probe is None:
+        lay_out(fig)
+        return axes[0].bbox.height * 72.0 / fig.dpi, axes[0].bbox.width * 72.0 / fig.dpi
+    pfig = probe[0].figure
+    lay_out(pfig)
+    to_pt = 72.0 / pfig.dpi
+    top, bottom = probe[0].bbox, probe[-1].bbox
+    fixed = pfig.bbox.height - top.y1 + bottom.y0 + (len(axes) - 1) * (top.y0 - bottom.y1)
+    return (fig.get_figheight() * pfig.dpi - fixed) / len(axes) * to_pt, top.width * to_pt
+
+
+def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation, float]], years: list[int],
+                    probe: list[Axes] | None = None) -> None:
     """Give the results panels the height and the common y limits their bar labels need.
 
     A label's height in points does not change with the data, so it is measured as drawn;
@@ -89,6 +127,8 @@ def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation
     :data:`BAR_ROOM_PT` (never lower than the default), and the one y range shared by every
     panel is the least that puts each label, with :data:`LABEL_MARGIN_PT`, inside the frame.
     The x range likewise leaves half the widest end label beside the first and last bar.
+    The panels' laid-out size comes from :func:`_panel_geometry`; with a probe, the probe
+    gets the limits found and is measured again (the ticks' room follows the limits), once.
     """
     renderer = fig.canvas.get_renderer()
     to_pt = 72.0 / fig.dpi
@@ -102,31 +142,29 @@ def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation
         (above if value >= 0 else below).append((value, need))
         if label.xy[0] in (years[0], years[-1]):
             half_width = max(half_width, box.width * to_pt / 2 + LABEL_MARGIN_PT)
-    lay_out(fig)
     wanted = max(n for _, n in above) + max(n for _, n in below) + BAR_ROOM_PT
-    height = axes[0].bbox.height * to_pt
-    if wanted > height:
-        # Constrained layout keeps the titles' and ticks' room, so each panel grows by the
-        # figure's growth divided among the panels (they have equal heights): the panels are
-        # then `wanted` high without laying the figure out again (a second layout of the
-        # 21-panel figure cost ~0,3 CPU-s; png_bytes lays it out once more anyway).
-        w, h = fig.get_size_inches()
-        fig.set_size_inches(w, h + len(axes) * (wanted - height) / 72.0)
-        height = wanted
-    # The y range L = high - low with high >= v + n·L/H for each label above (v, n) and
-    # low <= v - n·L/H for each below, H the panel's height: the least L is the largest
-    # (v_a - v_b) / (1 - (n_a + n_b)/H) over pairs (wanted keeps the denominator positive).
-    span = max((va - vb) / (1 - (na + nb) / height) for va, na in above for vb, nb in below)
-    span = max(span, 1.0)
-    high = max(v + n * span / height for v, n in above)
-    low = min(v - n * span / height for v, n in below)
-    high = max(high, low + span)  # only when the 1-mnkr floor widened the range
-    width = axes[0].bbox.width * to_pt
-    gaps = len(years) - 1
-    margin = max(0.6, half_width * gaps / max(width - 2 * half_width, 1.0))
-    for ax in axes:
-        ax.set_ylim(low, high)
-        ax.set_xlim(years[0] - margin, years[-1] + margin)
+    for attempt in range(2 if probe is not None else 1):
+        height, width = _panel_geometry(fig, axes, probe)
+        if wanted > height:
+            # Constrained layout keeps the titles' and ticks' room, so each panel grows by the
+            # figure's growth divided among the panels (they have equal heights): the panels
+            # are then `wanted` high without laying the figure out again (png_bytes does).
+            w, h = fig.get_size_inches()
+            fig.set_size_inches(w, h + len(axes) * (wanted - height) / 72.0)
+            height = wanted
+        # The y range L = high - low with high >= v + n·L/H for each label above (v, n) and
+        # low <= v - n·L/H for each below, H the panel's height: the least L is the largest
+        # (v_a - v_b) / (1 - (n_a + n_b)/H) over pairs (wanted keeps the denominator positive).
+        span = max((va - vb) / (1 - (na + nb) / height) for va, na in above for vb, nb in below)
+        span = max(span, 1.0)
+        high = max(v + n * span / height for v, n in above)
+        low = min(v - n * span / height for v, n in below)
+        high = max(high, low + span)  # only when the 1-mnkr floor widened the range
+        gaps = len(years) - 1
+        margin = max(0.6, half_width * gaps / max(width - 2 * half_width, 1.0))
+        for ax in axes + (probe or []):
+            ax.set_ylim(low, high)
+            ax.set_xlim(years[0] - margin, years[-1] + margin)
 
 
 def requirements_chart(table: pd.DataFrame, title: str) -> Figure | None:

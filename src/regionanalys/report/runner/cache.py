@@ -163,7 +163,7 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
 
 
 #: the packages whose version changes what a report shows: an upgrade makes every report again
-OUTPUT_PACKAGES = ("regionanalys", "pandas", "numpy", "matplotlib", "nbconvert", "papermill", "jinja2")
+OUTPUT_PACKAGES = ("regionanalys", "pandas", "numpy", "matplotlib", "nbconvert", "papermill", "ipython", "jinja2")
 
 
 def package_versions(names: Sequence[str] = OUTPUT_PACKAGES) -> dict[str, str]:

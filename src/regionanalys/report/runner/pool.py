@@ -13,7 +13,7 @@ from typing import Any
 
 from regionanalys.report.runner.orphans import create_time
 from regionanalys.report.runner.results import RunError, _now_iso
-from regionanalys.report.runner.worker import WorkerConfig, _worker_main, log_path
+from regionanalys.report.runner.worker import PRELOAD_ENV, WorkerConfig, _worker_main, log_path
 from regionanalys.report.specs import Job
 
 def default_jobs() -> int:
@@ -48,6 +48,40 @@ def _main_module_hidden():
         main.__dict__.update(saved)
 
 
+@contextmanager
+def _context(cfg: WorkerConfig):
+    """The multiprocessing context the workers start in, and the pid of a fork server.
+
+    On Linux a fork server boots once (:mod:`.zygote`: imports, shell, template) and forks
+    every worker from itself, so the workers start booted and share those pages: one boot
+    per run instead of one per worker, and no worker waits for its own. The server belongs
+    to this run: it is stopped afterwards, because the next run may have another library
+    or other notebooks. Elsewhere (and where multiprocessing lacks what this needs) each
+    worker is spawned and boots itself.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if not sys.platform.startswith("linux") or not hasattr(server, "_stop") or "forkserver" not in mp.get_all_start_methods():
+        yield mp.get_context("spawn"), None
+        return
+    import json
+
+    ctx = mp.get_context("forkserver")
+    server._stop()  # noqa: SLF001 - one left by an earlier run in this process knows an older library
+    ctx.set_forkserver_preload(["regionanalys.report.runner.zygote"])
+    os.environ[PRELOAD_ENV] = json.dumps({"preimports": list(cfg.preimports), "log_env": cfg.log_env,
+                                          "log": str(Path(cfg.tmp_dir) / "zygote.log")})
+    try:
+        forkserver.ensure_running()  # it inherits the environment now, and boots while we go on
+    finally:
+        os.environ.pop(PRELOAD_ENV, None)
+    try:
+        yield ctx, getattr(server, "_forkserver_pid", None)
+    finally:
+        server._stop()  # noqa: SLF001
+
+
 def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Callable[[Job], None],
               on_done: Callable[[Job, dict], None],
               on_pids: Callable[[dict[int, float]], None] | None = None) -> None:
@@ -57,7 +91,13 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
     later run can stop them if this one is killed. A worker that ends after a report (it
     failed, or the worker grew too large) is replaced while reports are still waiting.
     """
-    ctx = mp.get_context("spawn")
+    with _context(cfg) as (ctx, server_pid):
+        _run_pool_in(ctx, server_pid, jobs, n_workers, cfg, on_start, on_done, on_pids)
+
+
+def _run_pool_in(ctx, server_pid: int | None, jobs: list[Job], n_workers: int, cfg: WorkerConfig,
+                 on_start: Callable[[Job], None], on_done: Callable[[Job, dict], None],
+                 on_pids: Callable[[dict[int, float]], None] | None) -> None:
     tasks, results = ctx.Queue(), ctx.Queue()
     by_id = {j.id: j for j in jobs}
     for job in jobs:
@@ -102,6 +142,7 @@ def _run_pool(jobs: list[Job], n_workers: int, cfg: WorkerConfig, on_start: Call
     def limit(job: Job) -> float:
         return cfg.timeout * (max(job.code_cells, 1) + 2) + 60
 
+    note_pid(server_pid)
     boot_crashes = 0
     for _ in range(n_workers):
         spawn()

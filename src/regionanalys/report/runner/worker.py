@@ -39,6 +39,100 @@ def log_path(tmp_dir: Path, pid: int) -> Path:
     return Path(tmp_dir) / f"worker-{pid}.log"
 
 
+#: set by the pool while the fork server starts: what :mod:`.zygote` boots (JSON)
+PRELOAD_ENV = "REGIONANALYS_WORKER_PRELOAD"
+
+
+@dataclass
+class Booted:
+    """What a process needs to make reports, made once: the shell, the HTML exporter, the
+    state a report may change (to reset it) and the pre-imports that failed."""
+
+    shell: Any
+    exporter: Any
+    state: Any
+    failed_imports: list[str]
+
+
+_BOOTED: Booted | None = None
+
+
+def boot(preimports: tuple[str, ...], log_env: str) -> Booted:
+    """Import papermill, the notebooks' libraries and the HTML template, once per process.
+
+    Runs with the garbage collector off (it would walk the imports' new objects again and
+    again), then freezes those long-lived objects out of later collections, so that the
+    ``gc.collect()`` of every reset between reports skips them. In the fork server
+    (:mod:`.zygote`) this runs once per run and every worker forked from it has it done.
+    """
+    global _BOOTED
+    if _BOOTED is not None:
+        return _BOOTED
+    import logging
+
+    gc.disable()
+    try:
+        _block_unused_imports(worker=True)
+        import papermill  # noqa: F401
+
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)
+        from regionanalys.report.runner import inprocess
+
+        failed = []
+        for name in preimports:
+            try:
+                __import__(name)
+            except Exception:  # noqa: BLE001 - "from x import function" is not a module; the report says what is missing
+                failed.append(name)
+        shell = inprocess.new_shell()
+        from regionanalys.report.htmlexport import ReportExporter
+
+        exporter = ReportExporter()
+        state = inprocess.ProcessState(shell, log_env)
+        _warm_up()
+        state.reset()
+    finally:
+        gc.enable()
+    gc.collect()
+    gc.freeze()
+    _BOOTED = Booted(shell, exporter, state, failed)
+    return _BOOTED
+
+
+def _warm_up() -> None:
+    """Do once what costs most the first time in a process: load the chart fonts and lay out
+    text, write an xlsx (openpyxl), render a table. In the fork server this is done once
+    per run instead of in each worker's first report (~1 s of a fresh process's first
+    report at 21 regions). A failure is ignored: the reports then pay the first time."""
+    try:
+        import matplotlib.pyplot as plt
+        import pandas as pd
+
+        from regionanalys.report import downloads
+        from regionanalys.report.charts import style
+
+        fig, ax = plt.subplots(figsize=(4, 2))
+        ax.bar([2022, 2023], [1.5, -2.0])
+        ax.set_title("Resultat per år, mnkr – åäö")
+        ax.annotate("−2,0", (2023, -2.0))
+        style.png_bytes(fig)
+        plt.close(fig)
+        downloads.xlsx_bytes(pd.DataFrame({"år": [2023], "mnkr": [1.5]}), "förvärmning", ["förvärmning"])
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+
+
+def log_output_to(path: Path) -> None:
+    """What the process itself writes (not a cell's output: C libraries, a crash's traceback)
+    goes to ``path``, as a kernel's did, and not into the terminal of the run."""
+    import faulthandler
+
+    log = open(path, "ab", buffering=0)  # noqa: SIM115 - lives as long as the process
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    faulthandler.enable(file=log)
+
+
 class _Worker:
     def __init__(self, cfg: WorkerConfig):
         self.cfg = cfg
@@ -48,44 +142,11 @@ class _Worker:
         self.retire = False
 
     def start(self) -> None:
-        """Boot with the garbage collector off (it would walk the imports' new objects again
-        and again), then freeze those long-lived objects out of later collections, so that
-        the ``gc.collect()`` of every reset between reports skips them."""
-        gc.disable()
-        try:
-            self.boot()
-        finally:
-            gc.enable()
-        gc.collect()
-        gc.freeze()
-
-    def boot(self) -> None:
-        """Import papermill, the notebooks' libraries and the HTML template, once."""
-        import faulthandler
-        import logging
-
-        # what the process itself writes (not a cell's output) goes to a log, as a kernel's
-        # did, and not into the terminal of the run
-        log = open(log_path(self.cfg.tmp_dir, os.getpid()), "ab", buffering=0)  # noqa: SIM115 - lives as long as the process
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
-        faulthandler.enable(file=log)
-        _block_unused_imports(worker=True)
-        import papermill  # noqa: F401
-
-        logging.getLogger("papermill").setLevel(logging.CRITICAL)
-        from regionanalys.report.runner import inprocess
-
-        for name in self.cfg.preimports:
-            try:
-                __import__(name)
-            except Exception:  # noqa: BLE001 - "from x import function" is not a module; the report says what is missing
-                self.failed_imports.append(name)
-        self.shell = inprocess.new_shell()
-        from regionanalys.report.htmlexport import ReportExporter
-
-        self.exporter = ReportExporter()
-        self.state = inprocess.ProcessState(self.shell, self.cfg.log_env)
+        """Log this process's own output, and boot (unless forked from a booted fork server)."""
+        log_output_to(log_path(self.cfg.tmp_dir, os.getpid()))
+        booted = boot(self.cfg.preimports, self.cfg.log_env)
+        self.shell, self.exporter, self.state = booted.shell, booted.exporter, booted.state
+        self.failed_imports = list(booted.failed_imports)
 
     def run(self, job: Job) -> dict:
         started = _now_iso()
