@@ -106,6 +106,18 @@ def test_cold_run_makes_every_report_in_two_workers(lifecycle):
 
 
 @pytest.mark.slow
+def test_spawned_workers_boot_themselves_where_there_is_no_fork_server(tmp_path, monkeypatch):
+    """macOS and Windows: each worker is spawned and boots on its own; the reports are the same."""
+    from regionanalys.report.runner import pool
+
+    monkeypatch.setattr(pool, "_fork_server_usable", lambda: False)
+    paths = _copy_suite(tmp_path)
+    s = _run(paths, notebooks=["region"], regions=["17", "18"])
+    assert s.exit_code == 0, [r.error_text for r in s.failed]
+    assert s.workers == 2 and {r.job.id for r in s.executed} == {"region_17_2023", "region_18_2023"}
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
 def test_workers_are_forked_from_a_booted_server_that_ends_with_the_run(tmp_path):
     from multiprocessing import forkserver

@@ -48,6 +48,14 @@ def _main_module_hidden():
         main.__dict__.update(saved)
 
 
+def _fork_server_usable() -> bool:
+    """Linux, and a multiprocessing that can stop its fork server (Python 3.11-3.13 can)."""
+    from multiprocessing import forkserver
+
+    return (sys.platform.startswith("linux") and "forkserver" in mp.get_all_start_methods()
+            and hasattr(getattr(forkserver, "_forkserver", None), "_stop"))
+
+
 @contextmanager
 def _context(cfg: WorkerConfig):
     """The multiprocessing context the workers start in, and the pid of a fork server.
@@ -61,11 +69,12 @@ def _context(cfg: WorkerConfig):
     """
     from multiprocessing import forkserver
 
-    server = getattr(forkserver, "_forkserver", None)
-    if not sys.platform.startswith("linux") or not hasattr(server, "_stop") or "forkserver" not in mp.get_all_start_methods():
+    if not _fork_server_usable():
         yield mp.get_context("spawn"), None
         return
     import json
+
+    server = forkserver._forkserver  # noqa: SLF001
 
     ctx = mp.get_context("forkserver")
     server._stop()  # noqa: SLF001 - one left by an earlier run in this process knows an older library
