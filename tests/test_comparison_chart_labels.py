@@ -75,3 +75,19 @@ def test_panels_keep_one_scale_and_labels_keep_their_text(history):
     expected = sorted(comparison.bar_label(r) for _, r in history.iterrows())
     assert sorted(t.get_text() for ax in fig.axes for t in ax.texts) == expected
     plt.close(fig)
+
+
+def test_panels_are_where_constrained_layout_puts_them(history):
+    """With more than two panels the chart places them from a probe of two (see
+    _place_like_probe); the positions are constrained layout's own, at print resolution."""
+    fig = comparison_charts.results_history_chart(history, REGIONS, "Resultat per region och år, mnkr")
+    fig.set_dpi(style.PRINT_DPI)
+    ours = [ax.get_position().bounds for ax in fig.axes]
+    fig.set_layout_engine("constrained")
+    style.lay_out(fig)
+    theirs = [ax.get_position().bounds for ax in fig.axes]
+    width, height = fig.get_figwidth() * 72, fig.get_figheight() * 72
+    worst = max(max(abs(a[0] - b[0]) * width, abs(a[1] - b[1]) * height, abs(a[2] - b[2]) * width, abs(a[3] - b[3]) * height)
+                for a, b in zip(ours, theirs))
+    assert worst < 0.05, f"{worst:.2f} pt"
+    plt.close(fig)

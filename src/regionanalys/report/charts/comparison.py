@@ -13,7 +13,9 @@ from regionanalys.analysis.comparison import bar_label
 from regionanalys.data.documents import SCOPES
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.regions import REGIONS, region_name
-from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, lay_out, region_colour, swedish_axis
+from regionanalys.report.charts.style import (
+    COLOURS, MAX_BARS, PRINT_DPI, apply_style, lay_out, region_colour, swedish_axis,
+)
 
 
 def _grid(width: float, height: float, nrows: int, **kwargs):
@@ -49,13 +51,15 @@ def results_history_chart(history: pd.DataFrame, regions: list[str], title: str)
     shown = [r for r in regions if (history["region"] == r).any()]
     years = list(range(int(history["year"].min()), int(history["year"].max()) + 1))
     fig, axes, labels = _results_panels(history, shown, years, title)
-    # Sizing needs the panels' laid-out height. Constrained layout costs about the same for
-    # each panel, and png_bytes lays the figure out once more after it is sized, so a tall
-    # chart is measured on a probe of its first and last panel (same width, titles, legend
-    # and axes): the heights above, below and between panels do not depend on their number.
+    # Sizing needs the panels' laid-out height, and constrained layout costs about the same
+    # for each panel (0,75 CPU-s for 22). So a tall chart is measured and laid out on a probe
+    # of its first and last panel (same width, titles, legend and axes, and in the end the
+    # same limits, so the same ticks): the room above, below and between panels does not
+    # depend on their number, and the panels are placed from it (_place_like_probe).
     probe = None
     if len(shown) > 2:
         probe, probe_axes, _ = _results_panels(history, [shown[0], shown[-1]], years, title)
+        probe.set_dpi(PRINT_DPI)  # laid out at the dpi png_bytes draws at: text extents follow the dpi
     _fit_label_room(fig, list(axes[:, 0]), labels, years, list(probe_axes[:, 0]) if probe is not None else None)
     if probe is not None:
         import matplotlib.pyplot as plt
@@ -110,12 +114,26 @@ def _panel_geometry(fig: Figure, axes: list[Axes], probe: list[Axes] | None) -> 
     if probe is None:
         lay_out(fig)
         return axes[0].bbox.height * 72.0 / fig.dpi, axes[0].bbox.width * 72.0 / fig.dpi
+    room = _probe_room(fig, axes, probe)
+    return room["panel"] * 72.0, room["width"] * fig.get_figwidth() * 72.0
+
+
+def _probe_room(fig: Figure, axes: list[Axes], probe: list[Axes]) -> dict[str, float]:
+    """Lay the probe out and read, in inches, the room above its first panel, below its last
+    and between the two (widened by the excess of ``fig``'s tallest panel title over the
+    probe's: "Ö" is taller than "R"), and the height each of ``axes`` then gets in ``fig``;
+    the left edge and width as fractions of the figure's width (both figures are as wide)."""
     pfig = probe[0].figure
     lay_out(pfig)
-    to_pt = 72.0 / pfig.dpi
-    top, bottom = probe[0].bbox, probe[-1].bbox
-    fixed = pfig.bbox.height - top.y1 + bottom.y0 + (len(axes) - 1) * (top.y0 - bottom.y1)
-    return (fig.get_figheight() * pfig.dpi - fixed) / len(axes) * to_pt, top.width * to_pt
+    renderer, prenderer = fig.canvas.get_renderer(), pfig.canvas.get_renderer()
+    pheight = pfig.get_figheight()
+    top, bottom = probe[0].get_position(), probe[-1].get_position()
+    taller = max(ax.title.get_window_extent(renderer).height / fig.dpi for ax in axes[1:])
+    excess = max(0.0, taller - probe[-1].title.get_window_extent(prenderer).height / pfig.dpi)
+    room = {"above": (1 - top.y1) * pheight, "below": bottom.y0 * pheight,
+            "between": (top.y0 - bottom.y1) * pheight + excess, "left": top.x0, "width": top.width}
+    room["panel"] = (fig.get_figheight() - room["above"] - room["below"] - (len(axes) - 1) * room["between"]) / len(axes)
+    return room
 
 
 def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation, float]], years: list[int],
@@ -165,6 +183,33 @@ def _fit_label_room(fig: Figure, axes: list[Axes], labels: list[tuple[Annotation
         for ax in axes + (probe or []):
             ax.set_ylim(low, high)
             ax.set_xlim(years[0] - margin, years[-1] + margin)
+    if probe is not None:
+        _place_like_probe(fig, axes, probe)
+
+
+def _place_like_probe(fig: Figure, axes: list[Axes], probe: list[Axes]) -> None:
+    """Place ``axes`` (one column of equal panels) as constrained layout would, from the
+    probe laid out with the same limits (:func:`_probe_room`): the same left edge and width,
+    the same room above, below and between the panels, which share the rest; the suptitle
+    the same distance from the top. The figure then keeps these positions (no layout
+    engine). If a title is wider than the figure (it will be wrapped to more lines),
+    constrained layout stays in charge instead.
+    """
+    from regionanalys.report.charts.style import _wrap_titles
+
+    renderer = fig.canvas.get_renderer()
+    if _wrap_titles(fig, renderer):
+        return
+    pfig = probe[0].figure
+    room = _probe_room(fig, axes, probe)
+    height, pheight, panel = fig.get_figheight(), pfig.get_figheight(), room["panel"]
+    for i, ax in enumerate(axes):
+        y1 = height - room["above"] - i * (panel + room["between"])
+        ax.set_position([room["left"], (y1 - panel) / height, room["width"], panel / height])
+    if getattr(fig, "_suptitle", None) is not None and getattr(pfig, "_suptitle", None) is not None:
+        fig._suptitle.set_y(1 - (1 - pfig._suptitle.get_position()[1]) * pheight / height)
+        fig._suptitle.set_verticalalignment(pfig._suptitle.get_verticalalignment())
+    fig.set_layout_engine("none")
 
 
 def requirements_chart(table: pd.DataFrame, title: str) -> Figure | None:
