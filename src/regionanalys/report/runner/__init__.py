@@ -29,9 +29,11 @@ How a run works
   it read (or every file, if it read every file). Metadata files (``data/meta/``) count
   only for the reports that read them. ``force=True`` executes everything.
 * **Execution**: ``jobs`` worker processes (default: one per core), longest report first
-  (by the last duration in the manifest); the summary names the critical path. Each
-  worker imports what the notebooks import, papermill and the HTML template once (with
-  the garbage collector off; then ``gc.freeze()``) and executes report after report **in
+  (by the last duration in the manifest); the summary names the critical path. What
+  the notebooks import, papermill and the HTML template are imported once (with the
+  garbage collector off; then ``gc.freeze()``): on Linux once per run, in a fork server
+  that forks every worker (:mod:`.zygote`), elsewhere in each spawned worker. A worker
+  executes report after report **in
   its own process**, no Jupyter kernel (:mod:`.inprocess`): papermill's API injects the
   parameters and records the executed notebook, its in-process engine runs the code cells
   in an IPython shell whose outputs become the cells' outputs as a kernel's would. Between
@@ -55,12 +57,12 @@ Modules
 -------
 ``plan`` (choices, :func:`plan_run`), ``cache`` (hashes, manifest, why a report is
 stale), ``inprocess`` (the shell, the papermill engine, the reset between reports),
-``worker`` (a worker process), ``pool`` (the
-parent's side of the workers), ``record`` (a finished report into place), ``execution``
+``worker`` (a worker process), ``zygote`` (the boot of the fork server the workers are
+forked from, on Linux), ``pool`` (the parent's side of the workers), ``record`` (a finished report into place), ``execution``
 (:func:`execute`, :func:`run`), ``index`` (index.html), ``pdf``, ``lock``, ``results``,
 ``outdir`` (which folders we write), ``orphans`` (processes that must not outlive a
 run), ``memory`` (psutil figures), ``runlog`` (``--log-file``).
-Imports point one way: results → cache → plan → inprocess → worker → pool → execution.
+Imports point one way: results → cache → plan → inprocess → worker → zygote, pool → execution.
 """
 from __future__ import annotations
 
