@@ -57,7 +57,7 @@ def run(name, params, path=nb_path):
                                    shell=shell, execution_timeout=timeout)
         failure = None
     except PapermillExecutionError as exc:
-        failure = {"cell": exc.cell_index, "ename": exc.ename, "timed_out": shell.last_failure.timed_out}
+        failure = {"cell": exc.cell_index, "ename": exc.ename, "timed_out": exc.ename == inprocess.CellTimeout.__name__}
     return {"nb": nbformat.read(out, as_version=4), "failure": failure}
 cwd = os.getcwd()
 first = run("first", {})

@@ -92,7 +92,7 @@ worker = _Worker(cfg)
 worker.start()
 print("till loggen", flush=True)  # the process's own output goes to its log, not to the run's terminal
 (tmp / "found.json").write_text(json.dumps({
-    "pandas": "pandas" in sys.modules, "failed": worker.failed_imports, "frozen": gc.get_freeze_count(),
+    "pandas": "pandas" in sys.modules, "failed": worker.booted.failed_imports, "frozen": gc.get_freeze_count(),
     "log": log_path(tmp, os.getpid()).read_text(encoding="utf-8")}))
 """
 

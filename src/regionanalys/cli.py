@@ -279,7 +279,7 @@ def _run_with_progress(plan, options, also):
             if running:
                 shown = ", ".join(running[:3]) + (f" +{len(running) - 3}" if len(running) > 3 else "")
                 return f"Kör {shown}"
-            return "Startar kärnor" if progress.tasks[task].completed < total else "Klart"
+            return "Startar arbetsprocesser" if progress.tasks[task].completed < total else "Klart"
 
         def on_event(kind, job, res):
             if kind == "started":

@@ -182,7 +182,7 @@ def observation_schema(check_types: bool = True, unique: bool = True) -> pa.Data
     objects on a million rows.
     """
     # imported here: the loader's own frames never need pandera (_schema_problems_fast), and
-    # its import (with pydantic and typeguard) cost every report kernel ~0.3 CPU-s and 12 MB
+    # its import (with pydantic and typeguard) cost every report process ~0.3 CPU-s and 12 MB
     import pandera.pandas as pa
 
     text = str if check_types else None

@@ -1,6 +1,6 @@
 """What a report collects while it runs, for its appendix ("Bilaga") at the end.
 
-One :class:`Appendix` per report (a report is one kernel, so :mod:`present` keeps one at module
+One :class:`Appendix` per report (a process makes one report at a time, so :mod:`present` keeps one at module
 level and :func:`present.begin` starts a new one): the sources cited by footnotes, numbered in
 the order they are first cited; the queued sum checks; the queued method paragraphs; and the
 text the report has shown, from which the glossary entries it needs are chosen. The method

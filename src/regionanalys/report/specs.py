@@ -1,7 +1,7 @@
 """The report suite (``notebooks/reports.toml``) and the validated jobs of one run.
 
 Everything a user can choose on the command line (notebooks, regions, year, extra
-parameters) is checked here, *before* any kernel starts: an unknown choice is an error
+parameters) is checked here, *before* any report runs: an unknown choice is an error
 that names the valid ones (papermill itself only warns about unknown parameters).
 Output file names are built only from validated ids (spec ids matching
 :data:`SPEC_ID_RE`, two-digit county codes and an integer year), so no user text ever

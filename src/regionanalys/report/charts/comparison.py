@@ -14,7 +14,7 @@ from regionanalys.data.documents import SCOPES
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.regions import REGIONS, region_name
 from regionanalys.report.charts.style import (
-    COLOURS, MAX_BARS, PRINT_DPI, apply_style, lay_out, region_colour, swedish_axis,
+    COLOURS, MAX_BARS, PRINT_DPI, _wrap_titles, apply_style, lay_out, region_colour, swedish_axis,
 )
 
 
@@ -195,8 +195,6 @@ def _place_like_probe(fig: Figure, axes: list[Axes], probe: list[Axes]) -> None:
     engine). If a title is wider than the figure (it will be wrapped to more lines),
     constrained layout stays in charge instead.
     """
-    from regionanalys.report.charts.style import _wrap_titles
-
     renderer = fig.canvas.get_renderer()
     if _wrap_titles(fig, renderer):
         return

@@ -99,9 +99,6 @@ class _Outputs:
             self.items.clear()
             self._clear_pending = False
 
-    def final(self) -> list:
-        return self.items
-
 
 class _Stream:
     """``sys.stdout`` / ``sys.stderr`` while a cell runs: text goes to the cell's outputs."""
@@ -200,7 +197,7 @@ class ReportShell(InteractiveShell):
         finally:
             sys.stdout, sys.stderr = saved
             self.outputs = None
-        return outputs.final(), ok
+        return outputs.items, ok
 
 
 class _time_limit:
@@ -226,11 +223,8 @@ class _time_limit:
 
 
 class CellFailed(Exception):
-    """A cell ended with an error (papermill then raises its PapermillExecutionError)."""
-
-    def __init__(self, index: int, timed_out: bool):
-        super().__init__(f"cell {index} failed")
-        self.index, self.timed_out = index, timed_out
+    """A cell ended with an error (papermill then raises its PapermillExecutionError, whose
+    ``ename`` is ``CellTimeout`` for a cell over its time limit)."""
 
 
 class InProcessEngine(Engine):
@@ -250,7 +244,6 @@ class InProcessEngine(Engine):
                                  execution_timeout: float | None = None, **kwargs) -> None:
         if shell is None:
             raise ValueError("InProcessEngine behöver shell=ReportShell")
-        shell.last_failure = None
         for index, cell in enumerate(nb_man.nb.cells):
             try:
                 nb_man.cell_start(cell, index)
@@ -262,12 +255,10 @@ class InProcessEngine(Engine):
                 cell.outputs = outputs
                 cell.execution_count = shell.execution_count - 1
                 if not ok:
-                    timed_out = any(o.output_type == "error" and o.ename == CellTimeout.__name__ for o in outputs)
                     if not any(o.output_type == "error" for o in outputs):
                         cell.outputs.append(new_output("error", ename="Fel", evalue="cellen misslyckades", traceback=[]))
-                    raise CellFailed(index, timed_out)
+                    raise CellFailed(f"cell {index} failed")
             except CellFailed as exc:
-                shell.last_failure = exc
                 nb_man.cell_exception(nb_man.nb.cells[index], cell_index=index, exception=exc)
                 break
             finally:

@@ -136,9 +136,11 @@ def _run_pool_in(ctx, server_pid: int | None, jobs: list[Job], n_workers: int, c
         note_pid(p.pid)
         next_index += 1
 
-    def waiting() -> int:
-        """Reports not yet taken by a worker."""
-        return len(pending) - len(current)
+    def replace() -> None:
+        """A worker that is gone is replaced only while reports wait for one (not for the
+        reports other workers are running: the new one would boot for nothing)."""
+        if len(pending) > len(current):
+            spawn()
 
     def fail(index: int, why: str) -> None:
         job_id, started_at = current.pop(index)
@@ -173,8 +175,8 @@ def _run_pool_in(ctx, server_pid: int | None, jobs: list[Job], n_workers: int, c
                     pending.discard(payload["id"])
                     payload["worker"] = index
                     on_done(by_id[payload["id"]], payload)
-                if payload.get("retired") and waiting() > 0:
-                    spawn()  # it ends after this report; its sentinel stays in the queue
+                if payload.get("retired"):
+                    replace()  # it ends after this report; its sentinel stays in the queue
             elif kind == "crash":
                 if index in current:
                     fail(index, f"arbetsprocessen kraschade: {payload.splitlines()[0]}")
@@ -195,16 +197,14 @@ def _run_pool_in(ctx, server_pid: int | None, jobs: list[Job], n_workers: int, c
                     proc.join(5)
                     fail(index, f"rapporten stoppades efter {limit(by_id[current[index][0]]):.0f} s")
                     del procs[index]
-                    if pending:
-                        spawn()
+                    replace()
                 elif not proc.is_alive() and index not in exited and proc.exitcode != 0:
                     # died without saying goodbye (killed, out of memory, segfault)
                     if index in current:
                         tail = _log_tail(log_path(cfg.tmp_dir, proc.pid))
                         fail(index, f"arbetsprocessen dog (kod {proc.exitcode})" + (f": {tail}" if tail else ""))
                     del procs[index]
-                    if pending:
-                        spawn()
+                    replace()
                 elif not proc.is_alive():
                     del procs[index]
             if pending and not procs:

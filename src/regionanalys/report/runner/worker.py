@@ -136,17 +136,14 @@ def log_output_to(path: Path) -> None:
 class _Worker:
     def __init__(self, cfg: WorkerConfig):
         self.cfg = cfg
-        self.shell = self.state = self.exporter = None
-        self.failed_imports: list[str] = []
+        self.booted: Booted | None = None
         #: set when this process should end after the report it just made
         self.retire = False
 
     def start(self) -> None:
         """Log this process's own output, and boot (unless forked from a booted fork server)."""
         log_output_to(log_path(self.cfg.tmp_dir, os.getpid()))
-        booted = boot(self.cfg.preimports, self.cfg.log_env)
-        self.shell, self.exporter, self.state = booted.shell, booted.exporter, booted.state
-        self.failed_imports = list(booted.failed_imports)
+        self.booted = boot(self.cfg.preimports, self.cfg.log_env)
 
     def run(self, job: Job) -> dict:
         started = _now_iso()
@@ -159,7 +156,7 @@ class _Worker:
             for p in (tmp_nb, tmp_html):
                 p.unlink(missing_ok=True)
             read_log.write_text("", encoding="utf-8")
-            self.state.prepare(str(read_log), str(job.notebook_path.parent))
+            self.booted.state.prepare(str(read_log), str(job.notebook_path.parent))
             nb, error = self._execute(job, tmp_nb)
             result["reads"] = [line for line in read_log.read_text(encoding="utf-8").splitlines() if line.strip()]
             if nb is not None and tmp_nb.exists():
@@ -169,7 +166,7 @@ class _Worker:
 
                 result["example"] = uses_example_data(nb)
                 try:
-                    html = self.exporter.export(nb, title=job.title, notebook=job.notebook)
+                    html = self.booted.exporter.export(nb, title=job.title, notebook=job.notebook)
                 except ExportError as exc:
                     error = {"ename": "Exportfel", "evalue": str(exc)}
                 else:
@@ -207,7 +204,7 @@ class _Worker:
             nb = papermill.execute_notebook(
                 str(job.notebook_path), str(tmp_nb), parameters=job.parameters, engine_name=ENGINE_NAME,
                 request_save_on_cell_execute=False, progress_bar=False, log_output=False,
-                shell=self.shell, execution_timeout=timeout,
+                shell=self.booted.shell, execution_timeout=timeout,
             )
             return nb, None
         except PapermillExecutionError as exc:
@@ -221,8 +218,9 @@ class _Worker:
                 "ename": exc.ename,
                 "evalue": _strip_ansi(str(exc.evalue))[:500],
             }
-            failure = getattr(self.shell, "last_failure", None)
-            if failure is not None and failure.timed_out:
+            from regionanalys.report.runner.inprocess import CellTimeout
+
+            if exc.ename == CellTimeout.__name__:
                 err["ename"] = "Tidsgräns"
                 err["evalue"] = f"cellen kördes längre än {timeout:g} s och avbröts"
             return nb, err
@@ -268,7 +266,7 @@ def _worker_main(cfg: WorkerConfig, tasks, results, index: int) -> None:
             results.put(("done", index, res))
             if worker.retire:
                 break
-            worker.state.reset()  # after the result is sent: the report is recorded meanwhile
+            worker.booted.state.reset()  # after the result is sent: the report is recorded meanwhile
     except BaseException as exc:  # noqa: BLE001
         results.put(("crash", index, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()[-2000:]}"))
     finally:
