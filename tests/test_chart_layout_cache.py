@@ -1,10 +1,12 @@
-"""The text-layout cache of png_bytes: the same pixels as matplotlib's own layout, and only
-while a chart is laid out and drawn."""
+"""The caches of png_bytes (text layouts, text bitmaps, the tick memo): the same pixels and
+ticks as matplotlib's own, and only while a chart is laid out and drawn."""
 from __future__ import annotations
 
 import contextlib
 
 import numpy as np
+import pandas as pd
+import pytest
 from matplotlib.text import Text
 from PIL import Image
 
@@ -28,24 +30,44 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def test_cached_layout_draws_the_same_pixels(monkeypatch):
-    style._LAYOUTS.clear()
-    cached = style.png_bytes(_chart())
-    again = style.png_bytes(_chart())  # every text now a cache hit
-    assert len(style._LAYOUTS) > 5
-    monkeypatch.setattr(style, "_cached_text_layout", contextlib.nullcontext)
-    plain = style.png_bytes(_chart())
+def _chart_with_more_text():
+    fig = _chart()
+    ax = fig.axes[0]
+    ax.text(2020, 0, "lodrätt −12,5", rotation=90, fontsize=7)
+    ax.text(2020.5, 50, "snett åäö", rotation=33, weight="bold")
+    ax.text(2019.5, -40, "utan kantutjämning", antialiased=False)
+    return fig
+
+
+@pytest.mark.parametrize(("cache", "store"), [("_cached_text_layout", "_LAYOUTS"), ("_cached_glyphs", "_GLYPHS")])
+def test_cache_draws_the_same_pixels(monkeypatch, cache, store):
+    """Text layouts and text bitmaps (rotated, small, bold, not antialiased) from the
+    caches give the pixels of matplotlib's own, when new and when hit."""
+    getattr(style, store).clear()
+    cached = style.png_bytes(_chart_with_more_text())
+    again = style.png_bytes(_chart_with_more_text())  # every text now a cache hit
+    assert len(getattr(style, store)) > 5
+    monkeypatch.setattr(style, cache, contextlib.nullcontext)
+    plain = style.png_bytes(_chart_with_more_text())
     assert np.array_equal(_pixels(cached), _pixels(plain))
     assert np.array_equal(_pixels(again), _pixels(plain))
 
 
-def test_cache_is_active_only_while_drawing():
-    original = Text._get_layout
+def _draw_text_method():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg.draw_text
+
+
+@pytest.mark.parametrize(("cache", "method"), [("_cached_text_layout", lambda: Text._get_layout),
+                                               ("_cached_glyphs", _draw_text_method)])
+def test_cache_is_active_only_while_drawing(cache, method):
+    original = method()
     style.png_bytes(_chart())
-    assert Text._get_layout is original
-    with style._cached_text_layout():
-        assert Text._get_layout is not original
-    assert Text._get_layout is original
+    assert method() is original
+    with getattr(style, cache)():
+        assert method() is not original
+    assert method() is original
 
 
 def test_key_separates_what_changes_the_layout():
@@ -58,3 +80,40 @@ def test_key_separates_what_changes_the_layout():
     keys = [style._layout_key(t, renderer, ()) for t in (a, b, c)]
     assert len(set(keys)) == 3
     assert style._layout_key(d, renderer, ()) is None  # wrapped text depends on its place
+
+
+def _ticks(axis):
+    return [(t.get_loc(), t.label1.get_text()) for t in axis._update_ticks()]
+
+
+def test_tick_memo_gives_the_ticks_of_a_fresh_update_after_the_axes_move():
+    """A date axis keeps its ticks when the layout moves its axes; a MaxNLocator axis,
+    whose number of ticks follows its length, updates them."""
+    import matplotlib.dates as mdates
+
+    fig, ax = style.new_figure(8, 4)
+    months = pd.period_range("2021-01", "2024-06", freq="M").to_timestamp()
+    ax.plot(months, range(len(months)))
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=[4, 7, 10]))
+    fig.canvas.draw()
+    style._memo_ticks(fig)
+    before = _ticks(ax.xaxis), _ticks(ax.yaxis)
+    key_x, key_y = style._tick_key(ax.xaxis), style._tick_key(ax.yaxis)
+    ax.set_position([0.1, 0.1, 0.3, 0.15])  # a much smaller axes: fewer y ticks fit
+    assert style._tick_key(ax.xaxis) == key_x  # date locators: the place is not in the key
+    assert style._tick_key(ax.yaxis) != key_y
+    memo_x, memo_y = _ticks(ax.xaxis), _ticks(ax.yaxis)
+    fresh = type(ax.yaxis)._update_ticks  # the class' own update, without the memo
+    assert memo_x == before[0] == [(t.get_loc(), t.label1.get_text()) for t in fresh(ax.xaxis)]
+    assert memo_y == [(t.get_loc(), t.label1.get_text()) for t in fresh(ax.yaxis)] != before[1]
+
+
+def test_tick_memo_key_changes_with_a_new_locator():
+    from matplotlib.ticker import MultipleLocator
+
+    fig, ax = style.new_figure(4, 2)
+    ax.plot([0, 10], [0, 10])
+    key = style._tick_key(ax.yaxis)
+    ax.yaxis.set_major_locator(MultipleLocator(5))
+    assert style._tick_key(ax.yaxis) != key

@@ -109,7 +109,8 @@ def _execute(tmp_path: Path, *extra: str, timeout: float = 30) -> dict:
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    return _execute(tmp_path_factory.mktemp("inprocess"), "fails=print('före'); 1/0")
+    return _execute(tmp_path_factory.mktemp("inprocess"), "fails=print('före'); 1/0",
+                    "awaits=import asyncio\nawait asyncio.sleep(0)\n'väntat'")
 
 
 def _kinds(outputs):
@@ -150,6 +151,13 @@ def test_execution_counts_as_in_a_kernel_and_restart_after_reset(executed):
 def test_reset_forgets_what_a_report_changed(executed):
     assert executed["after_reset"] == {"leak": False, "env": False, "path": False, "rc": 1.5, "cwd": True, "count": 1}
     assert executed["first"] is None and executed["second"] is None
+
+
+def test_top_level_await_runs_as_in_a_kernel(executed):
+    # the shell skips IPython's async check for cells without "await"/"async", not for these
+    res = executed["awaits"]
+    assert res["failure"] is None and set(res["statuses"]) == {"completed"}
+    assert [o["data"]["text/plain"] for o in res["outputs"][2]] == ["'väntat'"]
 
 
 def test_failing_cell_is_an_error_output_and_stops_the_notebook(executed):

@@ -233,7 +233,12 @@ def r12_gaps(parts: Mapping[str, pd.Series], until: pd.Period | None = None, sta
     months = pd.period_range(lo, hi, freq="M")
     info = {}
     for name, v in present.items():
-        have = set(v.index)
+        # Month ordinals (ints), not Periods: the window test below runs 12 times per month
+        # and part, and Period arithmetic and hashing cost ~20 times more.
+        if not v.empty and not (isinstance(v.index, pd.PeriodIndex) and v.index.freqstr == "M"):
+            raise TypeError(f"r12_gaps: {name} is not a monthly series (a PeriodIndex of months), "
+                            f"its index is {type(v.index).__name__}")
+        have = set(v.index.asi8.tolist()) if not v.empty else set()
         first = v.index.min() if not v.empty else None
         last = v.index.max() if not v.empty else None
         info[name] = (have, first, last)
@@ -241,19 +246,21 @@ def r12_gaps(parts: Mapping[str, pd.Series], until: pd.Period | None = None, sta
     runs: list[tuple[pd.Period, pd.Period, set[tuple]]] = []
     for m in months:
         causes: set[tuple] = set()
+        here = m.ordinal
         for name, (have, first, last) in info.items():
-            # Period arithmetic, not r12_months(): building a PeriodIndex per month and part is slow.
-            window = [w for w in (m - k for k in range(11, -1, -1)) if w not in have]
+            window = [w for w in range(here - 11, here + 1) if w not in have]
             if not window:
                 continue
             if first is None:
                 causes.add((3, 0, f"{name} saknas helt i underlaget"))
                 continue
-            if any(w < first for w in window):
-                causes.add((0, first.ordinal, f"{name} börjar i {fmt_month(first)}, så tolv månader finns först i {fmt_month(first + 11)}"))
-            causes.update((1, w.ordinal, f"{name} saknas för {fmt_month(w)}") for w in window if first <= w <= last)
-            if any(w > last for w in window):
-                causes.add((2, last.ordinal, f"{name} slutar i {fmt_month(last)}"))
+            lo_o, hi_o = first.ordinal, last.ordinal
+            if window[0] < lo_o:
+                causes.add((0, lo_o, f"{name} börjar i {fmt_month(first)}, så tolv månader finns först i {fmt_month(first + 11)}"))
+            causes.update((1, w, f"{name} saknas för {fmt_month(pd.Period(ordinal=w, freq='M'))}")
+                          for w in window if lo_o <= w <= hi_o)
+            if window[-1] > hi_o:
+                causes.add((2, hi_o, f"{name} slutar i {fmt_month(last)}"))
         if not causes:
             continue
         if runs and runs[-1][1] == m - 1:

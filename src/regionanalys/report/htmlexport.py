@@ -232,6 +232,52 @@ def finish_soup(soup) -> None:
         del el["data-kept"]
 
 
+def _mark_like_nbconvert(soup) -> None:
+    """What nbconvert 7's HTMLExporter does to its parsed page: an alt text on every image
+    without one, and ``tabindex="0"`` on the notebook's input and output boxes.
+
+    nbconvert selects them with the CSS selector ``img:not([alt]), .jp-Notebook
+    div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output``; compiling a selector
+    costs ~0,2 s in each new process (soupsieve's regular expressions), walking the page
+    ~1 ms, so the page is walked.
+    """
+    from bs4 import Tag
+
+    for elem in soup.descendants:
+        if not isinstance(elem, Tag):
+            continue
+        if elem.name == "img":
+            if "alt" not in elem.attrs:
+                elem.attrs["alt"] = "No description has been provided for this image"
+        elif elem.name == "div":
+            classes = elem.get("class") or ()
+            if ("jp-Cell-inputWrapper" in classes or "jp-OutputArea-output" in classes) and any(
+                "jp-Notebook" in (parent.get("class") or ()) for parent in elem.parents
+            ):
+                elem.attrs["tabindex"] = "0"
+
+
+def _template_cache():
+    """Jinja's bytecode cache for the report template, beside the parsed-file cache; the
+    file names carry the Jinja and nbconvert versions (they decide the compiled code), and
+    Jinja checks each template's source. None when the cache is off or its folder cannot be
+    made: then the template is compiled in each process."""
+    import jinja2
+    import nbconvert
+    from jinja2 import FileSystemBytecodeCache
+
+    from regionanalys.data import parsecache
+
+    if not parsecache.enabled():
+        return None
+    folder = parsecache.cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder), f"jinja2-{jinja2.__version__}-nbconvert-{nbconvert.__version__}-%s.cache")
+
+
 @cache
 def _page_exporter():
     """nbconvert's HTMLExporter, but handing over the page it has parsed instead of the text.
@@ -260,14 +306,14 @@ def _page_exporter():
             self.register_filter("filter_data_type", filter_data_type)
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources)
             soup = BeautifulSoup(html, features="html.parser")
-            # nbconvert's three selections in one walk of the page (an img is never a div).
-            wanted = "img:not([alt]), .jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"
-            for elem in soup.select(wanted):
-                if elem.name == "img":
-                    elem.attrs["alt"] = "No description has been provided for this image"
-                else:
-                    elem.attrs["tabindex"] = "0"
+            _mark_like_nbconvert(soup)
             return soup, html, resources
+
+        def _create_environment(self):
+            """nbconvert's Jinja environment, with compiled templates kept between processes."""
+            env = super()._create_environment()
+            env.bytecode_cache = _template_cache()
+            return env
 
     return PageExporter
 

@@ -177,6 +177,14 @@ class ReportShell(InteractiveShell):
     def enable_gui(self, gui=None):  # noqa: ARG002 - the inline backend needs no GUI event loop
         pass
 
+    def should_run_async(self, raw_cell: str, *, transformed_cell=None, preprocessing_exc_tuple=None) -> bool:
+        # IPython compiles every cell once more to find a top-level await (~0,2 ms per line);
+        # a cell without the words await or async cannot have one.
+        if "await" not in raw_cell and "async" not in raw_cell:
+            return False
+        return super().should_run_async(raw_cell, transformed_cell=transformed_cell,
+                                        preprocessing_exc_tuple=preprocessing_exc_tuple)
+
     def _showtraceback(self, etype, evalue, stb) -> None:
         # as ipykernel: the exception becomes the cell's error output
         if self.outputs is not None:

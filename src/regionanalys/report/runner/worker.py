@@ -55,6 +55,8 @@ class Booted:
 
 
 _BOOTED: Booted | None = None
+#: The collector's thresholds in a booted worker (see :func:`boot`).
+GC_THRESHOLD = (20_000, 50, 100)
 
 
 def boot(preimports: tuple[str, ...], log_env: str) -> Booted:
@@ -95,6 +97,10 @@ def boot(preimports: tuple[str, ...], log_env: str) -> Booted:
         gc.enable()
     gc.collect()
     gc.freeze()
+    # A report makes millions of short-lived objects; collecting the young generation every
+    # 700 of them (Python's default) cost ~0,6 s of 44 CPU-s at 21 regions, every 20 000 ~0,2 s,
+    # same peak memory. Each reset between reports still ends with a full collection.
+    gc.set_threshold(*GC_THRESHOLD)
     _BOOTED = Booted(shell, exporter, state, failed)
     return _BOOTED
 
