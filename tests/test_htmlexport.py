@@ -35,6 +35,10 @@ PAGES = {
         "<h2>Källor <a href='https://www.scb.se/x?a=1&amp;b=2'>SCB</a></h2><p>Se <a href=\"//kolada.se\">Kolada</a>.</p>",
         markdown="Läs [rapporten](https://example.org/rapport) och <A HREF='http://x.se'>x</A>.",
     ),
+    "download and page links only": _notebook(
+        '<h2>Tabell</h2><a download="t.csv" href="data:text/csv;base64,QQ==">CSV</a> <a href="#tabell">upp</a>'
+    ),
+    "external link without quotes": _notebook("<h2>Källa</h2><p><a href=https://www.scb.se>SCB</a></p>"),
     "anchor only in a comment": _notebook("<!-- <a href='https://x.se'>x</a> --><h2>Text</h2><p>a &lt;a href='//x'&gt;</p>"),
 }
 

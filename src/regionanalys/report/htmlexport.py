@@ -43,6 +43,11 @@ _EXTERNAL_ANCHOR = re.compile(
 )
 
 
+#: An href that may point outside the page once bs4 has printed it: a scheme other than
+#: data:, a "//" address, or a character reference (which bs4 decodes). Never "#..." or "data:".
+_MAYBE_EXTERNAL_HREF = re.compile(r"""\bhref\s*=\s*["']?\s*(?://|&|(?!data:)[a-z][a-z0-9+.-]*:)""", re.IGNORECASE)
+
+
 class ExportError(RuntimeError):
     """A report could not be exported as a self-contained page."""
 
@@ -360,9 +365,11 @@ class ReportExporter:
         soup, raw, _ = self._exporter.page_soup(nb, resources)
         # External anchors are unlinked in the page as printed (the rule works on text). The
         # printed page has a "<a" only where the template's text has one (bs4 escapes "<" in
-        # text and attributes and copies comments, styles and scripts verbatim), so without
-        # one there is nothing to unlink and the page needs neither printing nor parsing again.
-        if "<a" in raw.lower():
+        # text and attributes and copies comments, styles and scripts verbatim), and an
+        # external address only where the text has an href that may be one; without both there
+        # is nothing to unlink and the page needs neither printing nor parsing again. (Every
+        # report has anchors: its tables' download links and the sources' footnotes.)
+        if "<a" in raw.lower() and _MAYBE_EXTERNAL_HREF.search(raw):
             body = str(soup)
             unlinked = unlink_external_anchors(body)
             if unlinked != body:

@@ -421,9 +421,16 @@ def _raster(fig: Figure, dpi: int):
         fit_titles(fig)
         fig.set_layout_engine("none")  # keep the layout just made; the draw below must not redo it
         fig.canvas.draw()
-    image = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True), fig.canvas.buffer_rgba()).convert("RGB")
-    _drop_raster(fig)
+    width, height = fig.canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba()).convert("RGB")
+    if width * height * 4 >= _DROP_RASTER_BYTES:
+        _drop_raster(fig)
     return image
+
+
+#: An Agg buffer this large is let go before the palette step (:func:`_drop_raster`); a
+#: smaller one goes with its figure (the walk over every text costs more than it saves).
+_DROP_RASTER_BYTES = 16_000_000
 
 
 def _drop_raster(fig: Figure) -> None:
