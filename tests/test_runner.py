@@ -500,3 +500,26 @@ def test_every_file_a_run_writes_respects_the_umask(lifecycle):
     out = lifecycle["paths"]["out_dir"]
     for name in ("index.html", "manifest.json", ".regionanalys-reports", "region_17_2023.html", "region_17_2023.ipynb"):
         assert (out / name).stat().st_mode & 0o777 == 0o666 & ~mask, name
+
+
+def test_boot_skips_only_the_property_lists_of_artist_docstrings():
+    """The worker imports matplotlib without kwdoc's property lists; set() works the same and
+    kwdoc is matplotlib's own again afterwards."""
+    import matplotlib.artist as artist
+    from matplotlib.lines import Line2D
+
+    from regionanalys.report.runner import worker
+
+    original = artist.kwdoc
+    with worker._no_setter_docs():
+        class Quiet(Line2D):
+            pass
+    assert artist.kwdoc is original
+
+    class Documented(Line2D):
+        pass
+
+    assert "linewidth" not in (Quiet.set.__doc__ or "") and "linewidth" in Documented.set.__doc__
+    line = Quiet([0, 1], [0, 1])
+    line.set(linewidth=3, color="red")
+    assert line.get_linewidth() == 3 and line.get_color() == "red"

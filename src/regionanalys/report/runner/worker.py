@@ -2,6 +2,7 @@
 (papermill with the in-process engine of :mod:`.inprocess`) and exports the HTML."""
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -75,17 +76,18 @@ def boot(preimports: tuple[str, ...], log_env: str) -> Booted:
     gc.disable()
     try:
         _block_unused_imports(worker=True)
-        import papermill  # noqa: F401
-
-        logging.getLogger("papermill").setLevel(logging.CRITICAL)
-        from regionanalys.report.runner import inprocess
-
         failed = []
-        for name in preimports:
-            try:
-                __import__(name)
-            except Exception:  # noqa: BLE001 - "from x import function" is not a module; the report says what is missing
-                failed.append(name)
+        with _no_setter_docs():
+            import papermill  # noqa: F401
+
+            logging.getLogger("papermill").setLevel(logging.CRITICAL)
+            from regionanalys.report.runner import inprocess
+
+            for name in preimports:
+                try:
+                    __import__(name)
+                except Exception:  # noqa: BLE001 - "from x import function" is not a module; the report says what is missing
+                    failed.append(name)
         shell = inprocess.new_shell()
         from regionanalys.report.htmlexport import ReportExporter
 
@@ -103,6 +105,28 @@ def boot(preimports: tuple[str, ...], log_env: str) -> Booted:
     gc.set_threshold(*GC_THRESHOLD)
     _BOOTED = Booted(shell, exporter, state, failed)
     return _BOOTED
+
+
+@contextlib.contextmanager
+def _no_setter_docs():
+    """Import matplotlib without writing the property lists into its artists' docstrings.
+
+    Each Artist class made at import gets a ``set()`` whose docstring lists every property
+    (``matplotlib.artist.kwdoc``, which inspects all the class' setters): ~0,2 s of the
+    ~1,6 s boot, for help texts nobody reads in a worker. Only the text changes; ``set()``
+    and its signature are matplotlib's. ``kwdoc`` is put back after the imports.
+    """
+    try:
+        import matplotlib.artist as artist
+    except Exception:  # noqa: BLE001 - no matplotlib: nothing to skip
+        yield
+        return
+    original = artist.kwdoc
+    artist.kwdoc = lambda _cls: ""
+    try:
+        yield
+    finally:
+        artist.kwdoc = original
 
 
 def _warm_up() -> None:
