@@ -13,9 +13,10 @@ import functools
 import io
 import textwrap
 import warnings
+from collections.abc import Iterator
 
 # No matplotlib.use() here: the backend is the caller's choice (inline in JupyterLab);
-# the report runner selects a headless one for its kernels (MPLBACKEND=Agg).
+# the report runner selects a headless one for its workers (MPLBACKEND=Agg).
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
@@ -290,6 +291,17 @@ def _text_settings() -> tuple:
 
 
 @contextlib.contextmanager
+def _replaced(owner: type, name: str, replacement) -> Iterator[None]:
+    """``owner.name`` is ``replacement`` inside the block and the original again after it."""
+    original = getattr(owner, name)
+    setattr(owner, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+@contextlib.contextmanager
 def _cached_text_layout(settings: tuple | None = None):
     """Lay each distinct text out once while a chart is laid out and drawn.
 
@@ -314,11 +326,8 @@ def _cached_text_layout(settings: tuple | None = None):
         bbox, info, rest = hit
         return bbox.frozen(), list(info), rest  # callers get their own copies of the mutable parts
 
-    Text._get_layout = cached
-    try:
+    with _replaced(Text, "_get_layout", cached):
         yield
-    finally:
-        Text._get_layout = original
 
 
 #: Text bitmaps as Agg rasterizes them (the glyphs at the origin, with the offsets Agg places
@@ -373,11 +382,8 @@ def _cached_glyphs(settings: tuple | None = None):
         y = round(y + yo + descent * cos(radians(angle)))
         self._renderer.draw_text_image(image, x, y + 1, angle, gc)
 
-    RendererAgg.draw_text = draw_text
-    try:
+    with _replaced(RendererAgg, "draw_text", draw_text):
         yield
-    finally:
-        RendererAgg.draw_text = original
 
 
 @contextlib.contextmanager

@@ -50,7 +50,7 @@ class CellTimeout(BaseException):
     cell's ``except Exception`` does not swallow it, like ``KeyboardInterrupt``)."""
 
 
-def new_output(output_type: str, **fields: Any):
+def _output(output_type: str, **fields: Any):
     """An nbformat output with all its fields given, as ``nbformat.v4.new_output`` makes it
     but not validated one by one: that check takes jsonschema ~0,8 ms per output (a
     notebook's parts are checked by the slow validator), ~0,9 s per 21-region run, and the
@@ -80,7 +80,7 @@ class _Outputs:
         if last is not None and last.output_type == "stream" and last.name == name:
             last.text += text
         else:
-            self._add(new_output("stream", name=name, text=text))
+            self._add(_output("stream", name=name, text=text))
 
     def display(self, data: Mapping, metadata: Mapping | None, transient: Mapping | None, update: bool) -> None:
         display_id = (transient or {}).get("display_id")
@@ -89,16 +89,16 @@ class _Outputs:
                 if display_id is not None and self._ids.get(id(out)) == display_id:
                     out.data, out.metadata = dict(data), dict(metadata or {})
             return
-        out = new_output("display_data", data=dict(data), metadata=dict(metadata or {}))
+        out = _output("display_data", data=dict(data), metadata=dict(metadata or {}))
         self._add(out)
         if display_id is not None:
             self._ids[id(out)] = display_id
 
     def result(self, data: Mapping, metadata: Mapping | None, count: int) -> None:
-        self._add(new_output("execute_result", data=dict(data), metadata=dict(metadata or {}), execution_count=count))
+        self._add(_output("execute_result", data=dict(data), metadata=dict(metadata or {}), execution_count=count))
 
     def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
-        self._add(new_output("error", ename=ename, evalue=evalue, traceback=list(traceback)))
+        self._add(_output("error", ename=ename, evalue=evalue, traceback=list(traceback)))
 
     def clear(self, wait: bool) -> None:
         if wait:
@@ -272,7 +272,7 @@ class InProcessEngine(Engine):
                 cell.execution_count = shell.execution_count - 1
                 if not ok:
                     if not any(o.output_type == "error" for o in outputs):
-                        cell.outputs.append(new_output("error", ename="Fel", evalue="cellen misslyckades", traceback=[]))
+                        cell.outputs.append(_output("error", ename="Fel", evalue="cellen misslyckades", traceback=[]))
                     raise CellFailed(f"cell {index} failed")
             except CellFailed as exc:
                 nb_man.cell_exception(nb_man.nb.cells[index], cell_index=index, exception=exc)
