@@ -1,6 +1,6 @@
 """The fast paths of the analysis layer give what a straightforward mask per question gives.
 
-``indicators.select``, the key figures' lookups, ``requirements.decisions``,
+``indicators.select`` and ``annual``, the key figures' lookups, ``requirements.decisions``,
 ``comparison.availability``/``results_history``/``only_example`` and
 ``keyfigures.data_through`` were rewritten to group the table once instead of masking the
 whole table per region, measure, year or figure (issue 15). Each is compared here with a
@@ -17,7 +17,7 @@ import pytest
 
 import regionanalys as ra
 from regionanalys.analysis import comparison as C
-from regionanalys.analysis.indicators import select
+from regionanalys.analysis.indicators import annual, select
 from regionanalys.analysis.keyfigures import (
     RESULT_MEASURES, _figure, data_through, key_figures, real, stated_figures,
 )
@@ -41,6 +41,30 @@ def ref_select(df, *, region=None, freq=None, **filters):
     if freq is not None:
         mask &= df["freq"] == freq
     return df[mask]
+
+
+def ref_annual(df, series, region, *, org="region", kind="utfall", category=""):
+    rows = ref_select(df, region=region, series=series, org=org, kind=kind, category=category, freq="Y")
+    if rows["year"].duplicated().any():
+        raise ValueError("flera värden per år")
+    return rows.set_index("year")["value"].sort_index().rename(series)
+
+
+def check_annual(df: pd.DataFrame) -> None:
+    """Every annual series of the table, in table order, reversed and shuffled; and a
+    series with two values for one year. pandas 3 makes a RangeIndex of evenly spaced
+    years in the reference, annual an Index of the same years: "equiv" (equal values,
+    equal lookups)."""
+    keys = sorted(set(zip(df["series"], df["region"], df["org"], df["kind"], df["category"])))
+    for frame in (df, df.iloc[::-1], df.sample(frac=1, random_state=15)):
+        for series, region, org, kind, category in keys + [("finns_inte", "17", "region", "utfall", "")]:
+            got = annual(frame, series, region, org=org, kind=kind, category=category)
+            pd.testing.assert_series_equal(got, ref_annual(frame, series, region, org=org, kind=kind, category=category),
+                                           check_index_type="equiv", check_exact=True)
+            assert got.index.is_monotonic_increasing and got.index.name == "year"
+    row = df[(df["freq"] == "Y") & (df["org"] == "region") & (df["category"] == "") & (df["kind"] == "utfall")].iloc[[0]]
+    with pytest.raises(ValueError, match="flera värden per år"):
+        annual(pd.concat([df, row]), row["series"].iloc[0], row["region"].iloc[0])
 
 
 def ref_availability(df, regions, years):
@@ -114,6 +138,7 @@ def check_all(df: pd.DataFrame, regions: list[str], year: int = 2023) -> None:
     for frame in (df, df.iloc[::3], df.reset_index(drop=True)):
         for call in _random_filters(df, 60):
             pd.testing.assert_frame_equal(select(frame, **call), ref_select(frame, **call))
+    check_annual(df)
 
     years = list(range(year - 4, year + 2))
     avail = C.availability(df, regions, years)

@@ -117,3 +117,67 @@ def test_tick_memo_key_changes_with_a_new_locator():
     key = style._tick_key(ax.yaxis)
     ax.yaxis.set_major_locator(MultipleLocator(5))
     assert style._tick_key(ax.yaxis) != key
+
+
+def _same(a, b) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b)
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - objects that cannot say
+        return False
+
+
+def test_line_update_from_copies_what_matplotlibs_copies():
+    """``style._line_update_from`` leaves a line as matplotlib's ``Line2D.update_from``
+    does, attribute by attribute, except that the marker is the source's own object. A
+    matplotlib that copies one more attribute fails here."""
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import MarkerStyle
+
+    fig, ax = style.new_figure(4, 2)
+    sources = [
+        Line2D([0, 1], [1, 0], color="#c0392b", linewidth=2.5, linestyle=(0, (4, 3)), gapcolor="yellow",
+               marker="o", markersize=9, markerfacecolor="white", markerfacecoloralt="red", markeredgecolor="blue",
+               markeredgewidth=1.7, fillstyle="left", drawstyle="steps-post", dash_capstyle="round",
+               dash_joinstyle="bevel", solid_capstyle="projecting", solid_joinstyle="miter", alpha=0.4,
+               label="källa", visible=False, clip_on=False),
+        ax.xaxis.get_major_ticks()[0].tick1line,
+        ax.yaxis.get_major_ticks()[0].gridline,
+    ]
+    per_instance = {k for k, v in vars(Line2D([], [])).items() if not _same(v, vars(Line2D([], []))[k])}
+    for src in sources:
+        theirs, ours = Line2D([], []), Line2D([], [])
+        Line2D.update_from(theirs, src)
+        style._line_update_from(ours, src)
+        assert ours._marker is src._marker
+        assert isinstance(theirs._marker, MarkerStyle) and theirs._marker is not src._marker
+        assert (theirs._marker.get_marker(), theirs._marker.get_fillstyle()) == (src._marker.get_marker(), src._marker.get_fillstyle())
+        assert np.array_equal(theirs._marker.get_path().vertices, src._marker.get_path().vertices)
+        assert np.array_equal(theirs._marker.get_transform().get_matrix(), src._marker.get_transform().get_matrix())
+        a, b = vars(theirs), vars(ours)
+        assert a.keys() == b.keys()
+        differ = [k for k in a if k not in per_instance | {"_marker"} and not _same(a[k], b[k])]
+        assert differ == []
+
+
+def test_shared_markers_draw_the_same_pixels(monkeypatch):
+    """Ticks made while a chart is laid out share their first tick's marker: the same pixels
+    as with matplotlib's copies (a monthly date axis with minor ticks, many y ticks)."""
+    from matplotlib.lines import Line2D
+
+    def chart():
+        fig, ax = style.new_figure(6, 3)
+        months = pd.date_range("2019-01-01", "2024-12-01", freq="MS")
+        ax.plot(months, np.sin(np.arange(len(months)) / 5) * 100)
+        style.swedish_axis(ax)
+        return fig
+
+    original = Line2D.update_from
+    shared = style.png_bytes(chart())
+    assert Line2D.update_from is original  # shared only while a chart is laid out and drawn
+    monkeypatch.setattr(style, "_line_update_from", Line2D.update_from)
+    copied = style.png_bytes(chart())
+    assert np.array_equal(_pixels(shared), _pixels(copied))
