@@ -54,21 +54,10 @@ def select(
 
     Regions may be given by code or name.
     """
-    return df.take(_positions(df, region=region, org=org, series=series, kind=kind, category=category,
-                              freq=freq, year=year))
+    return df.take(_positions(df, region, series, org, kind, category, year, freq))
 
 
-def _positions(
-    df: pd.DataFrame,
-    *,
-    region: str | Iterable[str] | None = None,
-    org: str | Iterable[str] | None = None,
-    series: str | Iterable[str] | None = None,
-    kind: str | Iterable[str] | None = None,
-    category: str | Iterable[str] | None = None,
-    freq: str | None = None,
-    year: int | Iterable[int] | None = None,
-) -> np.ndarray:
+def _positions(df: pd.DataFrame, region, series, org, kind, category, year, freq) -> np.ndarray:
     """The row positions :func:`select` takes, in table order."""
     regions = _as_list(region)
     wanted = [("region", None if regions is None else [resolve_region(r) for r in regions]),
@@ -93,7 +82,7 @@ def annual(
     df: pd.DataFrame, series: str, region: str, *, org: str = "region", kind: str = "utfall", category: str = ""
 ) -> pd.Series:
     """One annual series as values indexed by year (sorted); empty if the data has none."""
-    positions = _positions(df, region=region, series=series, org=org, kind=kind, category=category, freq="Y")
+    positions = _positions(df, region, series, org, kind, category, None, "Y")
     years, values = df["year"], df["value"]
     if isinstance(years.dtype, np.dtype) and isinstance(values.dtype, np.dtype):
         # From the two columns' arrays, not whole rows and pandas' set_index and sort_index:
