@@ -318,6 +318,25 @@ def test_mark_events_on_monthly_and_annual_axes():
     plt.close(fig2)
 
 
+def test_a_long_decision_is_cut_at_a_word_in_the_legend():
+    """A label over 60 characters ends with " …" after a whole word (the source's text in
+    full is in the report's timeline); a shorter one is kept whole."""
+    import pandas as pd
+
+    long = "Sparbeslut (bilden anger månaden, inte dagen eller innehållet i beslutet)"
+    events = pd.DataFrame({"start": [pd.Timestamp("2023-03-01"), pd.Timestamp("2023-05-01")],
+                           "label": [long, "Anställningsstopp"]})
+    fig, ax = style.new_figure(8, 3)
+    months = pd.date_range("2023-01-01", "2023-12-01", freq="MS")
+    ax.plot(months, range(len(months)))
+    first, second = (h.get_label() for h in style.mark_events(ax, events))
+    label = first.split(": ", 1)[1]
+    assert label == "Sparbeslut (bilden anger månaden, inte dagen eller …"
+    assert len(label) <= 60 and long.startswith(label[:-2])
+    assert second.endswith(": Anställningsstopp")
+    plt.close(fig)
+
+
 def test_every_region_and_riket_has_its_own_colour():
     from regionanalys.data.regions import REGIONS
 

@@ -541,7 +541,9 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True)
             )
         # A month-only date (the source names no day) is shown as the month, never a day.
         day = fmt_date(start, getattr(ev, "start_precision", "dag"), short=True)
-        label = ev.label if len(ev.label) <= 60 else ev.label[:57] + "…"
+        # Cut at a word, not inside one ("… inte dagen eller …", not "… eller innehå…");
+        # the timeline above the chart has the whole text.
+        label = textwrap.shorten(ev.label, width=60, placeholder=" …")
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}" if numbered else f"{day}: {label}"))
     return handles
 
