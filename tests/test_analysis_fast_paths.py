@@ -56,7 +56,8 @@ def check_annual(df: pd.DataFrame) -> None:
     years in the reference, annual an Index of the same years: "equiv" (equal values,
     equal lookups)."""
     keys = sorted(set(zip(df["series"], df["region"], df["org"], df["kind"], df["category"])))
-    for frame in (df, df.iloc[::-1], df.sample(frac=1, random_state=15)):
+    nullable = df.astype({"year": "Int64", "value": "Float64"})  # a frame not from load(): its dtypes are kept
+    for frame in (df, df.iloc[::-1], df.sample(frac=1, random_state=15), nullable):
         for series, region, org, kind, category in keys + [("finns_inte", "17", "region", "utfall", "")]:
             got = annual(frame, series, region, org=org, kind=kind, category=category)
             pd.testing.assert_series_equal(got, ref_annual(frame, series, region, org=org, kind=kind, category=category),

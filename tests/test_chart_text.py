@@ -337,6 +337,13 @@ def test_a_long_decision_is_cut_at_a_word_in_the_legend():
     plt.close(fig)
 
 
+def test_the_effect_chart_cuts_its_decision_label_the_same_way():
+    """The effect chart's decision label is cut by the same rule (it had textwrap's " [...]")."""
+    label = "Plan: minska personalkostnaden motsvarande 750 anställda"
+    assert style.short_label(label, 48) == "Plan: minska personalkostnaden motsvarande 750 …"
+    assert style.short_label("Anställningsstopp", 48) == "Anställningsstopp"
+
+
 def test_every_region_and_riket_has_its_own_colour():
     from regionanalys.data.regions import REGIONS
 

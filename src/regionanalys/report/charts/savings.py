@@ -2,8 +2,6 @@
 reconciliation of a plan's parts, and the effect of a measure against its trend."""
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -12,7 +10,7 @@ from matplotlib.figure import Figure
 from regionanalys.data.formatting import fmt_number
 from regionanalys.data.regions import REGIONS, region_name
 from regionanalys.report.charts.items import figure_item
-from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, cap_note, new_figure, region_colour, swedish_axis
+from regionanalys.report.charts.style import COLOURS, MAX_BARS, apply_style, cap_note, new_figure, region_colour, short_label, swedish_axis
 
 
 def _largest_decisions(table: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -188,7 +186,7 @@ def effect_chart(result, title: str) -> Figure | None:
     start = result.start.to_timestamp()
     for a in (ax, ax2):
         a.axvline(start, color="#333333", linewidth=1)
-    ax.text(start, ax.get_ylim()[1], "  " + textwrap.shorten(result.event_label, 48), va="top", fontsize=8.5)
+    ax.text(start, ax.get_ylim()[1], "  " + short_label(result.event_label, 48), va="top", fontsize=8.5)
     unit = {"mnkr": "mnkr", "arsarbetare": "årsarbetare", "timmar": "timmar", "anstallda": "anställda"}.get(result.unit, result.unit)
     ax.set_ylabel(unit)
     swedish_axis(ax, decimals=0 if t["faktiskt"].abs().max() >= 100 else 1)

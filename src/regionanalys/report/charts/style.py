@@ -13,7 +13,6 @@ import functools
 import io
 import textwrap
 import warnings
-from collections.abc import Iterator
 
 # No matplotlib.use() here: the backend is the caller's choice (inline in JupyterLab);
 # the report runner selects a headless one for its workers (MPLBACKEND=Agg).
@@ -26,6 +25,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.transforms import IdentityTransform
 
 from regionanalys.data.formatting import axis_formatter, fmt_date
+from regionanalys.report.patching import replaced
 
 #: One colour per region and riket, the same in every chart of every report. The three first
 #: users get the three most distinct Okabe–Ito colours; riket is near-black (it is the
@@ -291,17 +291,6 @@ def _text_settings() -> tuple:
 
 
 @contextlib.contextmanager
-def _replaced(owner: type, name: str, replacement) -> Iterator[None]:
-    """``owner.name`` is ``replacement`` inside the block and the original again after it."""
-    original = getattr(owner, name)
-    setattr(owner, name, replacement)
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
-
-
-@contextlib.contextmanager
 def _cached_text_layout(settings: tuple | None = None):
     """Lay each distinct text out once while a chart is laid out and drawn.
 
@@ -326,7 +315,7 @@ def _cached_text_layout(settings: tuple | None = None):
         bbox, info, rest = hit
         return bbox.frozen(), list(info), rest  # callers get their own copies of the mutable parts
 
-    with _replaced(Text, "_get_layout", cached):
+    with replaced(Text, "_get_layout", cached):
         yield
 
 
@@ -382,7 +371,7 @@ def _cached_glyphs(settings: tuple | None = None):
         y = round(y + yo + descent * cos(radians(angle)))
         self._renderer.draw_text_image(image, x, y + 1, angle, gc)
 
-    with _replaced(RendererAgg, "draw_text", draw_text):
+    with replaced(RendererAgg, "draw_text", draw_text):
         yield
 
 
@@ -401,7 +390,8 @@ def _line_update_from(self: Line2D, other: Line2D) -> None:
         setattr(self, name, getattr(other, name))
 
 
-#: What matplotlib's Line2D.update_from copies, apart from the marker (shared here).
+#: What matplotlib's Line2D.update_from sets besides the Artist's part; ``_marker`` is the
+#: one set to the other line's object itself (matplotlib sets a deep copy).
 _LINE_COPIED = (
     "_linestyle", "_linewidth", "_color", "_gapcolor", "_markersize", "_markerfacecolor", "_markerfacecoloralt",
     "_markeredgecolor", "_markeredgewidth", "_unscaled_dash_pattern", "_dash_pattern", "_dashcapstyle",
@@ -416,7 +406,7 @@ def _quick_layout(fig: Figure):
     (:func:`_line_update_from`) for laying out and drawing ``fig``."""
     _memo_ticks(fig)
     settings = _text_settings()
-    with _cached_text_layout(settings), _cached_glyphs(settings), _replaced(Line2D, "update_from", _line_update_from):
+    with _cached_text_layout(settings), _cached_glyphs(settings), replaced(Line2D, "update_from", _line_update_from):
         yield
 
 
@@ -510,6 +500,12 @@ def _event_x(ax: Axes, when: pd.Timestamp) -> float | pd.Timestamp:
     return when.year - 0.5 + (when.day_of_year - 1) / (366 if when.is_leap_year else 365)
 
 
+def short_label(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut after a whole word and ending in " …"
+    when cut ("… inte dagen eller …", never "… eller innehå…" or textwrap's " [...]")."""
+    return textwrap.shorten(text, width=width, placeholder=" …")
+
+
 def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True) -> list[Line2D]:
     """Decision markers on a monthly (date) or annual (year number) time axis.
 
@@ -541,9 +537,7 @@ def mark_events(ax: Axes, events: pd.DataFrame | None, *, numbered: bool = True)
             )
         # A month-only date (the source names no day) is shown as the month, never a day.
         day = fmt_date(start, getattr(ev, "start_precision", "dag"), short=True)
-        # Cut at a word, not inside one ("… inte dagen eller …", not "… eller innehå…");
-        # the timeline above the chart has the whole text.
-        label = textwrap.shorten(ev.label, width=60, placeholder=" …")
+        label = short_label(ev.label, 60)  # the timeline above the chart has the whole text
         handles.append(Line2D([], [], color=EVENT_COLOUR, linestyle=(0, (4, 3)), label=f"({n}) {day}: {label}" if numbered else f"{day}: {label}"))
     return handles
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from regionanalys.report.patching import replaced
 from regionanalys.report.runner.memory import peak_mb_self, rss_mb
 from regionanalys.report.runner.orphans import die_with_parent, kill_descendants
 from regionanalys.report.runner.plan import _block_unused_imports
@@ -123,12 +124,8 @@ def _no_setter_docs():
     except Exception:  # noqa: BLE001 - no matplotlib: nothing to skip
         yield
         return
-    original = artist.kwdoc
-    artist.kwdoc = lambda _cls: ""
-    try:
+    with replaced(artist, "kwdoc", lambda _cls: ""):
         yield
-    finally:
-        artist.kwdoc = original
 
 
 def _warm_up() -> None:
